@@ -1,0 +1,17 @@
+# huracan_module(NAME DEPS dep...): one library per folder under src/, named huracan_NAME.
+# Sources are every .cpp in the folder (and its subfolders).
+function(huracan_module name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB_RECURSE srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(srcs)
+    add_library(huracan_${name} STATIC ${srcs})
+    target_include_directories(huracan_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(huracan_${name} PUBLIC ${ARG_DEPS})
+    target_compile_definitions(huracan_${name} PUBLIC HURACAN_VERSION="${PROJECT_VERSION}")
+  else()
+    add_library(huracan_${name} INTERFACE)
+    target_include_directories(huracan_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(huracan_${name} INTERFACE ${ARG_DEPS})
+  endif()
+  set_property(GLOBAL APPEND PROPERTY HURACAN_LIBS huracan_${name})
+endfunction()

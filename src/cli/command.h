@@ -1,0 +1,27 @@
+// The CLI boundary: every subcommand registers itself on the CLI11 app and, when chosen,
+// runs as an Action. Errors come back as values; RunMain turns them into one stderr line.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+#include "core/status.h"
+
+namespace huracan::cli {
+
+// Exit codes: 0 ok, 1 partial failure (e.g. some symbols failed), 2 error.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitPartial = 1;
+inline constexpr int kExitError = 2;
+
+using Action = std::function<Result<int>()>;
+
+// Each command group adds its subcommands to `app`; the chosen one stores its action in `*out`.
+using Registrar = void (*)(CLI::App& app, Action* out);
+
+void RegisterDataCommands(CLI::App& app, Action* out);
+
+int RunMain(int argc, char** argv);
+
+}  // namespace huracan::cli

@@ -1,0 +1,52 @@
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/command.h"
+
+namespace huracan::cli {
+namespace {
+
+// One line per command group; groups are defined in their own files in this folder.
+constexpr Registrar kRegistrars[] = {
+    &RegisterDataCommands,
+};
+
+}  // namespace
+
+int RunMain(int argc, char** argv) {
+  CLI::App app{"huracan: per-coin signal engines, walk-forward evaluation and live shadow trading"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("huracan ") + HURACAN_VERSION);
+  Action action;
+  for (Registrar reg : kRegistrars) reg(app, &action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "huracan: %s\n", e.what());
+    return kExitError;
+  }
+  if (!action) {
+    std::fprintf(stderr, "huracan: no command given (see --help)\n");
+    return kExitError;
+  }
+  try {
+    Result<int> rc = action();
+    if (!rc.ok()) {
+      std::fprintf(stderr, "huracan: %s\n", rc.error().message.c_str());
+      return kExitError;
+    }
+    return *rc;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "huracan: internal error: %s\n", e.what());
+    return kExitError;
+  }
+}
+
+}  // namespace huracan::cli

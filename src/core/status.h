@@ -1,0 +1,105 @@
+// Error type used at every boundary: a small std::expected-style Result.
+#pragma once
+
+#include <cassert>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace huracan {
+
+// Codes tell the caller what to do next (after absl::StatusCode).
+enum class ErrorCode {
+  kInvalidArgument,     // bad input from the caller: do not retry
+  kFailedPrecondition,  // system not in the right state: do not retry
+  kNotFound,            // a named thing does not exist
+  kAlreadyExists,
+  kDataLoss,            // corrupt or truncated data
+  kUnimplemented,       // valid but unsupported (e.g. unknown codec)
+  kUnavailable,         // transient: retry this call
+  kAborted,             // retry higher up
+  kDeadlineExceeded,    // timed out
+  kInternal,            // a bug
+};
+
+const char* ErrorCodeName(ErrorCode code);
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+
+  std::string ToString() const;
+  bool retryable() const { return code == ErrorCode::kUnavailable || code == ErrorCode::kDeadlineExceeded; }
+};
+
+Error InvalidArgument(std::string msg);
+Error FailedPrecondition(std::string msg);
+Error NotFound(std::string msg);
+Error DataLoss(std::string msg);
+Error Unimplemented(std::string msg);
+Error Unavailable(std::string msg);
+Error Internal(std::string msg);
+
+// Wraps an error so Result<T> can be constructed from it unambiguously.
+struct Unexpected {
+  Error error;
+};
+inline Unexpected Fail(Error e) { return Unexpected{std::move(e)}; }
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(Unexpected u) : v_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
+  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { assert(ok()); return std::get<0>(v_); }
+  const T& value() const& { assert(ok()); return std::get<0>(v_); }
+  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// Result<void> equivalent.
+class [[nodiscard]] Status {
+ public:
+  Status() = default;
+  Status(Unexpected u) : err_(std::move(u.error)), ok_(false) {}  // NOLINT
+  Status(Error e) : err_(std::move(e)), ok_(false) {}  // NOLINT
+  static Status Ok() { return Status(); }
+
+  bool ok() const { return ok_; }
+  explicit operator bool() const { return ok_; }
+  const Error& error() const { assert(!ok_); return err_; }
+
+ private:
+  Error err_;
+  bool ok_ = true;
+};
+
+}  // namespace huracan
+
+// Propagate an error from an expression returning Status or Result<T>.
+#define HURACAN_CONCAT_INNER(a, b) a##b
+#define HURACAN_CONCAT(a, b) HURACAN_CONCAT_INNER(a, b)
+#define HURACAN_RETURN_IF_ERROR(expr)                          \
+  do {                                                         \
+    auto&& huracan_status_ = (expr);                           \
+    if (!huracan_status_.ok()) return huracan_status_.error(); \
+  } while (0)
+#define HURACAN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return tmp.error();                  \
+  lhs = std::move(tmp).value()
+#define HURACAN_ASSIGN_OR_RETURN(lhs, expr) \
+  HURACAN_ASSIGN_OR_RETURN_IMPL(HURACAN_CONCAT(huracan_result_, __LINE__), lhs, expr)
