@@ -1,0 +1,67 @@
+// The Engine contract: every one of the 23 signal engines implements it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/market.h"
+#include "core/status.h"
+#include "data/bar_series.h"
+#include "features/frame.h"
+
+namespace huracan::engines {
+
+struct EngineOutput {
+  Direction direction = Direction::kWait;
+  double edge_bps_before_costs = 0.0;  // signed like direction: > 0 for buy, < 0 for sell
+  double confidence_0_1 = 0.0;
+  int horizon_minutes = 0;
+  std::string reason;  // why it spoke, or why it waits
+};
+
+// The training window handed to Fit: rows [begin, end) of `bars` and `features` (same row count).
+// Fit must not look at rows >= end.
+struct TrainWindow {
+  const data::BarSeries* bars = nullptr;
+  const features::FeatureFrame* features = nullptr;
+  size_t begin = 0;
+  size_t end = 0;
+  double round_trip_cost_bps = 10.0;  // used to judge grid candidates net of costs
+  uint64_t seed = 42;
+  int nthread = 1;
+};
+
+// One bar's view at inference: the feature values in the frame's column order, plus the bar.
+struct FeatureRow {
+  std::span<const double> values;
+  int64_t ts_ms = 0;
+  Bar bar;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  virtual std::string_view id() const = 0;
+  virtual std::string_view family() const = 0;  // trend, breakout, reversion, flow, cross_asset, seasonal, ml
+  virtual std::vector<Regime> regimes() const = 0;
+  virtual int horizon_minutes() const = 0;
+  // Names of the default-recipe features this engine reads.
+  virtual std::vector<std::string> required_features() const = 0;
+
+  // Resolves feature names to column indices of a frame with these names. Called before Fit/Infer.
+  virtual Status Bind(const std::vector<std::string>& feature_names) = 0;
+  // Picks parameters from a small grid on the training window and calibrates edge and confidence.
+  virtual Status Fit(const TrainWindow& window) = 0;
+  // Deterministic and const: the same row gives the same output, after a reload too.
+  virtual EngineOutput Infer(const FeatureRow& row) const = 0;
+
+  virtual std::string SaveParams() const = 0;
+  virtual Status LoadParams(std::string_view bytes) = 0;
+};
+
+}  // namespace huracan::engines
