@@ -37,7 +37,10 @@ struct ParquetTable {
 };
 
 struct ParquetReadOptions {
-  std::vector<std::string> columns;  // empty = all
+  std::vector<std::string> columns;  // empty = all; otherwise these, in this order
+  // Refuse files whose decoded pages and values would exceed this many bytes (a lying header
+  // must not exhaust memory). 0 = the default, 1024 x the file size + 256 MiB.
+  uint64_t max_decoded_bytes = 0;
 };
 
 Result<ParquetTable> ReadParquet(const std::string& path, const ParquetReadOptions& opts = {});
