@@ -96,7 +96,9 @@ std::string MakeManifest(const BundleFiles& files_without_manifest);
 Result<std::string> WriteBundle(storage::ObjectStore& store, const std::string& prefix, const ModelBundle& bundle);
 // Verifies, then decodes. DataLoss names the file whose hash mismatches; NotFound names a
 // missing file.
-Result<ModelBundle> ReadBundle(const storage::ObjectStore& store, const std::string& prefix);
+// When `expected_manifest_sha256` is non-empty the manifest's own hash must match it too.
+Result<ModelBundle> ReadBundle(const storage::ObjectStore& store, const std::string& prefix,
+                               const std::string& expected_manifest_sha256 = "");
 // Checks the manifest lists exactly the bundle files and every hash matches (and that model.bin
 // parses). Returns the manifest sha256. When `expected_manifest_sha256` is non-empty it must
 // match too.
