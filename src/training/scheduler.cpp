@@ -1,0 +1,477 @@
+#include "training/scheduler.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "training/worker_protocol.h"
+
+namespace huracan::training {
+
+const char* SchedulerModeName(SchedulerMode m) {
+  switch (m) {
+    case SchedulerMode::kSequential: return "sequential";
+    case SchedulerMode::kParallel: return "parallel";
+    case SchedulerMode::kHybrid: return "hybrid";
+  }
+  return "?";
+}
+
+Result<SchedulerMode> ParseSchedulerMode(std::string_view s) {
+  if (s == "sequential") return SchedulerMode::kSequential;
+  if (s == "parallel") return SchedulerMode::kParallel;
+  if (s == "hybrid") return SchedulerMode::kHybrid;
+  return InvalidArgument("--mode '" + std::string(s) + "': expected sequential, parallel or hybrid");
+}
+
+Status SchedulerOptions::Validate() const {
+  if (max_concurrent < 1 || max_concurrent > 1024) return InvalidArgument("--max-concurrent must be in [1, 1024]");
+  if (timeout_ms < 0) return InvalidArgument("--timeout-minutes must be >= 0");
+  if (retry.retries < 0 || retry.retries > 100) return InvalidArgument("--retries must be in [0, 100]");
+  if (batch_min < 1 || batch_max < batch_min)
+    return InvalidArgument("hybrid batch bounds must satisfy 1 <= min <= max");
+  return Status::Ok();
+}
+
+int RunReport::count(LedgerStatus s) const {
+  int n = 0;
+  for (const auto& o : symbols) n += o.status == s ? 1 : 0;
+  return n;
+}
+int RunReport::skipped() const {
+  int n = 0;
+  for (const auto& o : symbols) n += o.skipped ? 1 : 0;
+  return n;
+}
+bool RunReport::all_done() const { return count(LedgerStatus::kDone) == static_cast<int>(symbols.size()); }
+
+int HybridBatchSize(int n, int workers, int batch_min, int batch_max) {
+  workers = std::max(1, workers);
+  int per = (n + workers - 1) / workers;
+  return std::clamp(per, batch_min, batch_max);
+}
+
+std::vector<std::vector<std::string>> MakeJobs(const std::vector<std::string>& symbols, const SchedulerOptions& opts) {
+  std::vector<std::vector<std::string>> jobs;
+  size_t size = 1;
+  if (opts.mode == SchedulerMode::kHybrid)
+    size = static_cast<size_t>(
+        HybridBatchSize(static_cast<int>(symbols.size()), opts.max_concurrent, opts.batch_min, opts.batch_max));
+  for (size_t i = 0; i < symbols.size(); i += size)
+    jobs.emplace_back(symbols.begin() + static_cast<long>(i),
+                      symbols.begin() + static_cast<long>(std::min(symbols.size(), i + size)));
+  return jobs;
+}
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+using TimePoint = SteadyClock::time_point;
+
+constexpr size_t kStderrTail = 4000;
+
+struct Job {
+  std::vector<std::string> symbols;
+  TimePoint not_before;
+};
+
+struct Worker {
+  pid_t pid = -1;
+  int out_fd = -1;
+  int err_fd = -1;
+  std::string out_buf;
+  std::string err_tail;
+  std::vector<std::string> symbols;  // the batch
+  size_t next = 0;                   // index of the symbol in progress (or next to start)
+  bool current_started = false;      // `start` received for symbols[next]
+  bool progressed = false;           // finished at least one symbol
+  TimePoint deadline = TimePoint::max();
+  TimePoint symbol_t0;
+  bool killed_for_timeout = false;
+  int exit_status = 0;
+  bool exited = false;
+};
+
+void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+std::string Join(const std::vector<std::string>& v, char sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string DescribeExit(int status) {
+  if (WIFEXITED(status)) return fmt::format("worker exited with code {}", WEXITSTATUS(status));
+  if (WIFSIGNALED(status))
+    return fmt::format("worker killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  return "worker ended";
+}
+
+std::string LastLines(const std::string& tail, int n) {
+  std::string t = tail;
+  while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+  size_t pos = t.size();
+  for (int i = 0; i < n && pos != std::string::npos && pos > 0; ++i) pos = t.rfind('\n', pos - 1);
+  std::string out = (pos == std::string::npos || pos == 0) ? t : t.substr(pos + 1);
+  for (char& c : out)
+    if (c == '\n') c = ' ';
+  return out;
+}
+
+class RunState {
+ public:
+  RunState(const SchedulerOptions& opts, const WorkerCommand& cmd, RunLedger* ledger, const Clock* clock,
+           ProgressSink* progress, std::string run_id)
+      : opts_(opts), cmd_(cmd), ledger_(ledger), clock_(clock), progress_(progress), run_id_(std::move(run_id)) {}
+
+  ~RunState() {
+    for (auto& w : workers_) KillAndReap(*w);
+  }
+
+  Status Run(std::vector<SymbolOutcome*> todo) {
+    for (auto* o : todo) outcomes_[o->symbol] = o;
+    std::vector<std::string> syms;
+    for (auto* o : todo) syms.push_back(o->symbol);
+    for (auto& j : MakeJobs(syms, opts_)) queue_.push_back(Job{std::move(j), SteadyClock::now()});
+    size_t slots = opts_.mode == SchedulerMode::kSequential ? 1 : static_cast<size_t>(opts_.max_concurrent);
+
+    while (!queue_.empty() || !workers_.empty()) {
+      TimePoint now = SteadyClock::now();
+      // Launch ready jobs into free slots.
+      while (workers_.size() < slots) {
+        auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) { return j.not_before <= now; });
+        if (it == queue_.end()) break;
+        Job job = std::move(*it);
+        queue_.erase(it);
+        HURACAN_RETURN_IF_ERROR(Launch(std::move(job.symbols)));
+      }
+      Wait();
+      now = SteadyClock::now();
+      for (auto& w : workers_) {
+        if (!w->exited && now >= w->deadline) {
+          w->killed_for_timeout = true;
+          KillAndReap(*w);
+        }
+      }
+      for (size_t i = 0; i < workers_.size();) {
+        Worker& w = *workers_[i];
+        if (!w.exited) {
+          int st = 0;
+          pid_t r = ::waitpid(w.pid, &st, WNOHANG);
+          if (r == w.pid) {
+            w.exited = true;
+            w.exit_status = st;
+          }
+        }
+        if (w.exited) {
+          Drain(w);
+          HURACAN_RETURN_IF_ERROR(OnWorkerExit(w));
+          CloseFds(w);
+          workers_.erase(workers_.begin() + static_cast<long>(i));
+        } else {
+          ++i;
+        }
+      }
+      progress_->OnTick();
+    }
+    return Status::Ok();
+  }
+
+ private:
+  Status Launch(std::vector<std::string> symbols) {
+    int out_pipe[2], err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + std::strerror(errno));
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
+      ::close(out_pipe[0]);
+      ::close(out_pipe[1]);
+      return Internal(std::string("pipe: ") + std::strerror(errno));
+    }
+    std::vector<std::string> args = cmd_.argv;
+    args.push_back("--symbols");
+    args.push_back(Join(symbols, ','));
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t parent = ::getpid();
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+      return Internal(std::string("fork: ") + std::strerror(errno));
+    }
+    if (pid == 0) {
+      // Child: own process group (so the whole group can be killed), die with the scheduler.
+      ::setpgid(0, 0);
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(127);
+      ::dup2(out_pipe[1], STDOUT_FILENO);
+      ::dup2(err_pipe[1], STDERR_FILENO);
+      ::execv(argv[0], argv.data());
+      const char msg[] = "huracan scheduler: exec of the worker failed\n";
+      ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof(msg) - 1);
+      (void)ignored;
+      ::_exit(127);
+    }
+    ::setpgid(pid, pid);  // also from the parent, so kill(-pid) works whichever runs first
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    auto w = std::make_unique<Worker>();
+    w->pid = pid;
+    w->out_fd = out_pipe[0];
+    w->err_fd = err_pipe[0];
+    SetNonBlocking(w->out_fd);
+    SetNonBlocking(w->err_fd);
+    w->symbols = std::move(symbols);
+    ArmDeadline(*w);
+    workers_.push_back(std::move(w));
+    return Status::Ok();
+  }
+
+  void ArmDeadline(Worker& w) {
+    TimePoint now = SteadyClock::now();
+    w.symbol_t0 = now;
+    w.deadline = opts_.timeout_ms > 0 ? now + std::chrono::milliseconds(opts_.timeout_ms) : TimePoint::max();
+  }
+
+  void Wait() {
+    TimePoint now = SteadyClock::now();
+    TimePoint wake = now + std::chrono::milliseconds(1000);
+    for (auto& w : workers_) wake = std::min(wake, w->deadline);
+    for (auto& j : queue_)
+      if (workers_.size() < static_cast<size_t>(opts_.max_concurrent) || opts_.mode == SchedulerMode::kSequential)
+        wake = std::min(wake, j.not_before);
+    std::vector<pollfd> fds;
+    for (auto& w : workers_) {
+      if (w->out_fd >= 0) fds.push_back({w->out_fd, POLLIN, 0});
+      if (w->err_fd >= 0) fds.push_back({w->err_fd, POLLIN, 0});
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count();
+    int timeout = static_cast<int>(std::clamp<int64_t>(ms, 0, 1000));
+    if (fds.empty()) {
+      // Nothing to read: a worker with closed pipes is about to be reaped; poll its exit briefly.
+      timeout = std::min(timeout, workers_.empty() ? timeout : 20);
+      ::poll(nullptr, 0, timeout);
+      return;
+    }
+    int r = ::poll(fds.data(), fds.size(), timeout);
+    if (r <= 0) return;
+    for (auto& w : workers_) ReadAvailable(*w);
+  }
+
+  void ReadAvailable(Worker& w) {
+    char buf[8192];
+    if (w.out_fd >= 0) {
+      for (;;) {
+        ssize_t n = ::read(w.out_fd, buf, sizeof(buf));
+        if (n > 0) {
+          w.out_buf.append(buf, static_cast<size_t>(n));
+          continue;
+        }
+        if (n == 0) {
+          ::close(w.out_fd);
+          w.out_fd = -1;
+        }
+        break;
+      }
+      HandleLines(w);
+    }
+    if (w.err_fd >= 0) {
+      for (;;) {
+        ssize_t n = ::read(w.err_fd, buf, sizeof(buf));
+        if (n > 0) {
+          w.err_tail.append(buf, static_cast<size_t>(n));
+          if (w.err_tail.size() > 2 * kStderrTail) w.err_tail.erase(0, w.err_tail.size() - kStderrTail);
+          continue;
+        }
+        if (n == 0) {
+          ::close(w.err_fd);
+          w.err_fd = -1;
+        }
+        break;
+      }
+    }
+  }
+
+  void Drain(Worker& w) {
+    // The worker is gone; whatever is left in the pipes is complete.
+    if (w.out_fd >= 0) SetNonBlocking(w.out_fd);
+    ReadAvailable(w);
+  }
+
+  void CloseFds(Worker& w) {
+    if (w.out_fd >= 0) ::close(w.out_fd);
+    if (w.err_fd >= 0) ::close(w.err_fd);
+    w.out_fd = w.err_fd = -1;
+  }
+
+  void KillAndReap(Worker& w) {
+    if (w.exited || w.pid <= 0) return;
+    ::kill(-w.pid, SIGKILL);
+    ::kill(w.pid, SIGKILL);
+    int st = 0;
+    while (::waitpid(w.pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    w.exited = true;
+    w.exit_status = st;
+  }
+
+  void HandleLines(Worker& w) {
+    size_t pos;
+    while ((pos = w.out_buf.find('\n')) != std::string::npos) {
+      std::string line = w.out_buf.substr(0, pos);
+      w.out_buf.erase(0, pos + 1);
+      auto ev = ParseWorkerEvent(line);
+      if (!ev || w.next >= w.symbols.size()) continue;
+      if (ev->symbol != w.symbols[w.next]) continue;  // protocol violation: ignore stray lines
+      if (ev->kind == WorkerEvent::Kind::kStart) {
+        if (!w.current_started) StartSymbol(w);
+        continue;
+      }
+      if (!w.current_started) StartSymbol(w);
+      bool ok = ev->kind == WorkerEvent::Kind::kDone;
+      FinishSymbol(w, ok ? LedgerStatus::kDone : LedgerStatus::kFailed, ok ? "" : ev->payload, ok ? ev->payload : "");
+    }
+  }
+
+  void StartSymbol(Worker& w) {
+    const std::string& sym = w.symbols[w.next];
+    SymbolOutcome* o = outcomes_.at(sym);
+    o->attempts += 1;
+    w.current_started = true;
+    Status st = ledger_->MarkRunning(run_id_, sym, clock_->NowMs());
+    if (!st.ok()) ledger_error_ = st.error();
+    progress_->OnSymbolStart(sym, o->attempts);
+  }
+
+  // Records the end of the symbol in progress and moves the worker to its next symbol.
+  void FinishSymbol(Worker& w, LedgerStatus status, const std::string& error, const std::string& result) {
+    const std::string& sym = w.symbols[w.next];
+    SymbolOutcome* o = outcomes_.at(sym);
+    o->seconds = std::chrono::duration<double>(SteadyClock::now() - w.symbol_t0).count();
+    o->status = status;
+    o->error = error;
+    if (status == LedgerStatus::kDone) o->result_json = result;
+    if (status == LedgerStatus::kTimeout) o->timeouts += 1;
+    Status st = ledger_->MarkFinished(run_id_, sym, status, clock_->NowMs(), error);
+    if (!st.ok()) ledger_error_ = st.error();
+    // A worker that committed `done` and died before saying so: the ledger knows better.
+    if (status != LedgerStatus::kDone) {
+      auto entries = ledger_->Entries(run_id_);
+      if (entries.ok()) {
+        const LedgerEntry* e = FindEntry(*entries, sym);
+        if (e && e->status == LedgerStatus::kDone) {
+          o->status = status = LedgerStatus::kDone;
+          o->error.clear();
+        }
+      }
+    }
+    int64_t retry_in = 0;
+    if (status != LedgerStatus::kDone && o->attempts <= opts_.retry.retries) {
+      retry_in = opts_.retry.BackoffMs(o->attempts);
+      queue_.push_back(Job{{sym}, SteadyClock::now() + std::chrono::milliseconds(retry_in)});
+    }
+    progress_->OnSymbolEnd(sym, status, o->seconds, status == LedgerStatus::kDone ? Brief(result) : error, retry_in);
+    w.next += 1;
+    w.current_started = false;
+    w.progressed = true;
+    ArmDeadline(w);
+  }
+
+  static std::string Brief(const std::string& result_json) {
+    // The worker's result carries a one-line "brief" for the log; keep the log independent of JSON.
+    auto p = result_json.find("\"brief\":\"");
+    if (p == std::string::npos) return "";
+    p += 9;
+    auto e = result_json.find('"', p);
+    return e == std::string::npos ? "" : result_json.substr(p, e - p);
+  }
+
+  Status OnWorkerExit(Worker& w) {
+    if (w.next < w.symbols.size()) {
+      bool blame_current = w.current_started || !w.progressed || w.killed_for_timeout;
+      if (blame_current) {
+        if (!w.current_started) StartSymbol(w);
+        if (w.killed_for_timeout) {
+          FinishSymbol(w, LedgerStatus::kTimeout,
+                       fmt::format("timed out after {:.0f} s; worker killed", opts_.timeout_ms / 1000.0), "");
+        } else {
+          std::string why = DescribeExit(w.exit_status);
+          std::string tail = LastLines(w.err_tail, 3);
+          FinishSymbol(w, LedgerStatus::kFailed, tail.empty() ? why : why + ": " + tail, "");
+        }
+      }
+      // Symbols of the batch that never started go to a fresh worker, without an attempt counted.
+      if (w.next < w.symbols.size())
+        queue_.push_front(Job{std::vector<std::string>(w.symbols.begin() + static_cast<long>(w.next), w.symbols.end()),
+                              SteadyClock::now()});
+    }
+    if (ledger_error_) {
+      Error e = *ledger_error_;
+      return Unavailable("run ledger: " + e.message);
+    }
+    return Status::Ok();
+  }
+
+  const SchedulerOptions& opts_;
+  const WorkerCommand& cmd_;
+  RunLedger* ledger_;
+  const Clock* clock_;
+  ProgressSink* progress_;
+  std::string run_id_;
+  std::map<std::string, SymbolOutcome*> outcomes_;
+  std::deque<Job> queue_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::optional<Error> ledger_error_;
+};
+
+}  // namespace
+
+Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<std::string>& symbols) {
+  HURACAN_RETURN_IF_ERROR(opts_.Validate());
+  if (cmd_.argv.empty()) return InvalidArgument("scheduler: empty worker command");
+  auto t0 = SteadyClock::now();
+  RunReport report;
+  report.run_id = run_id;
+  HURACAN_RETURN_IF_ERROR(ledger_->Enroll(run_id, symbols));
+  HURACAN_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, ledger_->Entries(run_id));
+  report.symbols.resize(symbols.size());
+  std::vector<SymbolOutcome*> todo;
+  int already = 0;
+  for (size_t i = 0; i < symbols.size(); ++i) {
+    SymbolOutcome& o = report.symbols[i];
+    o.symbol = symbols[i];
+    const LedgerEntry* e = FindEntry(entries, symbols[i]);
+    if (e && e->status == LedgerStatus::kDone) {
+      o.status = LedgerStatus::kDone;
+      o.skipped = true;
+      ++already;
+    } else {
+      todo.push_back(&o);
+    }
+  }
+  progress_->OnRunStart(run_id, static_cast<int>(symbols.size()), already);
+  {
+    RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id);
+    HURACAN_RETURN_IF_ERROR(state.Run(todo));
+  }
+  report.seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  progress_->OnRunEnd();
+  return report;
+}
+
+}  // namespace huracan::training

@@ -1,0 +1,199 @@
+// Scheduler tests with a fake worker (a shell script speaking the worker protocol), so they
+// exercise the real process handling: fork/exec, pipes, deadlines, SIGKILL of the group.
+#include "training/scheduler.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "support/test_support.h"
+
+namespace huracan::training {
+namespace {
+
+// Worker script: for each symbol, `start`, then by name: HANG* sleeps (its pid in $DIR/SYM.pid),
+// FAIL* fails, FLAKY* fails on its first two attempts, CRASH* dies without a word; else done.
+const char* kFakeWorker = R"SH(
+dir="$0"
+IFS=,
+for s in $2; do
+  echo "@huracan-worker start $s"
+  n=$(cat "$dir/$s.count" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$dir/$s.count"
+  case "$s" in
+    HANG*) sleep 1000 & echo $! > "$dir/$s.pid"; wait; continue;;
+    FAIL*) echo "@huracan-worker failed $s bad data in $s"; continue;;
+    FLAKY*) if [ $n -le 2 ]; then echo "@huracan-worker failed $s transient"; continue; fi;;
+    CRASH*) echo "boom: $s segfault" >&2; kill -9 $$;;
+  esac
+  echo "@huracan-worker done $s {\"brief\":\"ok $s\"}"
+done
+)SH";
+
+struct Fixture {
+  std::string dir = huracan::testing::MakeTempDir("sched");
+  WorkerCommand cmd{{"/bin/sh", "-c", kFakeWorker, dir}};
+  MemoryRunLedger ledger;
+  WallClock clock;
+  NullProgress progress;
+
+  int Count(const std::string& sym) {
+    std::ifstream in(dir + "/" + sym + ".count");
+    int n = 0;
+    in >> n;
+    return n;
+  }
+  Result<RunReport> Run(const SchedulerOptions& o, const std::vector<std::string>& syms,
+                        const std::string& run = "r1") {
+    Scheduler s(o, cmd, &ledger, &clock, &progress);
+    return s.Run(run, syms);
+  }
+};
+
+SchedulerOptions Fast(SchedulerMode mode) {
+  SchedulerOptions o;
+  o.mode = mode;
+  o.max_concurrent = 2;
+  o.retry.retries = 0;
+  o.retry.base_ms = 50;
+  o.retry.cap_ms = 200;
+  return o;
+}
+
+TEST(Scheduler, AllModesFinishEverySymbolOnce) {
+  for (auto mode : {SchedulerMode::kSequential, SchedulerMode::kParallel, SchedulerMode::kHybrid}) {
+    Fixture f;
+    std::vector<std::string> syms;
+    for (int i = 0; i < 11; ++i) syms.push_back("S" + std::to_string(i));
+    auto r = f.Run(Fast(mode), syms);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_TRUE(r->all_done()) << SchedulerModeName(mode);
+    for (auto& s : syms) EXPECT_EQ(f.Count(s), 1) << s;
+    auto entries = f.ledger.Entries("r1");
+    ASSERT_TRUE(entries.ok());
+    ASSERT_EQ(entries->size(), syms.size());
+    for (auto& e : *entries) {
+      EXPECT_EQ(e.status, LedgerStatus::kDone);
+      EXPECT_EQ(e.attempts, 1);
+      EXPECT_GT(e.finished_at_ms, 0);
+    }
+    EXPECT_EQ(r->symbols[3].result_json, "{\"brief\":\"ok S3\"}");
+  }
+}
+
+TEST(Scheduler, HybridBatchesAreEightToSixteen) {
+  EXPECT_EQ(HybridBatchSize(3, 2, 8, 16), 8);
+  EXPECT_EQ(HybridBatchSize(400, 2, 8, 16), 16);
+  EXPECT_EQ(HybridBatchSize(24, 2, 8, 16), 12);
+  SchedulerOptions o = Fast(SchedulerMode::kHybrid);
+  std::vector<std::string> syms(40, "X");
+  auto jobs = MakeJobs(syms, o);
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_EQ(jobs[0].size(), 16u);
+  EXPECT_EQ(jobs[2].size(), 8u);
+}
+
+TEST(Scheduler, TimeoutReallyKillsTheStuckWorkerAndTheRunGoesOn) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kHybrid);  // the stuck symbol shares a batch with others
+  o.timeout_ms = 700;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = f.Run(o, {"A1", "HANG1", "B1", "C1"});
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_LT(secs, 10.0);
+  EXPECT_EQ(r->symbols[1].status, LedgerStatus::kTimeout);
+  EXPECT_EQ(r->symbols[1].timeouts, 1);
+  EXPECT_NE(r->symbols[1].error.find("timed out"), std::string::npos);
+  for (int i : {0, 2, 3}) EXPECT_EQ(r->symbols[i].status, LedgerStatus::kDone) << r->symbols[i].symbol;
+  EXPECT_EQ(f.Count("B1"), 1);  // the rest of the batch ran once, in a new worker
+  // The `sleep` grandchild was in the worker's process group: it must be dead (gone or zombie).
+  std::ifstream pidf(f.dir + "/HANG1.pid");
+  pid_t pid = 0;
+  pidf >> pid;
+  ASSERT_GT(pid, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  if (stat) {
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    ASSERT_NE(close, std::string::npos);
+    EXPECT_EQ(line.substr(close + 2, 1), "Z") << "stuck job still alive: " << line;
+  }
+  auto entries = f.ledger.Entries("r1");
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(FindEntry(*entries, "HANG1")->status, LedgerStatus::kTimeout);
+  EXPECT_FALSE(r->all_done());
+}
+
+TEST(Scheduler, RetriesWithBackoffUntilSuccess) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kParallel);
+  o.retry.retries = 3;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = f.Run(o, {"FLAKY1", "OK1"});
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->symbols[0].status, LedgerStatus::kDone);
+  EXPECT_EQ(r->symbols[0].attempts, 3);
+  EXPECT_EQ(f.Count("FLAKY1"), 3);
+  EXPECT_GE(secs, 0.150 - 0.01);  // backoff 50 ms then 100 ms
+  auto entries = f.ledger.Entries("r1");
+  EXPECT_EQ(FindEntry(*entries, "FLAKY1")->attempts, 3);
+  EXPECT_EQ(FindEntry(*entries, "OK1")->attempts, 1);
+}
+
+TEST(Scheduler, PermanentFailureUsesAllRetriesThenFails) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kSequential);
+  o.retry.retries = 2;
+  auto r = f.Run(o, {"FAIL1", "CRASH1", "OK1"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->symbols[0].status, LedgerStatus::kFailed);
+  EXPECT_EQ(r->symbols[0].attempts, 3);
+  EXPECT_EQ(r->symbols[0].error, "bad data in FAIL1");
+  EXPECT_EQ(r->symbols[1].status, LedgerStatus::kFailed);
+  EXPECT_NE(r->symbols[1].error.find("signal 9"), std::string::npos) << r->symbols[1].error;
+  EXPECT_NE(r->symbols[1].error.find("boom: CRASH1"), std::string::npos) << r->symbols[1].error;
+  EXPECT_EQ(r->symbols[2].status, LedgerStatus::kDone);
+  EXPECT_EQ(r->count(LedgerStatus::kFailed), 2);
+}
+
+TEST(Scheduler, RerunSkipsDoneSymbols) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kParallel);
+  auto r1 = f.Run(o, {"A", "FAIL1", "B"});
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1->count(LedgerStatus::kDone), 2);
+  auto r2 = f.Run(o, {"A", "FAIL1", "B", "C"});
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r2->skipped(), 2);
+  EXPECT_TRUE(r2->symbols[0].skipped);
+  EXPECT_EQ(f.Count("A"), 1);
+  EXPECT_EQ(f.Count("B"), 1);
+  EXPECT_EQ(f.Count("FAIL1"), 2);
+  EXPECT_EQ(f.Count("C"), 1);
+  auto entries = f.ledger.Entries("r1");
+  EXPECT_EQ(FindEntry(*entries, "FAIL1")->attempts, 2);
+  // Another run id starts from scratch.
+  auto r3 = f.Run(o, {"A"}, "r2");
+  ASSERT_TRUE(r3.ok());
+  EXPECT_EQ(r3->skipped(), 0);
+  EXPECT_EQ(f.Count("A"), 2);
+}
+
+TEST(Scheduler, RejectsBadOptions) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kParallel);
+  o.max_concurrent = 0;
+  EXPECT_FALSE(f.Run(o, {"A"}).ok());
+  EXPECT_FALSE(ParseSchedulerMode("fast").ok());
+}
+
+}  // namespace
+}  // namespace huracan::training

@@ -1,0 +1,79 @@
+#include "training/shard.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "training/backoff.h"
+
+namespace huracan::training {
+namespace {
+
+std::vector<std::string> ManySymbols() {
+  std::vector<std::string> out;
+  const char* quotes[] = {"USDT", "USDC", "USDT-PERP"};
+  for (int i = 0; i < 400; ++i) out.push_back("C" + std::to_string(i * 7919 % 1000) + quotes[i % 3]);
+  return out;
+}
+
+TEST(Shard, ParsesValidAndRejectsInvalid) {
+  auto s = ParseShard("2/5");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->index, 2);
+  EXPECT_EQ(s->count, 5);
+  EXPECT_EQ(s->ToString(), "2/5");
+  for (const char* bad : {"", "1", "5/5", "-1/3", "1/0", "a/b", "1/2x", "1 /2", "/2", "1/"}) {
+    EXPECT_FALSE(ParseShard(bad).ok()) << bad;
+  }
+}
+
+TEST(Shard, HashIsStableAcrossBuildsAndMachines) {
+  // FNV-1a 64 reference values: a change here would move coins between machines.
+  EXPECT_EQ(StableSymbolHash(""), 14695981039346656037ull);
+  EXPECT_EQ(StableSymbolHash("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(StableSymbolHash("BTCUSDT-PERP"), StableSymbolHash(std::string("BTCUSDT-PERP")));
+}
+
+TEST(Shard, SharesAreDisjointAndCoverEverySymbol) {
+  auto symbols = ManySymbols();
+  for (int n : {1, 2, 3, 4, 7, 16}) {
+    std::multiset<std::string> seen;
+    size_t largest = 0;
+    for (int i = 0; i < n; ++i) {
+      auto share = FilterShard(symbols, Shard{i, n});
+      largest = std::max(largest, share.size());
+      for (auto& s : share) seen.insert(s);
+      // Stable: the same call gives the same share.
+      EXPECT_EQ(share, FilterShard(symbols, Shard{i, n}));
+    }
+    EXPECT_EQ(seen.size(), symbols.size()) << "n=" << n;  // covered, nothing twice
+    for (auto& s : symbols) EXPECT_EQ(seen.count(s), 1u) << s << " n=" << n;
+    // Reasonably balanced: no share more than twice its fair size.
+    EXPECT_LE(largest, 2 * symbols.size() / static_cast<size_t>(n) + 2) << "n=" << n;
+  }
+}
+
+TEST(Shard, ShareDoesNotDependOnTheOtherSymbols) {
+  auto symbols = ManySymbols();
+  std::vector<std::string> half(symbols.begin(), symbols.begin() + 150);
+  auto big = FilterShard(symbols, Shard{1, 4});
+  for (auto& s : FilterShard(half, Shard{1, 4})) EXPECT_NE(std::find(big.begin(), big.end(), s), big.end()) << s;
+}
+
+TEST(Backoff, DoublesUpToTheCap) {
+  RetryPolicy p;
+  p.base_ms = 100;
+  p.cap_ms = 1000;
+  EXPECT_EQ(p.BackoffMs(0), 0);
+  EXPECT_EQ(p.BackoffMs(1), 100);
+  EXPECT_EQ(p.BackoffMs(2), 200);
+  EXPECT_EQ(p.BackoffMs(3), 400);
+  EXPECT_EQ(p.BackoffMs(4), 800);
+  EXPECT_EQ(p.BackoffMs(5), 1000);
+  EXPECT_EQ(p.BackoffMs(60), 1000);
+}
+
+}  // namespace
+}  // namespace huracan::training
