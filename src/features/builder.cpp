@@ -1,0 +1,121 @@
+#include "features/builder.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "features/indicators.h"
+#include "features/state_io.h"
+
+namespace huracan::features {
+namespace {
+constexpr std::string_view kStateMagic = "HURACAN-FEATURE-STATE/1";
+}  // namespace
+
+FeatureStream::FeatureStream(FeatureStream&&) noexcept = default;
+FeatureStream& FeatureStream::operator=(FeatureStream&&) noexcept = default;
+FeatureStream::~FeatureStream() = default;
+
+Result<FeatureStream> FeatureStream::Create(const FeatureRecipe& recipe) {
+  FeatureStream s;
+  s.recipe_ = std::make_unique<FeatureRecipe>(recipe);
+  int depth = 1;
+  size_t offset = 0;
+  for (const FeatureSpec& spec : recipe.specs()) {
+    const KindDef* def = FindKind(spec.kind);
+    if (!def) return InvalidArgument("unknown feature kind '" + spec.kind + "'");
+    depth = std::max(depth, def->history(spec.params));
+    s.nodes_.push_back(def->make(spec.params));
+    s.offsets_.push_back(offset);
+    offset += def->names(spec.params).size();
+  }
+  if (offset != recipe.names().size()) return Internal("feature column count mismatch");
+  s.hist_ = std::make_unique<History>(depth);
+  s.out_.assign(offset, kNaN);
+  return s;
+}
+
+const std::vector<std::string>& FeatureStream::names() const { return recipe_->names(); }
+
+std::span<const double> FeatureStream::Update(const Bar& bar, const Bar* ref_bar) {
+  const bool ref_ok = ref_bar != nullptr && ref_bar->ts_ms == bar.ts_ms;
+  const double ref_close = ref_ok ? ref_bar->close : kNaN;
+  hist_->Push(bar.close, ref_close);
+  const double lr1 = n_ > 0 ? std::log(bar.close / prev_close_) : kNaN;
+  const double ref_lr1 = (ref_ok && !std::isnan(prev_ref_close_)) ? std::log(ref_close / prev_ref_close_) : kNaN;
+  const BarContext ctx{bar, n_, prev_close_, lr1, ref_ok, ref_close, ref_lr1, *hist_};
+  double* out = out_.data();
+  for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->Update(ctx, out + offsets_[i]);
+  ++n_;
+  prev_close_ = bar.close;
+  prev_ref_close_ = ref_close;
+  return out_;
+}
+
+void FeatureStream::Serialize(StateIO& io) {
+  io.F(n_);
+  io.F(prev_close_);
+  io.F(prev_ref_close_);
+  hist_->Serialize(io);
+  for (auto& node : nodes_) node->Serialize(io);
+}
+
+std::string FeatureStream::SaveState() const {
+  StateIO io = StateIO::Writer();
+  std::string header = std::string(kStateMagic) + "\n" + recipe_->hash() + "\n";
+  // Serialize only reads in writer mode.
+  const_cast<FeatureStream*>(this)->Serialize(io);
+  return header + io.bytes();
+}
+
+Status FeatureStream::LoadState(std::string_view bytes) {
+  const std::string header = std::string(kStateMagic) + "\n" + recipe_->hash() + "\n";
+  if (bytes.substr(0, kStateMagic.size()) != kStateMagic)
+    return InvalidArgument("feature state: not a feature-stream state");
+  if (bytes.size() < header.size() || bytes.substr(0, header.size()) != header)
+    return FailedPrecondition("feature state: saved for another recipe (feature hash differs from " + recipe_->hash() +
+                              ")");
+  HURACAN_ASSIGN_OR_RETURN(FeatureStream fresh, Create(*recipe_));
+  StateIO io = StateIO::Reader(bytes.substr(header.size()));
+  fresh.Serialize(io);
+  if (!io.ok() || !io.at_end()) return DataLoss("feature state: truncated or malformed");
+  *this = std::move(fresh);
+  return Status::Ok();
+}
+
+Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars,
+                                   const data::BarSeries* ref) {
+  auto check_sorted = [](const data::BarSeries& s, const char* what) -> Status {
+    for (size_t i = 1; i < s.size(); ++i)
+      if (s.ts_ms[i] <= s.ts_ms[i - 1])
+        return InvalidArgument(std::string(what) + " " + (s.symbol.empty() ? "series" : s.symbol) +
+                               ": timestamps not strictly increasing at row " + std::to_string(i) + " (" +
+                               std::to_string(s.ts_ms[i]) + ")");
+    return Status::Ok();
+  };
+  HURACAN_RETURN_IF_ERROR(check_sorted(bars, "bars"));
+  if (ref) HURACAN_RETURN_IF_ERROR(check_sorted(*ref, "reference"));
+  HURACAN_ASSIGN_OR_RETURN(FeatureStream stream, FeatureStream::Create(recipe));
+  const size_t n = bars.size(), cols = recipe.names().size();
+  FeatureFrame frame;
+  frame.names = recipe.names();
+  frame.ts_ms = bars.ts_ms;
+  frame.columns.assign(cols, std::vector<double>(n));
+  size_t j = 0;
+  Bar ref_bar;
+  for (size_t i = 0; i < n; ++i) {
+    const Bar bar{bars.ts_ms[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]};
+    const Bar* rp = nullptr;
+    if (ref) {
+      while (j < ref->size() && ref->ts_ms[j] < bar.ts_ms) ++j;
+      if (j < ref->size() && ref->ts_ms[j] == bar.ts_ms) {
+        ref_bar = ref->bar(j);
+        rp = &ref_bar;
+      }
+    }
+    const std::span<const double> row = stream.Update(bar, rp);
+    for (size_t c = 0; c < cols; ++c) frame.columns[c][i] = row[c];
+  }
+  return frame;
+}
+
+}  // namespace huracan::features

@@ -1,0 +1,72 @@
+// The feature builder's public API: the same recipe evaluated over a whole series (batch) or one
+// bar at a time (streaming). Batch mode runs the streaming state machines over the series, so the
+// two give identical numbers, and the value at bar t only ever depends on bars <= t.
+//
+// Cross-asset features read a reference series (BTC) aligned by timestamp: the reference bar
+// with the same ts_ms as the coin's bar. If there is none, those features are NaN on that bar
+// (never forward-filled); without a reference series at all they are NaN throughout.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/market.h"
+#include "core/status.h"
+#include "data/bar_series.h"
+#include "features/frame.h"
+#include "features/recipe.h"
+
+namespace huracan::features {
+
+class Indicator;
+
+class FeatureStream {
+ public:
+  static Result<FeatureStream> Create(const FeatureRecipe& recipe);
+
+  FeatureStream(FeatureStream&&) noexcept;
+  FeatureStream& operator=(FeatureStream&&) noexcept;
+  ~FeatureStream();
+  FeatureStream(const FeatureStream&) = delete;
+  FeatureStream& operator=(const FeatureStream&) = delete;
+
+  // Consumes the next bar (bars must come in increasing time order) and returns the features of
+  // that bar, in recipe order; NaN = not available. `ref_bar` is the reference bar at the same
+  // timestamp, or null when it is missing (a ref bar with another timestamp counts as missing).
+  // The span stays valid until the next call.
+  std::span<const double> Update(const Bar& bar, const Bar* ref_bar);
+
+  // Complete state as bytes; LoadState restores it, and the stream then continues exactly as the
+  // saved one would. LoadState refuses state from another recipe (hash) or malformed bytes and
+  // then leaves this stream unchanged.
+  std::string SaveState() const;
+  Status LoadState(std::string_view bytes);
+
+  const std::vector<std::string>& names() const;
+  const FeatureRecipe& recipe() const { return *recipe_; }
+  int64_t bars_seen() const { return n_; }
+
+ private:
+  FeatureStream() = default;
+  void Serialize(class StateIO& io);
+
+  std::unique_ptr<FeatureRecipe> recipe_;
+  std::vector<std::unique_ptr<Indicator>> nodes_;
+  std::vector<size_t> offsets_;
+  std::unique_ptr<class History> hist_;
+  std::vector<double> out_;
+  int64_t n_ = 0;
+  double prev_close_ = kNaN;
+  double prev_ref_close_ = kNaN;
+};
+
+// Batch mode: features of every bar of `bars`. `ref` (may be null) is the reference series for
+// cross-asset features. Errors when timestamps of either series are not strictly increasing.
+Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars,
+                                   const data::BarSeries* ref);
+
+}  // namespace huracan::features

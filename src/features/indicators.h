@@ -1,0 +1,84 @@
+// The feature kinds a recipe can name. Each kind declares its parameters once (default, bounds,
+// meaning), how its output columns are named, and how to build its streaming state machine.
+// Batch mode runs the very same state machines over the whole series, so batch and streaming
+// give identical numbers by construction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/market.h"
+#include "features/state_io.h"
+
+namespace huracan::features {
+
+using Params = std::map<std::string, double, std::less<>>;
+
+struct ParamDef {
+  std::string_view name;
+  double def = 0;
+  double min = 0;
+  double max = 0;
+  bool integer = true;
+  std::string_view help;
+};
+
+// The last bars of the series (closes and reference closes), shared by all indicators.
+class History {
+ public:
+  explicit History(int depth);
+  void Push(double close, double ref_close);
+  // Value k bars ago (k = 0 is the current bar). Requires k < count() and k <= depth.
+  double close(int k) const { return close_[static_cast<size_t>((n_ - 1 - k) & mask_)]; }
+  double ref_close(int k) const { return ref_[static_cast<size_t>((n_ - 1 - k) & mask_)]; }
+  int64_t count() const { return n_; }
+  void Serialize(StateIO& io);
+
+ private:
+  std::vector<double> close_, ref_;
+  int64_t mask_ = 0;
+  int64_t n_ = 0;
+};
+
+// What an indicator sees for one bar.
+struct BarContext {
+  const Bar& bar;
+  int64_t index;      // 0-based position of this bar in the stream
+  double prev_close;  // NaN on the first bar
+  double lr1;         // ln(close / prev_close); NaN on the first bar
+  bool ref_ok;        // the reference bar at this timestamp is present
+  double ref_close;   // NaN when missing
+  double ref_lr1;     // ln of the reference close over the previous row's; NaN if either is missing
+  const History& hist;
+};
+
+class Indicator {
+ public:
+  virtual ~Indicator() = default;
+  // Writes this indicator's outputs for the bar (NaN when not available).
+  virtual void Update(const BarContext& ctx, double* out) = 0;
+  virtual void Serialize(StateIO& io) = 0;
+};
+
+struct KindDef {
+  std::string_view kind;
+  std::string_view help;
+  std::vector<ParamDef> params;
+  std::function<std::vector<std::string>(const Params&)> names;
+  std::function<std::unique_ptr<Indicator>(const Params&)> make;
+  std::function<int(const Params&)> history;  // closes read back through History (0 = none)
+  bool uses_ref = false;
+};
+
+const std::vector<KindDef>& AllKinds();
+const KindDef* FindKind(std::string_view kind);
+
+// Shortest text for a parameter value in a column name: 2 -> "2", 1.5 -> "1.5".
+std::string ParamText(double v);
+
+}  // namespace huracan::features
