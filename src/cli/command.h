@@ -21,6 +21,8 @@ using Action = std::function<Result<int>()>;
 using Registrar = void (*)(CLI::App& app, Action* out);
 
 void RegisterDataCommands(CLI::App& app, Action* out);
+void RegisterDbCommands(CLI::App& app, Action* out);
+void RegisterChampionCommands(CLI::App& app, Action* out);
 
 int RunMain(int argc, char** argv);
 

@@ -10,6 +10,8 @@ namespace {
 // One line per command group; groups are defined in their own files in this folder.
 constexpr Registrar kRegistrars[] = {
     &RegisterDataCommands,
+    &RegisterDbCommands,
+    &RegisterChampionCommands,
 };
 
 }  // namespace

@@ -50,7 +50,7 @@ Status ValidateSymbol(const std::string& symbol) {
 
 std::string FormatArchiveTimestamp(int64_t epoch_ms) {
   std::tm tm = UtcTm(epoch_ms);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                 tm.tm_min, tm.tm_sec);
   return buf;
@@ -75,7 +75,7 @@ Result<int64_t> ParseArchiveTimestamp(const std::string& ts) {
 
 std::string FormatDate(int64_t epoch_ms) {
   std::tm tm = UtcTm(epoch_ms);
-  char buf[16];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
   return buf;
 }

@@ -37,7 +37,10 @@ std::optional<size_t> SqlRow::IndexOf(std::string_view column) const {
 namespace {
 
 std::string ColumnName(const SqlRow& row, size_t i) {
-  return i < row.columns().size() ? row.columns()[i] : "#" + std::to_string(i);
+  if (i < row.columns().size()) return row.columns()[i];
+  std::string out = "#";
+  out.append(std::to_string(i));
+  return out;
 }
 
 std::optional<int64_t> ParseInt(std::string_view s) {
@@ -179,7 +182,7 @@ std::string SqlTimestamp(int64_t epoch_ms) {
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
   return buf;
