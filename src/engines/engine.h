@@ -62,6 +62,10 @@ class Engine {
 
   virtual std::string SaveParams() const = 0;
   virtual Status LoadParams(std::string_view bytes) = 0;
+
+  // False when the engine is not fitted or Fit found no edge net of costs: Infer then always waits
+  // (reason "off"), so a caller may skip it.
+  virtual bool active() const { return true; }
 };
 
 }  // namespace huracan::engines

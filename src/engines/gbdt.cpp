@@ -1,0 +1,68 @@
+// gbdt: XGBoost regressor of the 30-minute forward return (bps) on every feature of the frame.
+// Trained through ml::XgbBooster (hist, 60 rounds, depth 5, eta 0.1, subsample/colsample 0.8,
+// min_child_weight 50, seed and nthread from the TrainWindow); inference runs on the compiled
+// forest (ml::XgbForest), which evaluates the trees exactly as XGBoost's CPU predictor.
+#include <array>
+
+#include "engines/factories.h"
+#include "engines/model_engine.h"
+#include "ml/xgb.h"
+
+namespace huracan::engines {
+namespace {
+
+class Gbdt : public ScoreModelEngine {
+ public:
+  std::string_view id() const override { return "gbdt"; }
+  int horizon_minutes() const override { return 30; }
+
+ protected:
+  Status TrainCandidate(int, const ModelData& d, const TrainWindow& w) override {
+    std::vector<float> x(d.x.begin(), d.x.end());
+    std::vector<float> y(d.y.begin(), d.y.end());
+    HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, ml::XgbMatrix::FromDense(x, d.rows, d.cols, w.nthread));
+    HURACAN_RETURN_IF_ERROR(m.SetLabels(y));
+    ml::XgbParams p;
+    p.objective = "reg:squarederror";
+    p.num_rounds = 60;
+    p.max_depth = 5;
+    p.eta = 0.1;
+    p.min_child_weight = 50;
+    p.seed = w.seed;
+    p.nthread = w.nthread;
+    HURACAN_ASSIGN_OR_RETURN(ml::XgbBooster b, ml::XgbBooster::Train(m, p));
+    HURACAN_ASSIGN_OR_RETURN(std::string json, b.Save("json"));
+    return LoadModel(json);
+  }
+
+  double PredictGathered(const double* x) const override {
+    std::array<float, kMaxModelFeatures> f;
+    const int n = forest_.num_features();
+    for (int j = 0; j < n; ++j) f[j] = static_cast<float>(x[j]);
+    return forest_.Predict(f.data());
+  }
+
+  std::string SaveModel() const override { return model_json_; }
+
+  Status LoadModel(std::string_view bytes) override {
+    HURACAN_ASSIGN_OR_RETURN(ml::XgbForest f, ml::XgbForest::FromJson(bytes));
+    if (f.num_features() < 1 || static_cast<size_t>(f.num_features()) > kMaxModelFeatures)
+      return DataLoss("engine gbdt: model has " + std::to_string(f.num_features()) + " features");
+    forest_ = std::move(f);
+    model_json_ = std::string(bytes);
+    return Status::Ok();
+  }
+
+  const char* buy_reason() const override { return "gbdt up"; }
+  const char* sell_reason() const override { return "gbdt down"; }
+
+ private:
+  ml::XgbForest forest_;
+  std::string model_json_;  // XGBoost's own JSON model, kept untouched
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> MakeGbdt() { return std::make_unique<Gbdt>(); }
+
+}  // namespace huracan::engines

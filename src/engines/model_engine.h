@@ -1,0 +1,76 @@
+// Shared machinery of the two score-model engines (gbdt, ridge): a model predicts the forward
+// return in bps from every feature of the frame; Fit trains it on the first 70% of the window
+// (purged by the label horizon), then picks the |prediction| threshold on the last 30% on net
+// performance and calibrates edge/confidence there, out of sample.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engines/calibration.h"
+#include "engines/engine.h"
+
+namespace huracan::engines {
+
+inline constexpr size_t kMaxModelRows = 50000;    // training rows (every k-th row beyond this)
+inline constexpr size_t kMaxModelFeatures = 512;  // Infer gathers into a stack buffer of this size
+inline constexpr double kTrainFraction = 0.7;     // rest of the window calibrates the threshold
+inline constexpr double kThresholdQuantiles[] = {0.80, 0.90, 0.95, 0.98};
+
+// Training rows for a model, row-major, with the label horizon already purged.
+struct ModelData {
+  std::vector<double> x;  // rows * cols
+  std::vector<double> y;  // forward return, bps (winsorised at 4 sd)
+  size_t rows = 0, cols = 0;
+};
+
+class ScoreModelEngine : public Engine {
+ public:
+  std::vector<Regime> regimes() const override { return {Regime::kTrend, Regime::kRange, Regime::kPanic}; }
+  std::string_view family() const override { return "ml"; }
+  std::vector<std::string> required_features() const override;
+  bool active() const override { return fitted_ && (long_.on || short_.on); }
+
+  Status Bind(const std::vector<std::string>& feature_names) override;
+  Status Fit(const TrainWindow& window) override;
+  EngineOutput Infer(const FeatureRow& row) const override;
+  std::string SaveParams() const override;
+  Status LoadParams(std::string_view bytes) override;
+
+  double threshold() const { return threshold_; }
+  const SideCal& long_side() const { return long_; }
+  const SideCal& short_side() const { return short_; }
+  // The model's prediction for one row (bps), NaN when unbound or unfitted.
+  double Score(const FeatureRow& row) const;
+
+ protected:
+  // Model hooks. Train may try several settings (e.g. ridge lambdas): it is given the calibration
+  // rows too and returns the index of the candidate it kept; `candidates()` says how many exist.
+  virtual int candidates() const { return 1; }
+  virtual Status TrainCandidate(int candidate, const ModelData& train, const TrainWindow& w) = 0;
+  virtual double PredictGathered(const double* x) const = 0;  // x: model features in model order
+  virtual std::string SaveModel() const = 0;
+  virtual Status LoadModel(std::string_view bytes) = 0;
+  virtual const char* buy_reason() const = 0;
+  virtual const char* sell_reason() const = 0;
+
+ private:
+  Status Resolve();
+
+  std::vector<std::string> bound_names_;  // names given to Bind
+  std::vector<std::string> model_names_;  // the model's features, in model order
+  std::vector<int> idx_;                  // frame column of each model feature
+  int max_idx_ = -1;
+  bool fitted_ = false;
+  double threshold_ = 0.0;
+  SideCal long_, short_;
+};
+
+// Helpers shared with meta_label.
+// Gathers rows `rows` of the frame columns `idx` into a row-major matrix.
+std::vector<double> GatherRows(const features::FeatureFrame& f, const std::vector<int>& idx,
+                               const std::vector<size_t>& rows);
+// Every k-th element so that at most `max_n` remain (deterministic).
+std::vector<size_t> Subsample(const std::vector<size_t>& rows, size_t max_n);
+
+}  // namespace huracan::engines

@@ -1,0 +1,113 @@
+#include "engines/rule_engine.h"
+
+#include <algorithm>
+
+namespace huracan::engines {
+namespace {
+constexpr uint32_t kRuleMagic = 0x31455248;  // "HRE1"
+constexpr uint32_t kRuleVersion = 1;
+}  // namespace
+
+Status RuleEngine::Bind(const std::vector<std::string>& feature_names) {
+  HURACAN_ASSIGN_OR_RETURN(idx_, ResolveFeatures(spec_.features, feature_names, spec_.id));
+  max_idx_ = idx_.empty() ? -1 : *std::max_element(idx_.begin(), idx_.end());
+  return Status::Ok();
+}
+
+std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w) {
+  const int h = HorizonBars(*w.bars, spec.horizon_minutes);
+  const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
+  const size_t nf = spec.features.size();
+  std::array<const double*, kMaxRuleFeatures> cols{};
+  for (size_t k = 0; k < nf; ++k) cols[k] = w.features->columns[idx[k]].data();
+  const double cost = w.round_trip_cost_bps;
+
+  std::vector<CandidateResult> out(spec.grid.size());
+  for (size_t c = 0; c < spec.grid.size(); ++c) {
+    const double* p = spec.grid[c].data();
+    CandidateResult& r = out[c];
+    size_t next_long = w.begin, next_short = w.begin;  // trades on one side do not overlap
+    double x[kMaxRuleFeatures];
+    for (size_t t = w.begin; t < w.end; ++t) {
+      double f = fwd[t];
+      if (f != f) continue;
+      for (size_t k = 0; k < nf; ++k) x[k] = cols[k][t];
+      int s = spec.signal(x, p);
+      if (s > 0 && t >= next_long) {
+        r.long_stats.Add(f, +1, cost);
+        next_long = t + h;
+      } else if (s < 0 && t >= next_short) {
+        r.short_stats.Add(f, -1, cost);
+        next_short = t + h;
+      }
+    }
+    r.score = r.long_stats.score(+1, cost) + r.short_stats.score(-1, cost);
+  }
+  return out;
+}
+
+Status RuleEngine::Fit(const TrainWindow& w) {
+  HURACAN_RETURN_IF_ERROR(ValidateWindow(w, spec_.id));
+  if (idx_.size() != spec_.features.size() || max_idx_ >= static_cast<int>(w.features->cols()))
+    return FailedPrecondition("engine " + std::string(spec_.id) + ": Bind the feature names before Fit");
+  std::vector<CandidateResult> res = EvaluateGrid(spec_, idx_, w);
+  candidate_ = -1;
+  long_ = short_ = SideCal{};
+  double best = 0.0;
+  for (size_t c = 0; c < res.size(); ++c)
+    if (res[c].score > best) best = res[c].score, candidate_ = static_cast<int>(c);  // ties: first wins
+  if (candidate_ < 0) return Status::Ok();  // no candidate is profitable net of costs: engine is off
+  params_ = spec_.grid[candidate_];
+  long_ = Calibrate(res[candidate_].long_stats, +1, w.round_trip_cost_bps);
+  short_ = Calibrate(res[candidate_].short_stats, -1, w.round_trip_cost_bps);
+  return Status::Ok();
+}
+
+EngineOutput RuleEngine::Infer(const FeatureRow& row) const {
+  const int hm = spec_.horizon_minutes;
+  if (candidate_ < 0) return Wait(hm, "off");
+  if (max_idx_ < 0 || static_cast<size_t>(max_idx_) >= row.values.size()) return Wait(hm, "unbound");
+  double x[kMaxRuleFeatures];
+  for (size_t k = 0; k < idx_.size(); ++k) x[k] = row.values[idx_[k]];
+  int s = spec_.signal(x, params_.data());
+  if (s > 0) return long_.on ? Speak(+1, long_, hm, spec_.buy_reason) : Wait(hm, "long side off");
+  if (s < 0) return short_.on ? Speak(-1, short_, hm, spec_.sell_reason) : Wait(hm, "short side off");
+  return Wait(hm, "no signal");
+}
+
+std::string RuleEngine::SaveParams() const {
+  ml::ByteWriter w;
+  w.U32(kRuleMagic);
+  w.U32(kRuleVersion);
+  w.Str(spec_.id);
+  w.I64(candidate_);
+  w.F64s(std::vector<double>(params_.begin(), params_.end()));
+  long_.Save(w);
+  short_.Save(w);
+  return w.Take();
+}
+
+Status RuleEngine::LoadParams(std::string_view bytes) {
+  const std::string what = "engine " + std::string(spec_.id) + " params";
+  ml::ByteReader r(bytes, what);
+  if (r.U32() != kRuleMagic) return DataLoss(what + ": not rule-engine parameters");
+  uint32_t version = r.U32();
+  if (version != kRuleVersion) return DataLoss(what + ": unsupported version " + std::to_string(version));
+  std::string id = r.Str();
+  if (r.ok() && id != spec_.id) return InvalidArgument(what + ": bytes belong to engine '" + id + "'");
+  int64_t cand = r.I64();
+  std::vector<double> p = r.F64s();
+  SideCal lo, sh;
+  lo.Load(r);
+  sh.Load(r);
+  HURACAN_RETURN_IF_ERROR(r.Finish());
+  if (p.size() != kMaxRuleParams) return DataLoss(what + ": wrong parameter count");
+  if (cand < -1 || cand >= static_cast<int64_t>(spec_.grid.size())) return DataLoss(what + ": candidate out of range");
+  candidate_ = static_cast<int>(cand);
+  std::copy(p.begin(), p.end(), params_.begin());
+  long_ = lo;
+  short_ = sh;
+  return Status::Ok();
+}
+
+}  // namespace huracan::engines

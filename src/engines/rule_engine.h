@@ -1,0 +1,78 @@
+// The shared machinery of the 20 rule engines: a RuleSpec declares an engine (features, grid,
+// signal rule); RuleEngine does Bind, the grid search on net performance, the calibration of
+// edge and confidence per side, serialisation and a const, allocation-free Infer.
+#pragma once
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "engines/calibration.h"
+#include "engines/engine.h"
+
+namespace huracan::engines {
+
+inline constexpr int kMaxRuleFeatures = 8;
+inline constexpr int kMaxRuleParams = 4;
+using RuleParams = std::array<double, kMaxRuleParams>;
+
+// +1 buy, -1 sell, 0 nothing. `x` holds the engine's features in RuleSpec::features order,
+// `p` one grid candidate. Must be false/0 when a value it needs is NaN (plain comparisons are).
+using SignalFn = int (*)(const double* x, const double* p);
+
+struct RuleSpec {
+  const char* id;
+  const char* family;
+  std::vector<Regime> regimes;
+  int horizon_minutes;
+  std::vector<std::string> features;
+  std::vector<std::string> param_names;
+  std::vector<RuleParams> grid;
+  SignalFn signal;
+  const char* buy_reason;   // <= 15 chars
+  const char* sell_reason;  // <= 15 chars
+  // The most permissive candidate: meta_label uses it as a high-recall primary signal.
+  size_t loose_candidate = 0;
+};
+
+class RuleEngine : public Engine {
+ public:
+  explicit RuleEngine(const RuleSpec& spec) : spec_(spec) {}
+
+  std::string_view id() const override { return spec_.id; }
+  std::string_view family() const override { return spec_.family; }
+  std::vector<Regime> regimes() const override { return spec_.regimes; }
+  int horizon_minutes() const override { return spec_.horizon_minutes; }
+  std::vector<std::string> required_features() const override { return spec_.features; }
+  bool active() const override { return candidate_ >= 0; }
+
+  Status Bind(const std::vector<std::string>& feature_names) override;
+  Status Fit(const TrainWindow& window) override;
+  EngineOutput Infer(const FeatureRow& row) const override;
+  std::string SaveParams() const override;
+  Status LoadParams(std::string_view bytes) override;
+
+  // Introspection for tests and docs.
+  int candidate() const { return candidate_; }
+  const RuleParams& params() const { return params_; }
+  const SideCal& long_side() const { return long_; }
+  const SideCal& short_side() const { return short_; }
+
+ private:
+  const RuleSpec& spec_;
+  std::vector<int> idx_;  // frame column of each spec feature
+  int max_idx_ = -1;
+  int candidate_ = -1;  // -1: off (or not fitted)
+  RuleParams params_{};
+  SideCal long_, short_;
+};
+
+// Per-candidate statistics of one grid search (exposed for tests).
+struct CandidateResult {
+  SideStats long_stats, short_stats;
+  double score = 0.0;
+};
+// Evaluates every grid candidate of `spec` on the window, with features at columns `idx`.
+std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w);
+
+}  // namespace huracan::engines
