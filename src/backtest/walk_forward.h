@@ -1,0 +1,92 @@
+// Engine fitting through the registry, one train/test evaluation (a fold), and the walk-forward
+// driver over rolling folds with purge and embargo. This is the API the training pipeline calls.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backtest/backtester.h"
+#include "backtest/metrics.h"
+#include "core/status.h"
+#include "data/bar_series.h"
+#include "engines/engine.h"
+#include "features/frame.h"
+#include "regime/classifier.h"
+
+namespace huracan::backtest {
+
+struct FittedEngines {
+  std::vector<std::unique_ptr<engines::Engine>> engines;  // fitted, in the order asked
+  std::map<std::string, std::string> failures;            // id -> error message (engine left out)
+  std::vector<engines::Engine*> ptrs() const;
+  int max_horizon_minutes() const;
+};
+
+// A typical round-trip cost (bps) on rows [begin, end): the cost model at the median spread and
+// volatility of the window and its mean quote volume, for a 60-minute holding.
+double TypicalRoundTripBps(const data::BarSeries& bars, const features::FeatureFrame& frame, size_t begin, size_t end,
+                           const costs::CostConfig& costs);
+
+// Creates each engine by id through the registry, binds it to the frame and fits it on rows
+// [begin, end). Unknown ids are an error; an engine whose Fit fails is reported and left out.
+Result<FittedEngines> FitEngines(const std::vector<std::string>& ids, const data::BarSeries& bars,
+                                 const features::FeatureFrame& frame, size_t begin, size_t end,
+                                 double round_trip_cost_bps, uint64_t seed = 42, int nthread = 1);
+
+struct Fold {
+  size_t train_begin = 0, train_end = 0;  // fit on [train_begin, train_end)
+  size_t test_begin = 0, test_end = 0;    // evaluate on [test_begin, test_end)
+};
+
+struct FoldResult {
+  Fold fold;
+  std::map<std::string, BacktestResult> engines;  // each engine alone (when per_engine)
+  BacktestResult combined;
+  std::map<std::string, std::string> fit_failures;
+  regime::RegimeThresholds regime;
+};
+
+struct FoldOptions {
+  BacktestOptions backtest;  // pipeline.regime is replaced by the fold's calibration
+  regime::RegimeConfig regime;
+  bool per_engine = true;  // also run every engine alone
+  uint64_t seed = 42;
+  int nthread = 1;
+};
+
+// Calibrates the regime on the train window, fits the engines there, and evaluates on the test window.
+Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
+                           const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts);
+
+struct WalkForwardConfig {
+  size_t train_bars = 14 * 1440;
+  size_t test_bars = 3 * 1440;
+  size_t step_bars = 0;     // 0 = test_bars
+  size_t purge_bars = 0;    // gap after the train window; raised to the label horizon
+  size_t embargo_bars = 0;  // further gap before the test window; raised to the label horizon
+  int min_folds = 4;        // test/step shrink so this many folds fit, when the data allows
+  bool anchored = false;    // true: every train window starts at bar 0
+  size_t min_test_bars = 240;
+
+  Status Validate() const;
+};
+
+// Fold boundaries for `n` bars. Gap between train end and test start = purge + embargo, each at
+// least `label_horizon_bars`. Fails when not even one fold of min_test_bars fits.
+Result<std::vector<Fold>> MakeFolds(size_t n, const WalkForwardConfig& cfg, size_t label_horizon_bars);
+
+struct WalkForwardResult {
+  std::vector<FoldResult> folds;
+  std::map<std::string, Metrics> engines;  // aggregate over the concatenated out-of-sample folds
+  Metrics combined;
+  std::map<std::string, int64_t> rejections;  // combined runs, summed over folds
+  std::vector<Trade> trades;                  // combined runs, all folds
+};
+
+Result<WalkForwardResult> RunWalkForward(const data::BarSeries& bars, const features::FeatureFrame& frame,
+                                         const std::vector<std::string>& engine_ids, const WalkForwardConfig& cfg,
+                                         const FoldOptions& opts);
+
+}  // namespace huracan::backtest
