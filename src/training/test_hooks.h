@@ -1,0 +1,17 @@
+// Fault injection for the crash-safety and timeout tests, driven by environment variables. They
+// cost one getenv per call and do nothing unless set:
+//   HURACAN_TEST_CRASH_AT=<stage>[:<symbol>]  the worker kills itself (SIGKILL) at that stage
+//   HURACAN_TEST_HANG_SYMBOL=<symbol>         the worker sleeps forever when it starts that symbol
+// Stages: after_load, after_archive, after_champion, in_db_transaction, after_db_commit.
+#pragma once
+
+#include <string_view>
+
+namespace huracan::training {
+
+// Dies by SIGKILL when HURACAN_TEST_CRASH_AT names `stage` (and `symbol`, when it names one).
+void MaybeCrashAt(std::string_view stage, std::string_view symbol);
+// Never returns when HURACAN_TEST_HANG_SYMBOL names `symbol`.
+void MaybeHang(std::string_view symbol);
+
+}  // namespace huracan::training
