@@ -76,7 +76,7 @@ TEST(Quality, ExactDuplicatesAreDropped) {
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ(r.exact_duplicates, 3u);
   EXPECT_EQ(r.conflicting_duplicates, 0u);
-  EXPECT_EQ(r.out_of_order, 2u);  // the two copies of bar 10 come after bar 99
+  EXPECT_EQ(r.out_of_order, 1u);  // the first copy of bar 10 steps back after bar 99
   EXPECT_TRUE(Mentions(r.repairs, "dropped 3 exact duplicates"));
   EXPECT_TRUE(Mentions(r.repairs, "sorted"));
   EXPECT_EQ(out->ts_ms, Clean(100).ts_ms);
@@ -182,7 +182,7 @@ TEST(Quality, SmallEnvelopeMissIsWidenedLargeIsRefused) {
   EXPECT_EQ(out->high[8], std::max(s.open[8], s.close[8]));
   EXPECT_EQ(out->low[9], std::min(s.open[9], s.close[9]));
 
-  s.high[8] = std::max(s.open[8], s.close[8]) * 0.95;  // 5% off: not a rounding slip
+  s.open[8] = 100, s.close[8] = 105, s.high[8] = 101, s.low[8] = 99;  // close 4% above high: not a rounding slip
   QualityReport r2;
   ASSERT_FALSE(CheckAndRepair(s, QualityPolicy{}, &r2).ok());
   EXPECT_TRUE(Mentions(r2.refusals, "high/low miss open/close"));
