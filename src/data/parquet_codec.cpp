@@ -64,18 +64,26 @@ bool Decompressor::Supports(int32_t codec) const {
 }
 
 Status Decompressor::Decompress(int32_t codec, std::string_view in, size_t expected_size, std::string* out) {
-  // resize_and_overwrite would avoid zero-filling; the fill is cheap next to decompression.
-  out->resize(expected_size);
+  // Sizes recorded inside the compressed data are checked before the buffer is allocated.
+  // (resize zero-fills; that is cheap next to decompression.)
   switch (codec) {
     case kUncompressed:
       if (in.size() != expected_size) {
         return DataLoss("uncompressed page is " + std::to_string(in.size()) + " bytes, header declares " +
                         std::to_string(expected_size));
       }
-      if (expected_size) std::memcpy(out->data(), in.data(), expected_size);
+      out->assign(in.data(), in.size());
       return Status::Ok();
     case kZstd: {
       if (zstd_ == nullptr) return Internal("ZSTD_createDCtx failed");
+      unsigned long long frame = ZSTD_getFrameContentSize(in.data(), in.size());
+      if (frame == ZSTD_CONTENTSIZE_ERROR) return DataLoss("ZSTD data corrupt: bad frame header");
+      // A page may hold several frames, so a smaller first frame is not an error by itself.
+      if (frame != ZSTD_CONTENTSIZE_UNKNOWN && frame > expected_size) {
+        return DataLoss("ZSTD frame holds " + std::to_string(frame) + " bytes, page header declares " +
+                        std::to_string(expected_size));
+      }
+      out->resize(expected_size);
       size_t n = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(zstd_), out->data(), expected_size, in.data(), in.size());
       if (ZSTD_isError(n)) return DataLoss(std::string("ZSTD data corrupt: ") + ZSTD_getErrorName(n));
       if (n != expected_size) {
@@ -91,10 +99,11 @@ Status Decompressor::Decompress(int32_t codec, std::string_view in, size_t expec
         return DataLoss("SNAPPY page holds " + std::to_string(n) + " bytes, header declares " +
                         std::to_string(expected_size));
       }
+      out->resize(expected_size);
       if (!snappy::RawUncompress(in.data(), in.size(), out->data())) return DataLoss("SNAPPY data corrupt");
       return Status::Ok();
     }
-    case kGzip: return Gunzip(in, expected_size, out);
+    case kGzip: out->resize(expected_size); return Gunzip(in, expected_size, out);
     default: return Unimplemented(std::string("codec ") + CodecName(codec) + " is not supported");
   }
 }

@@ -626,6 +626,7 @@ class Reader {
       v.resize(old + n);
       size_t src = old + non_null;
       for (size_t i = n; i-- > 0;) {
+        if (src == old + i + 1) break;  // rows [0, i] are all present and already in place
         if (level_buf_[i] == 1) {
           v[old + i] = std::move(v[--src]);
         } else {
