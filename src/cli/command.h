@@ -23,6 +23,8 @@ using Registrar = void (*)(CLI::App& app, Action* out);
 void RegisterDataCommands(CLI::App& app, Action* out);
 void RegisterDbCommands(CLI::App& app, Action* out);
 void RegisterChampionCommands(CLI::App& app, Action* out);
+void RegisterBacktestCommands(CLI::App& app, Action* out);
+void RegisterCheckCommands(CLI::App& app, Action* out);
 
 int RunMain(int argc, char** argv);
 

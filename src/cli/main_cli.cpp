@@ -12,6 +12,8 @@ constexpr Registrar kRegistrars[] = {
     &RegisterDataCommands,
     &RegisterDbCommands,
     &RegisterChampionCommands,
+    &RegisterBacktestCommands,
+    &RegisterCheckCommands,
 };
 
 }  // namespace

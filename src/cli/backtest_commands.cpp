@@ -1,0 +1,173 @@
+// huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest.
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "backtest/inputs.h"
+#include "backtest/walk_forward.h"
+#include "cli/command.h"
+#include "engines/registry.h"
+#include "features/builder.h"
+#include "features/recipe.h"
+
+namespace huracan::cli {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json Num(double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); }
+
+ordered_json MetricsJson(const backtest::Metrics& m) {
+  ordered_json j;
+  j["trades"] = m.trades;
+  j["hit_rate"] = Num(m.hit_rate);
+  j["net_bps_per_trade"] = Num(m.net_bps_per_trade);
+  j["net_sharpe"] = Num(m.net_sharpe);
+  j["sortino"] = Num(m.sortino);
+  j["max_drawdown"] = Num(m.max_drawdown);
+  j["turnover"] = Num(m.turnover);
+  j["exposure"] = Num(m.exposure);
+  j["psr"] = Num(m.psr);
+  j["gross_bps"] = Num(m.gross_bps);
+  j["fees_bps"] = Num(m.fees_bps);
+  j["spread_bps"] = Num(m.spread_bps);
+  j["slippage_bps"] = Num(m.slippage_bps);
+  j["funding_bps"] = Num(m.funding_bps);
+  j["net_bps"] = Num(m.net_bps);
+  j["bars"] = m.bars;
+  return j;
+}
+
+ordered_json TradeJson(const backtest::Trade& t) {
+  ordered_json j;
+  j["symbol"] = t.symbol;
+  j["direction"] = DirectionName(t.direction);
+  j["signal_ts"] = t.signal_ts_ms;
+  j["entry_ts"] = t.entry_ts_ms;
+  j["exit_ts"] = t.exit_ts_ms;
+  j["entry_price"] = Num(t.entry_price);
+  j["exit_price"] = Num(t.exit_price);
+  j["horizon_minutes"] = t.horizon_minutes;
+  j["exit_reason"] = t.exit_reason;
+  j["engines"] = t.engines;
+  j["gross_bps"] = Num(t.gross_bps);
+  j["fees_bps"] = Num(t.fees_bps);
+  j["spread_bps"] = Num(t.spread_bps);
+  j["slippage_bps"] = Num(t.slippage_bps);
+  j["funding_bps"] = Num(t.funding_bps);
+  j["net_bps"] = Num(t.net_bps);
+  return j;
+}
+
+Result<std::vector<std::string>> ParseEngines(const std::string& spec) {
+  if (spec.empty() || spec == "all") return engines::AllEngineIds();
+  std::vector<std::string> ids;
+  size_t pos = 0;
+  while (pos <= spec.size()) {
+    size_t comma = spec.find(',', pos);
+    if (comma == std::string::npos) comma = spec.size();
+    std::string id = spec.substr(pos, comma - pos);
+    if (!id.empty()) {
+      auto info = engines::GetEngineInfo(id);
+      if (!info.ok()) return info.error();
+      ids.push_back(id);
+    }
+    pos = comma + 1;
+  }
+  if (ids.empty()) return InvalidArgument("--engines: no engine ids given");
+  return ids;
+}
+
+struct BacktestArgs {
+  std::string data, ref, engines = "all", format = "json";
+  double train_days = 0;
+};
+
+Result<int> RunBacktestCommand(const BacktestArgs& a) {
+  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngines(a.engines));
+  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
+  std::fprintf(stderr, "%s\n", in.note.c_str());
+  const data::BarSeries& bars = in.bars;
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::BuiltinRecipe("default"));
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
+                           features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
+  // Train on the first N days (default: the first half); the test starts after a purge gap equal to
+  // the longest engine horizon, so no training label overlaps the test window.
+  size_t train_end = bars.size() / 2;
+  if (a.train_days > 0) {
+    const int64_t cut = bars.ts_ms[0] + static_cast<int64_t>(a.train_days * 86'400'000.0);
+    train_end = 0;
+    while (train_end < bars.size() && bars.ts_ms[train_end] < cut) ++train_end;
+  }
+  int horizon = 0;
+  for (const auto& id : ids) horizon = std::max(horizon, engines::GetEngineInfo(id)->horizon_minutes);
+  const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe.empty() ? "1m" : bars.timeframe));
+  const size_t gap = static_cast<size_t>((int64_t{horizon} * 60'000 + tf - 1) / tf);
+  if (train_end < 1000 || train_end + gap + 100 > bars.size())
+    return InvalidArgument(a.data + ": " + std::to_string(bars.size()) +
+                           " bars leave no room for a training window of " + std::to_string(train_end) +
+                           " bars and a test window");
+  backtest::Fold fold{0, train_end, train_end + gap, bars.size()};
+  backtest::FoldOptions opts;
+  opts.backtest.pipeline.symbol = bars.symbol;
+  opts.backtest.pipeline.timeframe = bars.timeframe.empty() ? "1m" : bars.timeframe;
+  opts.backtest.pipeline.costs = costs::CostConfig::ForSymbol(bars.symbol);
+  HURACAN_ASSIGN_OR_RETURN(backtest::FoldResult fr, backtest::RunFold(bars, frame, ids, fold, opts));
+  for (const auto& [id, msg] : fr.fit_failures)
+    std::fprintf(stderr, "engine %s not fitted: %s\n", id.c_str(), msg.c_str());
+
+  ordered_json out;
+  out["symbol"] = bars.symbol;
+  out["bars"] = bars.size();
+  out["train"] = {{"begin_ts", bars.ts_ms[fold.train_begin]},
+                  {"end_ts", bars.ts_ms[fold.train_end - 1]},
+                  {"bars", fold.train_end - fold.train_begin}};
+  out["test"] = {{"begin_ts", bars.ts_ms[fold.test_begin]},
+                 {"end_ts", bars.ts_ms[fold.test_end - 1]},
+                 {"bars", fold.test_end - fold.test_begin}};
+  out["reference"] = in.ref_path;
+  ordered_json eng = ordered_json::object();
+  for (const auto& id : ids) {
+    auto it = fr.engines.find(id);
+    if (it == fr.engines.end()) continue;
+    ordered_json m = MetricsJson(it->second.metrics);
+    m["rejections"] = it->second.rejections;
+    eng[id] = std::move(m);
+  }
+  out["engines"] = std::move(eng);
+  out["combined"] = MetricsJson(fr.combined.metrics);
+  out["rejections"] = fr.combined.rejections;
+  ordered_json trades = ordered_json::array();
+  for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t));
+  out["trades"] = std::move(trades);
+  out["regime"] = ordered_json::parse(fr.regime.Save());
+  if (a.format == "json") {
+    std::cout << out.dump() << "\n";
+  } else {
+    std::printf("%s: %zu bars, test %zu bars\n", bars.symbol.c_str(), bars.size(), fold.test_end - fold.test_begin);
+    std::printf("%-22s %7s %8s %10s %9s %9s\n", "engine", "trades", "hit", "net/trade", "sharpe", "psr");
+    auto row = [](const std::string& id, const backtest::Metrics& m) {
+      std::printf("%-22s %7lld %8.3f %10.2f %9.2f %9.3f\n", id.c_str(), static_cast<long long>(m.trades), m.hit_rate,
+                  m.net_bps_per_trade, m.net_sharpe, m.psr);
+    };
+    for (const auto& [id, r] : fr.engines) row(id, r.metrics);
+    row("combined", fr.combined.metrics);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBacktestCommands(CLI::App& app, Action* out) {
+  auto args = std::make_shared<BacktestArgs>();
+  CLI::App* cmd = app.add_subcommand("backtest", "Fit engines on the first N days and evaluate them on the rest");
+  cmd->add_option("--data", args->data, "Candle file (Parquet)")->required();
+  cmd->add_option("--ref", args->ref, "Reference (BTC) candle file; default: a BTC file beside --data");
+  cmd->add_option("--engines", args->engines, "all, or a comma-separated list of engine ids");
+  cmd->add_option("--train-days", args->train_days, "Days used for fitting (default: the first half)");
+  cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
+  cmd->callback([args, out] { *out = [args] { return RunBacktestCommand(*args); }; });
+}
+
+}  // namespace huracan::cli
