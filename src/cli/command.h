@@ -23,6 +23,7 @@ using Registrar = void (*)(CLI::App& app, Action* out);
 void RegisterDataCommands(CLI::App& app, Action* out);
 void RegisterDbCommands(CLI::App& app, Action* out);
 void RegisterChampionCommands(CLI::App& app, Action* out);
+void RegisterFeaturesCommands(CLI::App& app, Action* out);
 void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
 
