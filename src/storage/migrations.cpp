@@ -118,8 +118,9 @@ Result<bool> SchemaVersionExists(Database& db) {
                              db.Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"));
     return !r.empty();
   }
-  HURACAN_ASSIGN_OR_RETURN(SqlRows r, db.Query("SELECT to_regclass('schema_version') IS NOT NULL AS present"));
-  return !r.empty() && r.rows[0].Text(0).value_or("") == "t";
+  HURACAN_ASSIGN_OR_RETURN(SqlRows r, db.Query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                                               "current_schema() AND table_name = 'schema_version'"));
+  return !r.empty() && r.rows[0].OptInt(0).value_or(0) > 0;
 }
 
 int64_t NowMs() {

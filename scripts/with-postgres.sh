@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs a command against a throw-away PostgreSQL 15 server:
+#   scripts/with-postgres.sh <command> [args...]
+# Starts a server (data dir under /tmp, 127.0.0.1, a free non-default port, fsync off), exports
+# DATABASE_URL=postgres://huracan:huracan@127.0.0.1:PORT/huracan, runs the command, and always
+# stops the server and removes its data dir. Exits with the command's exit code; 77 when
+# PostgreSQL is not installed (ctest treats it as skipped).
+set -euo pipefail
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+if [[ ! -x "$PGBIN/initdb" ]]; then
+  echo "with-postgres: $PGBIN/initdb not found: PostgreSQL 15 is not installed" >&2
+  exit 77
+fi
+if [[ $# -eq 0 ]]; then
+  echo "usage: $0 <command> [args...]" >&2
+  exit 2
+fi
+
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+DATA=$(mktemp -d /tmp/huracan-pg-XXXXXX)
+chmod 755 "$DATA"
+[[ $(id -u) -eq 0 ]] && chown postgres:postgres "$DATA"
+SOCK="$DATA/sock"
+mkdir -p "$SOCK"
+[[ $(id -u) -eq 0 ]] && chown postgres:postgres "$SOCK"
+
+# A free port in 25432..25631.
+PORT=""
+for p in $(seq 25432 25631); do
+  if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then PORT=$p; break; fi
+done
+[[ -n "$PORT" ]] || { echo "with-postgres: no free port" >&2; exit 2; }
+
+stop() {
+  if [[ -f "$DATA/db/postmaster.pid" ]]; then
+    as_pg "$PGBIN/pg_ctl" -D "$DATA/db" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$DATA"
+}
+trap stop EXIT INT TERM
+
+as_pg "$PGBIN/initdb" -D "$DATA/db" -U postgres --auth=trust -E UTF8 --locale=C >"$DATA/initdb.log" 2>&1 || {
+  cat "$DATA/initdb.log" >&2
+  exit 2
+}
+as_pg "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w -t 30 \
+  -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$SOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null || {
+  cat "$DATA/server.log" >&2
+  exit 2
+}
+as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1 \
+  -c "CREATE ROLE huracan LOGIN PASSWORD 'huracan'" -c "CREATE DATABASE huracan OWNER huracan" >/dev/null
+
+export DATABASE_URL="postgres://huracan:huracan@127.0.0.1:$PORT/huracan"
+set +e
+"$@"
+rc=$?
+set -e
+exit $rc
