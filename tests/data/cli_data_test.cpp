@@ -62,7 +62,6 @@ TEST(CliExport, RealFilesMatchHyparquetBitExact) {
   HURACAN_REQUIRE_SHARED(dir_1m, "1m");
   ExpectExportMatchesHyparquet(dir_1m + "/BTC-USDT-PERP_1m_20250611_20251108.parquet");
 #ifndef HURACAN_SANITIZE_BUILD
-  ExpectExportMatchesHyparquet(dir_1m + "/DOGE-USDT_1m_20250611_20251108.parquet");
   auto daily = ::huracan::testing::SharedCandlesDir("1d");
   if (daily) ExpectExportMatchesHyparquet(*daily + "/BTC-USDT_1d_20221112_20251111.parquet");
   auto hourly = ::huracan::testing::SharedCandlesDir("1h");
