@@ -53,6 +53,7 @@ class RuleEngine : public Engine {
   Status LoadParams(std::string_view bytes) override;
 
   // Introspection for tests and docs.
+  const RuleSpec& spec() const { return spec_; }
   int candidate() const { return candidate_; }
   const RuleParams& params() const { return params_; }
   const SideCal& long_side() const { return long_; }

@@ -1,0 +1,315 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <set>
+
+#include "engines/calibration.h"
+#include "engines/registry.h"
+#include "engines/rule_engine.h"
+#include "synthetic.h"
+
+namespace huracan::engines {
+namespace {
+
+using testing::MakeSynthetic;
+using testing::Synthetic;
+
+const std::vector<std::string> kExpectedIds = {"trend_ma",
+                                               "momentum_tsmom",
+                                               "macd",
+                                               "donchian_breakout",
+                                               "volatility_breakout",
+                                               "squeeze",
+                                               "nr7_breakout",
+                                               "range_bollinger",
+                                               "rsi_reversal",
+                                               "zscore_reversion",
+                                               "vwap_reversion",
+                                               "sweep",
+                                               "panic_reversal",
+                                               "tape",
+                                               "obv_divergence",
+                                               "volume_spike",
+                                               "leader",
+                                               "lead_lag",
+                                               "pairs_spread",
+                                               "seasonality",
+                                               "gbdt",
+                                               "ridge",
+                                               "meta_label"};
+
+FeatureRow RowAt(const Synthetic& s, size_t t, std::vector<double>& buf) {
+  buf.resize(s.frame.cols());
+  for (size_t j = 0; j < buf.size(); ++j) buf[j] = s.frame.columns[j][t];
+  return FeatureRow{buf, s.frame.ts_ms[t], s.bars.bar(t)};
+}
+
+std::unique_ptr<Engine> Make(const std::string& id) {
+  auto r = CreateEngine(id);
+  EXPECT_TRUE(r.ok()) << id;
+  return std::move(r).value();
+}
+
+TrainWindow Window(const Synthetic& s, size_t end, double cost = 10.0) {
+  TrainWindow w;
+  w.bars = &s.bars;
+  w.features = &s.frame;
+  w.begin = 0;
+  w.end = end;
+  w.round_trip_cost_bps = cost;
+  w.seed = 7;
+  w.nthread = 1;
+  return w;
+}
+
+bool SameOutput(const EngineOutput& a, const EngineOutput& b) {
+  return a.direction == b.direction &&
+         std::memcmp(&a.edge_bps_before_costs, &b.edge_bps_before_costs, sizeof(double)) == 0 &&
+         std::memcmp(&a.confidence_0_1, &b.confidence_0_1, sizeof(double)) == 0 &&
+         a.horizon_minutes == b.horizon_minutes && a.reason == b.reason;
+}
+
+// One shared fit of all 23 engines on the synthetic series with planted edges.
+struct Fitted {
+  Synthetic syn = MakeSynthetic(30000, /*edge=*/true, 11);
+  size_t train_end = 22000;
+  std::vector<std::unique_ptr<Engine>> engines;
+  Fitted() {
+    for (const auto& id : AllEngineIds()) {
+      auto e = Make(id);
+      EXPECT_TRUE(e->Bind(syn.frame.names).ok()) << id;
+      Status st = e->Fit(Window(syn, train_end));
+      EXPECT_TRUE(st.ok()) << id << ": " << (st.ok() ? "" : st.error().message);
+      engines.push_back(std::move(e));
+    }
+  }
+};
+const Fitted& Shared() {
+  static const Fitted f;
+  return f;
+}
+
+TEST(Registry, HasExactlyThe23IdsInOrderWithMetadata) {
+  EXPECT_EQ(AllEngineIds(), kExpectedIds);
+  const auto& infos = AllEngineInfo();
+  ASSERT_EQ(infos.size(), 23u);
+  const std::set<std::string> families = {"trend", "breakout", "reversion", "flow", "cross_asset", "seasonal", "ml"};
+  for (size_t i = 0; i < infos.size(); ++i) {
+    EXPECT_EQ(infos[i].id, kExpectedIds[i]);
+    EXPECT_TRUE(families.count(infos[i].family)) << infos[i].id << " " << infos[i].family;
+    EXPECT_GT(infos[i].horizon_minutes, 0);
+    EXPECT_FALSE(infos[i].regimes.empty()) << infos[i].id;
+    for (Regime r : infos[i].regimes) EXPECT_NE(r, Regime::kIlliquid) << infos[i].id;
+    auto e = Make(infos[i].id);
+    EXPECT_EQ(e->id(), infos[i].id);
+    EXPECT_EQ(e->horizon_minutes(), infos[i].horizon_minutes);
+  }
+  EXPECT_EQ(GetEngineInfo("gbdt")->family, "ml");
+  EXPECT_EQ(GetEngineInfo("trend_ma")->regimes, std::vector<Regime>{Regime::kTrend});
+  EXPECT_EQ(GetEngineInfo("range_bollinger")->regimes, std::vector<Regime>{Regime::kRange});
+}
+
+TEST(Registry, UnknownIdIsInvalidArgumentNamingIt) {
+  auto r = CreateEngine("moon_phase");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("moon_phase"), std::string::npos);
+  EXPECT_FALSE(GetEngineInfo("moon_phase").ok());
+}
+
+TEST(Registry, JsonListsEveryEngine) {
+  std::string j = EngineInfoJson();
+  EXPECT_EQ(j.front(), '[');
+  EXPECT_NE(j.find("{\"id\":\"trend_ma\",\"family\":\"trend\",\"regimes\":[\"TREND\"],\"horizon_minutes\":60}"),
+            std::string::npos)
+      << j;
+  for (const auto& id : kExpectedIds) EXPECT_NE(j.find("\"" + id + "\""), std::string::npos) << id;
+}
+
+TEST(Engines, BindRejectsMissingFeatureByName) {
+  auto e = Make("rsi_reversal");
+  Status st = e->Bind({"ret_1", "rsi_14"});
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("rsi_7"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("rsi_reversal"), std::string::npos);
+}
+
+TEST(Engines, FitRejectsBadWindows) {
+  Synthetic s = MakeSynthetic(2000, true, 3);
+  for (const auto& id : AllEngineIds()) {
+    auto e = Make(id);
+    ASSERT_TRUE(e->Bind(s.frame.names).ok()) << id;
+    TrainWindow w = Window(s, 2000);
+    w.end = 5000;  // beyond the data
+    EXPECT_FALSE(e->Fit(w).ok()) << id;
+    w.end = 2000;
+    w.features = nullptr;
+    EXPECT_FALSE(e->Fit(w).ok()) << id;
+  }
+}
+
+TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
+  const Fitted& f = Shared();
+  ASSERT_EQ(f.engines.size(), 23u);
+  int active = 0;
+  for (const auto& e : f.engines) active += e->active();
+  // Planted edges: reversion, trend and flow engines and the models should find them.
+  EXPECT_GE(active, 10) << "engines with an edge on the planted data";
+  for (const char* id : {"rsi_reversal", "trend_ma", "zscore_reversion", "gbdt", "ridge"}) {
+    auto it = std::find(kExpectedIds.begin(), kExpectedIds.end(), id);
+    EXPECT_TRUE(f.engines[it - kExpectedIds.begin()]->active()) << id;
+  }
+  // rsi_reversal learns: oversold -> positive edge, overbought -> negative edge.
+  const auto* rsi = dynamic_cast<const RuleEngine*>(f.engines[8].get());
+  ASSERT_NE(rsi, nullptr);
+  EXPECT_TRUE(rsi->long_side().on);
+  EXPECT_GT(rsi->long_side().edge_bps, 0);
+  EXPECT_TRUE(rsi->short_side().on);
+  EXPECT_LT(rsi->short_side().edge_bps, 0);
+  EXPECT_LT(rsi->long_side().edge_bps, rsi->long_side().mean_bps);  // shrunk toward 0
+}
+
+TEST(Engines, InferOutputsAreWellFormed) {
+  const Fitted& f = Shared();
+  std::vector<double> buf;
+  for (const auto& e : f.engines) {
+    int spoke = 0;
+    for (size_t t = f.train_end; t < f.syn.bars.size(); t += 7) {
+      EngineOutput o = e->Infer(RowAt(f.syn, t, buf));
+      EXPECT_EQ(o.horizon_minutes, e->horizon_minutes());
+      EXPECT_LE(o.reason.size(), 15u) << e->id() << ": '" << o.reason << "' would allocate";
+      EXPECT_FALSE(o.reason.empty());
+      EXPECT_GE(o.confidence_0_1, 0.0);
+      EXPECT_LE(o.confidence_0_1, 1.0);
+      if (o.direction == Direction::kWait) continue;
+      ++spoke;
+      EXPECT_GT(o.edge_bps_before_costs * static_cast<int>(o.direction), 0) << e->id();
+    }
+    if (e->active()) {
+      EXPECT_GT(spoke, 0) << e->id() << " is active but never spoke out of sample";
+    }
+  }
+}
+
+TEST(Engines, SaveLoadInferIsBitIdentical) {
+  const Fitted& f = Shared();
+  std::vector<double> buf;
+  for (const auto& e : f.engines) {
+    std::string bytes = e->SaveParams();
+    auto fresh = Make(std::string(e->id()));
+    // Load before Bind for half of them, after for the others: both orders must work.
+    bool load_first = e->id().size() % 2 == 0;
+    if (load_first) {
+      ASSERT_TRUE(fresh->LoadParams(bytes).ok()) << e->id();
+    }
+    ASSERT_TRUE(fresh->Bind(f.syn.frame.names).ok()) << e->id();
+    if (!load_first) {
+      Status st = fresh->LoadParams(bytes);
+      ASSERT_TRUE(st.ok()) << e->id() << ": " << st.error().message;
+    }
+    EXPECT_EQ(fresh->SaveParams(), bytes) << e->id();
+    EXPECT_EQ(fresh->active(), e->active()) << e->id();
+    for (size_t t = 0; t < f.syn.bars.size(); t += 13) {
+      FeatureRow row = RowAt(f.syn, t, buf);
+      ASSERT_TRUE(SameOutput(e->Infer(row), fresh->Infer(row))) << e->id() << " row " << t;
+    }
+  }
+}
+
+TEST(Engines, LoadRejectsCorruptOrForeignBytes) {
+  const Fitted& f = Shared();
+  for (const auto& e : f.engines) {
+    std::string bytes = e->SaveParams();
+    auto fresh = Make(std::string(e->id()));
+    EXPECT_FALSE(fresh->LoadParams("").ok()) << e->id();
+    EXPECT_FALSE(fresh->LoadParams(bytes.substr(0, bytes.size() / 2)).ok()) << e->id();
+    EXPECT_FALSE(fresh->LoadParams(bytes + "extra").ok()) << e->id();
+  }
+  // trend_ma's bytes are refused by rsi_reversal.
+  auto rsi = Make("rsi_reversal");
+  Status st = rsi->LoadParams(f.engines[0]->SaveParams());
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("trend_ma"), std::string::npos) << st.error().message;
+}
+
+TEST(Engines, GridPickIsDeterministic) {
+  Synthetic s = MakeSynthetic(20000, true, 21);
+  for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "meta_label"}) {
+    std::string first;
+    for (int run = 0; run < 2; ++run) {
+      auto e = Make(id);
+      ASSERT_TRUE(e->Bind(s.frame.names).ok());
+      ASSERT_TRUE(e->Fit(Window(s, 20000)).ok());
+      if (run == 0) {
+        first = e->SaveParams();
+      } else {
+        EXPECT_EQ(e->SaveParams(), first) << id;
+      }
+    }
+  }
+  // The grid search's candidate scores are reproducible, and the pick is the best one.
+  auto e = Make("rsi_reversal");
+  ASSERT_TRUE(e->Bind(s.frame.names).ok());
+  ASSERT_TRUE(e->Fit(Window(s, 20000)).ok());
+  auto* rule = dynamic_cast<RuleEngine*>(e.get());
+  ASSERT_NE(rule, nullptr);
+  std::vector<int> idx = {s.frame.index_of("rsi_7"), s.frame.index_of("rsi_14")};
+  auto grid = EvaluateGrid(rule->spec(), idx, Window(s, 20000));
+  ASSERT_GE(rule->candidate(), 0);
+  for (const auto& c : grid) EXPECT_LE(c.score, grid[rule->candidate()].score);
+}
+
+TEST(Calibration, ShrinkageReducesEdgeForSmallSamples) {
+  auto stats = [](int n, double mean) {
+    SideStats s;
+    for (int i = 0; i < n; ++i) s.Add(mean + (i % 2 ? 30.0 : -30.0), +1, 5.0);
+    return s;
+  };
+  SideCal small = Calibrate(stats(20, 40.0), +1, 5.0);
+  SideCal large = Calibrate(stats(2000, 40.0), +1, 5.0);
+  ASSERT_TRUE(small.on && large.on);
+  EXPECT_NEAR(small.mean_bps, 40.0, 1e-9);
+  EXPECT_LT(small.edge_bps, large.edge_bps);
+  EXPECT_NEAR(small.edge_bps, 40.0 * 20 / 70.0, 1e-9);
+  EXPECT_NEAR(large.edge_bps, 40.0 * 2000 / 2050.0, 1e-9);
+  EXPECT_LT(small.confidence, large.confidence);
+  EXPECT_GT(large.confidence, 0.9);
+  // Too few trades, or no edge net of costs: the side stays off.
+  EXPECT_FALSE(Calibrate(stats(10, 40.0), +1, 5.0).on);
+  EXPECT_FALSE(Calibrate(stats(500, 4.0), +1, 5.0).on);
+  // A short side with a negative mean is on and has a negative edge.
+  SideStats sh;
+  for (int i = 0; i < 100; ++i) sh.Add(-30.0 + (i % 2 ? 5.0 : -5.0), -1, 5.0);
+  SideCal c = Calibrate(sh, -1, 5.0);
+  EXPECT_TRUE(c.on);
+  EXPECT_LT(c.edge_bps, 0);
+}
+
+TEST(Engines, EngineWithNoEdgeWaits) {
+  Synthetic s = MakeSynthetic(20000, /*edge=*/false, 5);
+  std::vector<double> buf;
+  for (const auto& id : AllEngineIds()) {
+    auto e = Make(id);
+    ASSERT_TRUE(e->Bind(s.frame.names).ok());
+    ASSERT_TRUE(e->Fit(Window(s, 15000, 10.0)).ok()) << id;
+    EXPECT_FALSE(e->active()) << id << " found an edge in a random walk";
+    for (size_t t = 15000; t < 20000; t += 50) {
+      EngineOutput o = e->Infer(RowAt(s, t, buf));
+      ASSERT_EQ(o.direction, Direction::kWait) << id;
+      EXPECT_EQ(o.reason, "off") << id;
+    }
+  }
+}
+
+TEST(Engines, UnfittedEnginesWait) {
+  Synthetic s = MakeSynthetic(600, true, 8);
+  std::vector<double> buf;
+  for (const auto& id : AllEngineIds()) {
+    auto e = Make(id);
+    ASSERT_TRUE(e->Bind(s.frame.names).ok());
+    EXPECT_EQ(e->Infer(RowAt(s, 500, buf)).direction, Direction::kWait) << id;
+  }
+}
+
+}  // namespace
+}  // namespace huracan::engines
