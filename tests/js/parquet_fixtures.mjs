@@ -2,6 +2,7 @@
 // (dictionary pages, SNAPPY/GZIP/none, data page v1 and v2, several row groups, nulls, timestamps
 // in ms/µs/ns, INT32/INT64/FLOAT/DOUBLE/BYTE_ARRAY/BOOLEAN) plus files our reader must refuse.
 // Values are deterministic (seeded). Usage: node tests/js/parquet_fixtures.mjs OUTDIR
+// (PARQUET_FIXTURE_ROWS=200 makes the small files of fuzz/corpus/parquet.)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { ByteWriter, parquetWrite } from 'hyparquet-writer';
@@ -13,7 +14,7 @@ mkdirSync(out, { recursive: true });
 
 let seed = 12345;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-const N = 5000;
+const N = Number(process.env.PARQUET_FIXTURE_ROWS || 5000);  // small values make a fuzz seed corpus
 const range = n => Array.from({ length: n }, (_, i) => i);
 
 // ---- hyparquet-writer: data page v2, dictionary when it pays, per-column codec/encoding ----
@@ -99,7 +100,7 @@ async function pj(name, schemaDef, rows, opts) {
   for (const r of rows) await w.appendRow(r);
   await w.close();
 }
-const pjRows = range(3000).map(i => ({
+const pjRows = range(Math.min(3000, N)).map(i => ({
   ts: new Date(Number(t0) + i * 60000),
   ts_us: BigInt(Number(t0) + i * 60000) * 1000n + BigInt(i % 1000),
   n32: ints[i],

@@ -47,7 +47,8 @@ std::vector<std::pair<std::string, std::string>> Inputs() {
     a.i64.push_back(i * 1000);
     b.f64.push_back(i * 0.5);
     b.valid.push_back(i % 3 != 0);
-    c.str.push_back("v" + std::to_string(i % 13));
+    c.str.push_back(std::to_string(i % 13));
+    c.str.back().insert(c.str.back().begin(), 'v');
     c.valid.push_back(i % 5 != 0);
     d.b.push_back(i % 2);
   }
