@@ -321,7 +321,8 @@ class CciNode final : public Indicator {
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
     const double tp = (b.high + b.low + b.close) / 3;
-    buf_[static_cast<size_t>(n_ % p_)] = tp;
+    buf_[slot_] = tp;
+    slot_ = slot_ + 1 == buf_.size() ? 0 : slot_ + 1;
     ++n_;
     if (n_ < p_) {
       out[0] = kNaN;
@@ -337,12 +338,14 @@ class CciNode final : public Indicator {
   }
   void Serialize(StateIO& io) override {
     io.F(n_);
+    io.F(slot_);
     io.F(buf_);
   }
 
  private:
   int p_;
   int64_t n_ = 0;
+  size_t slot_ = 0;
   std::vector<double> buf_;
 };
 
@@ -358,7 +361,8 @@ class MfiNode final : public Indicator {
       ++n_;
       return;
     }
-    const size_t slot = static_cast<size_t>((n_ - 1) % p_);
+    const size_t slot = slot_;
+    slot_ = slot_ + 1 == pos_buf_.size() ? 0 : slot_ + 1;
     if (n_ > p_) {
       pos_ -= pos_buf_[slot];
       neg_ -= neg_buf_[slot];
@@ -385,6 +389,7 @@ class MfiNode final : public Indicator {
   }
   void Serialize(StateIO& io) override {
     io.F(n_);
+    io.F(slot_);
     io.F(prev_);
     io.F(pos_);
     io.F(neg_);
@@ -395,6 +400,7 @@ class MfiNode final : public Indicator {
  private:
   int p_;
   int64_t n_ = 0;
+  size_t slot_ = 0;
   double prev_ = 0, pos_ = 0, neg_ = 0;
   std::vector<double> pos_buf_, neg_buf_;
 };
@@ -442,7 +448,7 @@ class LogReturnNode final : public Indicator {
  public:
   explicit LogReturnNode(int p) : p_(p) {}
   void Update(const BarContext& ctx, double* out) override {
-    out[0] = ctx.index >= p_ ? kBps * std::log(ctx.bar.close / ctx.hist.close(p_)) : kNaN;
+    out[0] = ctx.index >= p_ ? kBps * (ctx.log_close - ctx.hist.log_close(p_)) : kNaN;
   }
   void Serialize(StateIO&) override {}
 
@@ -528,11 +534,10 @@ class RangeVolNode final : public Indicator {
  public:
   RangeVolNode(int p, bool gk) : p_(p), gk_(gk), sum_(p) {}
   void Update(const BarContext& ctx, double* out) override {
-    const Bar& b = ctx.bar;
-    const double hl = std::log(b.high / b.low);
+    const double hl = ctx.log_hl;
     double term;
     if (gk_) {
-      const double co = std::log(b.close / b.open);
+      const double co = ctx.log_co;
       term = 0.5 * hl * hl - (2.0 * std::numbers::ln2 - 1.0) * co * co;
     } else {
       term = hl * hl / (4.0 * std::numbers::ln2);
@@ -770,7 +775,7 @@ class ReturnZNode final : public Indicator {
       out[0] = kNaN;
       return;
     }
-    const double ret = kBps * std::log(ctx.bar.close / ctx.hist.close(p_));
+    const double ret = kBps * (ctx.log_close - ctx.hist.log_close(p_));
     const double vol = std::sqrt(m_.var_sample());
     out[0] = vol > 0 ? ret / (vol * std::sqrt(static_cast<double>(p_))) : 0.0;
   }
@@ -859,7 +864,8 @@ class ObvSlopeNode final : public Indicator {
     vol_.Push(b.volume);
     if (ctx.index > 0) {
       const double s = b.close > ctx.prev_close ? b.volume : b.close < ctx.prev_close ? -b.volume : 0.0;
-      sv_[static_cast<size_t>(nsv_ % (p_ - 1))] = s;
+      sv_[slot_] = s;
+      slot_ = slot_ + 1 == sv_.size() ? 0 : slot_ + 1;  // now the oldest
       ++nsv_;
     }
     if (nsv_ < p_ - 1) {
@@ -868,15 +874,15 @@ class ObvSlopeNode final : public Indicator {
     }
     // Oldest signed volume in the window gets k = 1.
     double acc = 0;
-    const int64_t start = nsv_ - (p_ - 1);
-    for (int k = 1; k < p_; ++k)
-      acc += w_[static_cast<size_t>(k - 1)] * sv_[static_cast<size_t>((start + k - 1) % (p_ - 1))];
+    const size_t m = sv_.size();
+    for (size_t k = 0, j = slot_; k < m; ++k, j = j + 1 == m ? 0 : j + 1) acc += w_[k] * sv_[j];
     const double slope = acc / sxx_;
     const double mean_v = vol_.sum() / p_;
     out[0] = mean_v > 0 ? slope / mean_v : 0.0;
   }
   void Serialize(StateIO& io) override {
     io.F(nsv_);
+    io.F(slot_);
     io.F(sv_);
     vol_.Serialize(io);
   }
@@ -885,6 +891,7 @@ class ObvSlopeNode final : public Indicator {
   int p_;
   std::vector<double> sv_, w_;
   int64_t nsv_ = 0;
+  size_t slot_ = 0;
   double sxx_ = 1;
   RollingSum vol_;
 };
@@ -958,7 +965,7 @@ class CsSpreadNode final : public Indicator {
     double s = kNaN;
     if (ctx.index > 0) {
       const double k = 3.0 - 2.0 * std::numbers::sqrt2;
-      const double l1 = std::log(b.high / b.low), l0 = std::log(ph_ / pl_);
+      const double l1 = ctx.log_hl, l0 = plhl_;
       const double beta = l1 * l1 + l0 * l0;
       const double g = std::log(std::max(b.high, ph_) / std::min(b.low, pl_));
       const double gamma = g * g;
@@ -968,18 +975,20 @@ class CsSpreadNode final : public Indicator {
     }
     ph_ = b.high;
     pl_ = b.low;
+    plhl_ = ctx.log_hl;
     sum_.Push(s);
     out[0] = sum_.valid() < p_ ? kNaN : kBps * sum_.sum() / p_;
   }
   void Serialize(StateIO& io) override {
     io.F(ph_);
     io.F(pl_);
+    io.F(plhl_);
     sum_.Serialize(io);
   }
 
  private:
   int p_;
-  double ph_ = 0, pl_ = 0;
+  double ph_ = 0, pl_ = 0, plhl_ = 0;
   RollingSum sum_;
 };
 
@@ -991,13 +1000,15 @@ class NrNode final : public Indicator {
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
     const double r = b.high - b.low;
-    rng_[static_cast<size_t>(ctx.index % p_)] = r;
+    const size_t slot = slot_;
+    rng_[slot] = r;
+    slot_ = slot_ + 1 == rng_.size() ? 0 : slot_ + 1;
     if (ctx.index < p_ - 1) {
       out[0] = out[1] = kNaN;
       return;
     }
     bool nr = true;
-    for (int k = 1; k < p_ && nr; ++k) nr = r < rng_[static_cast<size_t>((ctx.index - k) % p_)];
+    for (size_t k = 0; k < rng_.size() && nr; ++k) nr = k == slot || r < rng_[k];
     double brk = 0.0;
     if (last_idx_ >= 0 && ctx.index - last_idx_ <= lookback_) {
       brk = b.close > last_h_ ? 1.0 : b.close < last_l_ ? -1.0 : 0.0;
@@ -1011,6 +1022,7 @@ class NrNode final : public Indicator {
     }
   }
   void Serialize(StateIO& io) override {
+    io.F(slot_);
     io.F(last_idx_);
     io.F(last_h_);
     io.F(last_l_);
@@ -1020,6 +1032,7 @@ class NrNode final : public Indicator {
  private:
   int p_, lookback_;
   std::vector<double> rng_;
+  size_t slot_ = 0;
   int64_t last_idx_ = -1;
   double last_h_ = 0, last_l_ = 0;
 };
@@ -1053,9 +1066,8 @@ class CalendarNode final : public Indicator {
 
 double RefLogReturn(const BarContext& ctx, int from, int p) {
   if (ctx.index < from + p) return kNaN;
-  const double a = ctx.hist.ref_close(from), b = ctx.hist.ref_close(from + p);
-  if (IsNaN(a) || IsNaN(b)) return kNaN;
-  return kBps * std::log(a / b);
+  // NaN when either reference bar is missing.
+  return kBps * (ctx.hist.log_ref_close(from) - ctx.hist.log_ref_close(from + p));
 }
 
 class BtcReturnNode final : public Indicator {
@@ -1073,7 +1085,7 @@ class RelReturnBtcNode final : public Indicator {
   explicit RelReturnBtcNode(int p) : p_(p) {}
   void Update(const BarContext& ctx, double* out) override {
     const double btc = ctx.ref_ok ? RefLogReturn(ctx, 0, p_) : kNaN;
-    out[0] = IsNaN(btc) ? kNaN : kBps * std::log(ctx.bar.close / ctx.hist.close(p_)) - btc;
+    out[0] = IsNaN(btc) ? kNaN : kBps * (ctx.log_close - ctx.hist.log_close(p_)) - btc;
   }
   void Serialize(StateIO&) override {}
 
@@ -1120,7 +1132,7 @@ class PairsResidZNode final : public Indicator {
   PairsResidZNode(int beta_p, int p) : p_(p), beta_(beta_p), m_(p) {}
   void Update(const BarContext& ctx, double* out) override {
     const double beta = beta_.Update(ctx);
-    const double resid = IsNaN(beta) ? kNaN : std::log(ctx.bar.close) - beta * std::log(ctx.ref_close);
+    const double resid = IsNaN(beta) ? kNaN : ctx.log_close - beta * ctx.hist.log_ref_close(0);
     m_.Push(resid);
     ++n_;
     if (IsNaN(resid) || n_ < p_ || 2 * m_.valid() < p_) {
@@ -1518,20 +1530,27 @@ History::History(int depth) {
   size_t cap = 1;
   while (cap < static_cast<size_t>(depth) + 1) cap <<= 1;
   close_.assign(cap, kNaN);
+  lclose_.assign(cap, kNaN);
   ref_.assign(cap, kNaN);
+  lref_.assign(cap, kNaN);
   mask_ = static_cast<int64_t>(cap) - 1;
 }
 
-void History::Push(double close, double ref_close) {
-  close_[static_cast<size_t>(n_ & mask_)] = close;
-  ref_[static_cast<size_t>(n_ & mask_)] = ref_close;
+void History::Push(double close, double log_close, double ref_close, double log_ref_close) {
+  const size_t slot = static_cast<size_t>(n_ & mask_);
+  close_[slot] = close;
+  lclose_[slot] = log_close;
+  ref_[slot] = ref_close;
+  lref_[slot] = log_ref_close;
   ++n_;
 }
 
 void History::Serialize(StateIO& io) {
   io.F(n_);
   io.F(close_);
+  io.F(lclose_);
   io.F(ref_);
+  io.F(lref_);
 }
 
 const std::vector<KindDef>& AllKinds() {

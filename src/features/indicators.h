@@ -32,15 +32,19 @@ struct ParamDef {
 class History {
  public:
   explicit History(int depth);
-  void Push(double close, double ref_close);
+  // ref_close is NaN when the reference bar is missing.
+  void Push(double close, double log_close, double ref_close, double log_ref_close);
   // Value k bars ago (k = 0 is the current bar). Requires k < count() and k <= depth.
-  double close(int k) const { return close_[static_cast<size_t>((n_ - 1 - k) & mask_)]; }
-  double ref_close(int k) const { return ref_[static_cast<size_t>((n_ - 1 - k) & mask_)]; }
+  double close(int k) const { return close_[At(k)]; }
+  double log_close(int k) const { return lclose_[At(k)]; }
+  double ref_close(int k) const { return ref_[At(k)]; }
+  double log_ref_close(int k) const { return lref_[At(k)]; }
   int64_t count() const { return n_; }
   void Serialize(StateIO& io);
 
  private:
-  std::vector<double> close_, ref_;
+  size_t At(int k) const { return static_cast<size_t>((n_ - 1 - k) & mask_); }
+  std::vector<double> close_, lclose_, ref_, lref_;
   int64_t mask_ = 0;
   int64_t n_ = 0;
 };
@@ -50,10 +54,13 @@ struct BarContext {
   const Bar& bar;
   int64_t index;      // 0-based position of this bar in the stream
   double prev_close;  // NaN on the first bar
-  double lr1;         // ln(close / prev_close); NaN on the first bar
+  double log_close;   // ln(close)
+  double lr1;         // ln(close) - ln(prev_close); NaN on the first bar
+  double log_hl;      // ln(high / low)
+  double log_co;      // ln(close / open)
   bool ref_ok;        // the reference bar at this timestamp is present
   double ref_close;   // NaN when missing
-  double ref_lr1;     // ln of the reference close over the previous row's; NaN if either is missing
+  double ref_lr1;     // ln(ref close) - ln(previous row's ref close); NaN if either is missing
   const History& hist;
 };
 

@@ -24,7 +24,8 @@ class TaSma {
  public:
   explicit TaSma(int period) : p_(period), buf_(static_cast<size_t>(period), 0.0) {}
   double Push(double x) {
-    buf_[static_cast<size_t>(n_ % p_)] = x;
+    buf_[slot_] = x;
+    slot_ = slot_ + 1 == buf_.size() ? 0 : slot_ + 1;  // now the oldest value's slot
     if (n_ < p_ - 1) {
       total_ += x;
       ++n_;
@@ -32,12 +33,13 @@ class TaSma {
     }
     total_ += x;
     const double out = total_ / p_;
-    total_ -= buf_[static_cast<size_t>((n_ + 1) % p_)];
+    total_ -= buf_[slot_];
     ++n_;
     return out;
   }
   void Serialize(StateIO& io) {
     io.F(n_);
+    io.F(slot_);
     io.F(total_);
     io.F(buf_);
   }
@@ -46,6 +48,7 @@ class TaSma {
   int p_;
   std::vector<double> buf_;
   int64_t n_ = 0;
+  size_t slot_ = 0;
   double total_ = 0;
 };
 
@@ -135,18 +138,20 @@ class MonoDeque {
   void Push(double v) {
     const int64_t cap = static_cast<int64_t>(val_.size());
     while (size_ > 0) {
-      const double back = val_[static_cast<size_t>((head_ + size_ - 1) % cap)];
-      if (kMax ? back <= v : back >= v)
+      int64_t back = head_ + size_ - 1;
+      if (back >= cap) back -= cap;
+      if (kMax ? val_[static_cast<size_t>(back)] <= v : val_[static_cast<size_t>(back)] >= v)
         --size_;
       else
         break;
     }
-    const size_t slot = static_cast<size_t>((head_ + size_) % cap);
-    idx_[slot] = n_;
-    val_[slot] = v;
+    int64_t slot = head_ + size_;
+    if (slot >= cap) slot -= cap;
+    idx_[static_cast<size_t>(slot)] = n_;
+    val_[static_cast<size_t>(slot)] = v;
     ++size_;
     while (idx_[static_cast<size_t>(head_)] <= n_ - p_) {
-      head_ = (head_ + 1) % cap;
+      head_ = head_ + 1 == cap ? 0 : head_ + 1;
       --size_;
     }
     ++n_;
@@ -176,11 +181,12 @@ class RollingSum {
  public:
   explicit RollingSum(int period) : buf_(static_cast<size_t>(period), kNaN) {}
   void Push(double x) {
-    const size_t slot = static_cast<size_t>(n_ % static_cast<int64_t>(buf_.size()));
+    const size_t slot = slot_;
     const double old = buf_[slot];
     buf_[slot] = x;
     ++n_;
-    if (slot + 1 == buf_.size()) {
+    slot_ = slot + 1 == buf_.size() ? 0 : slot + 1;
+    if (slot_ == 0) {
       Recompute();
       return;
     }
@@ -199,6 +205,7 @@ class RollingSum {
   int64_t count() const { return n_; }
   void Serialize(StateIO& io) {
     io.F(n_);
+    io.F(slot_);
     io.F(valid_);
     io.F(sum_);
     io.F(buf_);
@@ -215,6 +222,7 @@ class RollingSum {
       }
   }
   std::vector<double> buf_;
+  size_t slot_ = 0;
   int64_t n_ = 0, valid_ = 0;
   double sum_ = 0;
 };
@@ -226,11 +234,12 @@ class RollingMoments {
  public:
   RollingMoments(int period, bool higher = false) : higher_(higher), buf_(static_cast<size_t>(period), kNaN) {}
   void Push(double x) {
-    const size_t slot = static_cast<size_t>(n_ % static_cast<int64_t>(buf_.size()));
+    const size_t slot = slot_;
     const double old = buf_[slot];
     buf_[slot] = x;
     ++n_;
-    if (slot + 1 == buf_.size() || (valid_ == 0 && !std::isnan(x))) {
+    slot_ = slot + 1 == buf_.size() ? 0 : slot + 1;
+    if (slot_ == 0 || (valid_ == 0 && !std::isnan(x))) {
       Recompute();
       return;
     }
@@ -266,6 +275,7 @@ class RollingMoments {
   }
   void Serialize(StateIO& io) {
     io.F(n_);
+    io.F(slot_);
     io.F(valid_);
     io.F(shift_);
     io.F(s1_);
@@ -312,6 +322,7 @@ class RollingMoments {
   }
   bool higher_;
   std::vector<double> buf_;
+  size_t slot_ = 0;
   int64_t n_ = 0, valid_ = 0;
   double shift_ = 0, s1_ = 0, s2_ = 0, s3_ = 0, s4_ = 0;
 };
@@ -322,12 +333,13 @@ class RollingCov {
   explicit RollingCov(int period) : xs_(static_cast<size_t>(period), kNaN), ys_(static_cast<size_t>(period), kNaN) {}
   void Push(double x, double y) {
     if (std::isnan(x) || std::isnan(y)) x = y = kNaN;
-    const size_t slot = static_cast<size_t>(n_ % static_cast<int64_t>(xs_.size()));
+    const size_t slot = slot_;
     const double ox = xs_[slot], oy = ys_[slot];
     xs_[slot] = x;
     ys_[slot] = y;
     ++n_;
-    if (slot + 1 == xs_.size() || (valid_ == 0 && !std::isnan(x))) {
+    slot_ = slot + 1 == xs_.size() ? 0 : slot + 1;
+    if (slot_ == 0 || (valid_ == 0 && !std::isnan(x))) {
       Recompute();
       return;
     }
@@ -347,6 +359,7 @@ class RollingCov {
   }
   void Serialize(StateIO& io) {
     io.F(n_);
+    io.F(slot_);
     io.F(valid_);
     io.F(kx_);
     io.F(ky_);
@@ -390,6 +403,7 @@ class RollingCov {
       if (!std::isnan(xs_[i])) Add(xs_[i] - kx_, ys_[i] - ky_);
   }
   std::vector<double> xs_, ys_;
+  size_t slot_ = 0;
   int64_t n_ = 0, valid_ = 0;
   double kx_ = 0, ky_ = 0, sx_ = 0, sy_ = 0, sxx_ = 0, sxy_ = 0;
 };

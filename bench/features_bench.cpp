@@ -1,0 +1,113 @@
+// Feature builder benchmarks (docs/BENCHMARKS.md, "Features"):
+//   - the default recipe in batch mode over a 216,000-bar 1m file (target < 100 ms);
+//   - the default recipe in streaming mode, per bar (target < 2 us);
+//   - the talib-reference recipe in batch mode (compare with tests/js/talib_bench.mjs on the
+//     same file: TA-Lib's C code through npm `talib`).
+// The data file is ../shared/data/candles/1m/SOL-USDT_1m_*.parquet, or $HURACAN_BENCH_FILE.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "data/parquet.h"
+#include "features/builder.h"
+#include "features/recipe.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace huracan;
+
+std::string FindFile(const std::string& prefix) {
+  const std::string dir = std::string(HURACAN_SOURCE_DIR) + "/../shared/data/candles/1m";
+  std::error_code ec;
+  if (fs::is_directory(dir, ec))
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      if (e.path().filename().string().rfind(prefix, 0) == 0) return e.path().string();
+  // Fallback: the embedded sample (28 days).
+  const std::string sample = std::string(HURACAN_SOURCE_DIR) + "/data/sample";
+  for (const auto& e : fs::directory_iterator(sample, ec))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) return e.path().string();
+  return "";
+}
+
+struct Data {
+  data::BarSeries bars, btc;
+  Data() {
+    const char* env = std::getenv("HURACAN_BENCH_FILE");
+    const std::string coin = env ? env : FindFile("SOL-USDT_1m");
+    auto b = data::ReadParquetBars(coin);
+    auto r = data::ReadParquetBars(FindFile("BTC-USDT-PERP_1m"));
+    if (!b.ok() || !r.ok()) {
+      std::fprintf(stderr, "features bench: cannot read candles\n");
+      std::exit(2);
+    }
+    bars = std::move(b).value();
+    btc = std::move(r).value();
+    std::fprintf(stderr, "features bench: %s, %zu bars\n", coin.c_str(), bars.size());
+  }
+};
+
+const Data& D() {
+  static const Data d;
+  return d;
+}
+
+void BM_DefaultBatch(benchmark::State& state) {
+  const auto recipe = *features::BuiltinRecipe("default");
+  const Data& d = D();
+  for (auto _ : state) {
+    auto frame = features::BuildFeatures(recipe, d.bars, &d.btc);
+    benchmark::DoNotOptimize(frame.ok());
+  }
+  state.counters["bars"] = static_cast<double>(d.bars.size());
+  state.counters["ns_per_bar"] =
+      benchmark::Counter(static_cast<double>(d.bars.size()), benchmark::Counter::kIsIterationInvariantRate |
+                                                                 benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_DefaultBatch)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_DefaultStreamingPerBar(benchmark::State& state) {
+  const auto recipe = *features::BuiltinRecipe("default");
+  const Data& d = D();
+  auto stream = features::FeatureStream::Create(recipe);
+  size_t i = 0, j = 0;
+  double sink = 0;
+  for (auto _ : state) {
+    if (i == d.bars.size()) {
+      state.PauseTiming();
+      stream = features::FeatureStream::Create(recipe);
+      i = j = 0;
+      state.ResumeTiming();
+    }
+    const Bar bar = d.bars.bar(i);
+    while (j < d.btc.size() && d.btc.ts_ms[j] < bar.ts_ms) ++j;
+    Bar rb;
+    const Bar* rp = nullptr;
+    if (j < d.btc.size() && d.btc.ts_ms[j] == bar.ts_ms) {
+      rb = d.btc.bar(j);
+      rp = &rb;
+    }
+    sink += stream->Update(bar, rp)[0];
+    ++i;
+  }
+  benchmark::DoNotOptimize(sink);
+}
+BENCHMARK(BM_DefaultStreamingPerBar)->Unit(benchmark::kNanosecond)->MinTime(2.0);
+
+void BM_TalibReferenceBatch(benchmark::State& state) {
+  const auto recipe = *features::BuiltinRecipe("talib-reference");
+  const Data& d = D();
+  for (auto _ : state) {
+    auto frame = features::BuildFeatures(recipe, d.bars, nullptr);
+    benchmark::DoNotOptimize(frame.ok());
+  }
+  state.counters["bars"] = static_cast<double>(d.bars.size());
+}
+BENCHMARK(BM_TalibReferenceBatch)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();
