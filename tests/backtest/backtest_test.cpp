@@ -1,0 +1,271 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "backtest/backtester.h"
+#include "backtest/bias_checks.h"
+#include "backtest/metrics.h"
+#include "backtest/walk_forward.h"
+#include "data/parquet.h"
+#include "decision/fakes.h"
+#include "engines/registry.h"
+#include "features/builder.h"
+#include "support/test_support.h"
+
+namespace huracan::backtest {
+namespace {
+
+using testfakes::MakeMarket;
+using testfakes::SigEngine;
+
+BacktestOptions Options(const std::string& symbol) {
+  BacktestOptions o;
+  o.pipeline.symbol = symbol;
+  o.pipeline.regime = testfakes::AlwaysRange(symbol);
+  o.pipeline.costs = costs::CostConfig::ForSymbol(symbol);
+  o.pipeline.adv_min_bars = 1;
+  o.guardrails.cooldown_ms = 0;
+  o.guardrails.dedup_ms = 0;
+  o.record_decisions = true;
+  return o;
+}
+
+TEST(Metrics, PsrAgainstHandComputedValue) {
+  // mean 0.314286, population sd 0.494046, SR 0.636146, skew 0.113439, kurtosis 1.847191:
+  // z = SR*sqrt(6)/sqrt(1 - skew*SR + (kurt-1)/4*SR^2) = 1.547785, PSR = Phi(z) = 0.939163.
+  const std::vector<double> r = {0.5, -0.2, 1.1, 0.3, -0.4, 0.8, 0.1};
+  EXPECT_NEAR(ProbabilisticSharpe(r), 0.9391630052621687, 1e-12);
+  EXPECT_EQ(ProbabilisticSharpe(std::vector<double>{1.0, 2.0}), 0.0);
+  EXPECT_LT(ProbabilisticSharpe(std::vector<double>{-0.5, 0.2, -1.1, -0.3, 0.4, -0.8, -0.1}), 0.5);
+}
+
+TEST(Backtest, FillsAtNextOpenAndExitsAtHorizon) {
+  auto m = MakeMarket("ETH-USDT-PERP", 60, 0.00001);
+  const size_t sig = static_cast<size_t>(testfakes::Col(m.frame, "sig"));
+  m.frame.columns[sig][10] = 1;
+  SigEngine e("fake_a", 80.0, 5);
+  auto r =
+      RunBacktestOnFrame(m.bars, m.frame, {&e}, decision::PipelineMode::kSingleEngine, Options("ETH-USDT-PERP"), 0, 60);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->trades.size(), 1u);
+  const Trade& t = r->trades[0];
+  EXPECT_EQ(t.signal_ts_ms, m.bars.ts_ms[10]);
+  EXPECT_EQ(t.entry_ts_ms, m.bars.ts_ms[11]);
+  EXPECT_DOUBLE_EQ(t.entry_price, m.bars.open[11]);
+  EXPECT_EQ(t.exit_reason, "horizon");
+  EXPECT_EQ(t.exit_ts_ms, m.bars.ts_ms[16]);
+  EXPECT_DOUBLE_EQ(t.exit_price, m.bars.open[16]);
+  EXPECT_NEAR(t.gross_bps, (m.bars.open[16] / m.bars.open[11] - 1) * 1e4, 1e-9);
+  // Per-bar returns of the trade add up to its net result.
+  double sum = 0;
+  for (double x : r->bar_returns) sum += x;
+  EXPECT_NEAR(sum * 1e4, t.net_bps, 1e-6);
+}
+
+TEST(Backtest, ShortOnlyOnPerpsAndCostAttributionAddsUp) {
+  for (const std::string sym : {"SOL-USDT", "SOL-USDT-PERP"}) {
+    auto m = MakeMarket(sym, 300, -0.0002);
+    const size_t sig = static_cast<size_t>(testfakes::Col(m.frame, "sig"));
+    for (size_t i = 5; i < 300; i += 20) m.frame.columns[sig][i] = -1;
+    SigEngine e("fake_a", 80.0, 10);
+    auto r = RunBacktestOnFrame(m.bars, m.frame, {&e}, decision::PipelineMode::kSingleEngine, Options(sym), 0, 300);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    if (sym == "SOL-USDT") {
+      EXPECT_EQ(r->trades.size(), 0u);
+      EXPECT_EQ(r->rejections.at("short_not_allowed"), 15);
+      continue;
+    }
+    ASSERT_EQ(r->trades.size(), 15u);
+    double net = 0;
+    for (const Trade& t : r->trades) {
+      EXPECT_EQ(t.direction, Direction::kSell);
+      EXPECT_GT(t.gross_bps, 0);  // price falls: shorts earn
+      EXPECT_NEAR(t.gross_bps - t.fees_bps - t.spread_bps - t.slippage_bps, t.net_bps, 1e-9);
+      EXPECT_GT(t.funding_bps, 0);
+      net += t.net_bps;
+    }
+    const Metrics& mt = r->metrics;
+    EXPECT_EQ(mt.gross_bps - mt.fees_bps - mt.spread_bps - mt.slippage_bps, mt.net_bps);
+    EXPECT_NEAR(mt.net_bps, net, 1e-6);
+    EXPECT_NEAR(mt.fees_bps, 15 * 10.0 + mt.funding_bps, 1e-9);  // perps taker 5 bps per side
+    EXPECT_GT(mt.exposure, 0);
+  }
+}
+
+TEST(Backtest, StopAndOppositeSignalExits) {
+  auto m = MakeMarket("ETH-USDT-PERP", 60);
+  const size_t sig = static_cast<size_t>(testfakes::Col(m.frame, "sig"));
+  m.frame.columns[sig][5] = 1;
+  m.frame.columns[sig][8] = -1;  // opposite signal: exit at open of bar 9 and reverse
+  // A spike up in bar 20 stops the short.
+  m.bars.high[20] = m.bars.open[20] * 1.05;
+  SigEngine e("fake_a", 80.0, 60);
+  auto r =
+      RunBacktestOnFrame(m.bars, m.frame, {&e}, decision::PipelineMode::kSingleEngine, Options("ETH-USDT-PERP"), 0, 60);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->trades.size(), 2u);
+  EXPECT_EQ(r->trades[0].exit_reason, "opposite_signal");
+  EXPECT_EQ(r->trades[0].exit_ts_ms, m.bars.ts_ms[9]);
+  EXPECT_EQ(r->trades[1].direction, Direction::kSell);
+  EXPECT_EQ(r->trades[1].entry_ts_ms, m.bars.ts_ms[9]);
+  EXPECT_EQ(r->trades[1].exit_reason, "stop");
+  EXPECT_EQ(r->trades[1].exit_ts_ms, m.bars.ts_ms[20]);
+  EXPECT_NEAR(r->trades[1].gross_bps, -3.0 * 2.0 * std::sqrt(60.0), 1e-6);  // stop = 3 sigma * sqrt(60 bars)
+}
+
+TEST(WalkForward, FoldsHavePurgeEmbargoAndAtLeastFour) {
+  WalkForwardConfig cfg;
+  cfg.train_bars = 10'000;
+  cfg.test_bars = 10'000;
+  auto folds = MakeFolds(40'000, cfg, 60);
+  ASSERT_TRUE(folds.ok()) << folds.error().message;
+  ASSERT_GE(folds->size(), 4u);
+  for (size_t k = 0; k < folds->size(); ++k) {
+    const Fold& f = (*folds)[k];
+    EXPECT_GE(f.test_begin, f.train_end + 120);
+    EXPECT_LE(f.test_end, 40'000u);
+    if (k) {
+      EXPECT_GE(f.test_begin, (*folds)[k - 1].test_end);
+    }
+  }
+  EXPECT_FALSE(MakeFolds(5'000, cfg, 60).ok());
+}
+
+// A deliberately leaky engine: it reads the next bar's close from the series it was built with.
+class PeekEngine : public SigEngine {
+ public:
+  explicit PeekEngine(const data::BarSeries* bars) : SigEngine("peek", 80.0, 5), bars_(bars) {}
+  std::vector<Regime> regimes() const override {
+    return {Regime::kTrend, Regime::kRange, Regime::kPanic, Regime::kIlliquid};
+  }
+  Status Bind(const std::vector<std::string>&) override { return Status::Ok(); }
+  engines::EngineOutput Infer(const engines::FeatureRow& row) const override {
+    engines::EngineOutput o;
+    o.horizon_minutes = 5;
+    auto it = std::lower_bound(bars_->ts_ms.begin(), bars_->ts_ms.end(), row.ts_ms);
+    const size_t i = static_cast<size_t>(it - bars_->ts_ms.begin());
+    if (i + 1 < bars_->size() && bars_->close[i + 1] > bars_->close[i]) {
+      o.direction = Direction::kBuy;
+      o.edge_bps_before_costs = 80;
+      o.confidence_0_1 = 0.9;
+    }
+    return o;
+  }
+
+ private:
+  const data::BarSeries* bars_;
+};
+
+struct RealFixture {
+  data::BarSeries bars;
+  features::FeatureRecipe recipe;
+  FittedEngines fitted;
+  regime::RegimeThresholds regime;
+};
+
+const RealFixture& Real() {
+  static RealFixture* fx = [] {
+    auto* f = new RealFixture;
+    auto bars = data::ReadParquetBars(huracan::testing::SampleDir() + "/SOL-USDT_1m_20251011_20251108.parquet");
+    EXPECT_TRUE(bars.ok());
+    // A week keeps the test fast (and under sanitizers).
+    f->bars = bars->slice(0, 7 * 1440);
+    f->recipe = *features::BuiltinRecipe("default");
+    auto frame = features::BuildFeatures(f->recipe, f->bars, nullptr);
+    EXPECT_TRUE(frame.ok());
+    const size_t train = f->bars.size() / 2;
+    std::vector<double> qv;
+    for (size_t i = 0; i < f->bars.size(); ++i) qv.push_back(f->bars.close[i] * f->bars.volume[i]);
+    f->regime = *regime::CalibrateRegime(*frame, qv, 0, train, f->bars.symbol);
+    std::vector<std::string> rules;
+    for (const auto& id : engines::AllEngineIds())
+      if (id != "gbdt" && id != "meta_label") rules.push_back(id);  // model engines: slow under ASan
+    f->fitted = std::move(FitEngines(rules, f->bars, *frame, 0, train, 5.0)).value();
+    return f;
+  }();
+  return *fx;
+}
+
+TEST(BiasChecks, LookaheadPassesOnTheRealPipeline) {
+  const RealFixture& fx = Real();
+  ASSERT_GT(fx.fitted.engines.size(), 10u);
+  RunnerConfig rc{&fx.recipe, fx.fitted.ptrs(), fx.regime, false, true};
+  auto batch = MakePipelineRunner(rc);
+  rc.streaming = true;
+  auto stream = MakePipelineRunner(rc);
+  auto rep = CheckLookahead(fx.bars, nullptr, batch, stream, {0.7, 0.9});
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_TRUE(rep->passed) << rep->ToString("lookahead");
+  EXPECT_GT(rep->compared, 10'000);
+}
+
+TEST(BiasChecks, LookaheadFailsOnALeakyEngine) {
+  const RealFixture& fx = Real();
+  // The engine is rebuilt from whatever series the run gets, so a truncated run cannot see past its cut.
+  auto runner = [&](const data::BarSeries& bars,
+                    const data::BarSeries* ref) -> Result<std::vector<decision::Decision>> {
+    PeekEngine peek(&bars);
+    RunnerConfig rc{&fx.recipe, {&peek}, fx.regime, false, true};
+    return MakePipelineRunner(rc)(bars, ref);
+  };
+  auto rep = CheckLookahead(fx.bars, nullptr, runner, runner, {0.7, 0.9});
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_FALSE(rep->passed);
+  EXPECT_GE(rep->mismatches, 1);
+  EXPECT_FALSE(rep->examples.empty());
+}
+
+TEST(BiasChecks, WarmupConvergesOnTheRealPipeline) {
+  const RealFixture& fx = Real();
+  RunnerConfig rc{&fx.recipe, fx.fitted.ptrs(), fx.regime, true, false};
+  auto rep = CheckWarmup(fx.bars, nullptr, MakePipelineRunner(rc), {0, 500, 1000}, 3000);
+  ASSERT_TRUE(rep.ok()) << rep.error().message;
+  EXPECT_TRUE(rep->passed) << rep->ToString("warmup");
+  EXPECT_GT(rep->compared, 5000);
+}
+
+TEST(BiasChecks, RealPipelineIsByteDeterministic) {
+  const RealFixture& fx = Real();
+  RunnerConfig rc{&fx.recipe, fx.fitted.ptrs(), fx.regime, true, true};
+  auto a = MakePipelineRunner(rc)(fx.bars, nullptr);
+  auto b = MakePipelineRunner(rc)(fx.bars, nullptr);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t i = 0; i < a->size(); ++i) ASSERT_EQ((*a)[i].Serialize(), (*b)[i].Serialize()) << i;
+}
+
+TEST(BacktestCli, JsonOnSampleData) {
+#ifdef HURACAN_SANITIZE_BUILD
+  GTEST_SKIP() << "fits all 23 engines: too slow under sanitizers";
+#endif
+  auto res = huracan::testing::RunHuracan(
+      "backtest --data " +
+      huracan::testing::ShellQuote(huracan::testing::SampleDir() + "/DOGE-USDT_1m_20251011_20251108.parquet") +
+      " --train-days 14 --format json");
+  ASSERT_EQ(res.exit_code, 0) << res.err;
+  EXPECT_NE(res.err.find("BTC-USDT-PERP"), std::string::npos) << res.err;  // reference found beside the file
+  auto j = nlohmann::json::parse(res.out);
+  EXPECT_EQ(j["bars"].get<int>(), 40320);
+  EXPECT_TRUE(j["symbol"].is_string());
+  EXPECT_EQ(j["engines"].size(), 23u);
+  for (const char* k : {"trades", "hit_rate", "net_bps_per_trade", "net_sharpe", "sortino", "max_drawdown", "turnover",
+                        "psr", "gross_bps", "fees_bps", "spread_bps", "slippage_bps", "net_bps"}) {
+    EXPECT_TRUE(j["combined"].contains(k)) << k;
+    EXPECT_TRUE(j["engines"]["trend_ma"].contains(k)) << k;
+  }
+  for (auto& [id, m] : j["engines"].items()) {
+    const double sum = m["gross_bps"].get<double>() - m["fees_bps"].get<double>() - m["spread_bps"].get<double>() -
+                       m["slippage_bps"].get<double>();
+    EXPECT_NEAR(sum, m["net_bps"].get<double>(), 1e-9) << id;
+  }
+  EXPECT_TRUE(j["rejections"].is_object());
+  EXPECT_TRUE(j["trades"].is_array());
+  EXPECT_EQ(j["combined"]["trades"].get<size_t>(), j["trades"].size());
+  auto bad = huracan::testing::RunHuracan("backtest --data /nonexistent.parquet");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("nonexistent"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace huracan::backtest
