@@ -45,15 +45,14 @@ export async function readBars(path) {
   return bars;
 }
 
-function run(name, inputs, opts, n) {
+export function run(name, inputs, opts, n) {
   const res = talib.execute({ name, startIdx: 0, endIdx: n - 1, ...inputs, ...opts });
   if (res.error) throw new Error(`${name}: ${res.error}`);
   return res;
 }
 
-// The talib-reference columns: [column name, TA-Lib function, inputs, options, output name].
-export function talibColumns(b) {
-  const n = b.close.length;
+// The talib-reference columns: [column name(s), TA-Lib function, inputs, options, output name(s)].
+export function talibSpecs(b) {
   const c = { inReal: b.close };
   const hlc = { high: b.high, low: b.low, close: b.close };
   const hlcv = { ...hlc, volume: b.volume };
@@ -80,6 +79,12 @@ export function talibColumns(b) {
       ['outSlowK', 'outSlowD']],
     ['roc_10', 'ROC', c, { optInTimePeriod: 10 }, ['outReal']],
   ];
+  return specs;
+}
+
+export function talibColumns(b) {
+  const n = b.close.length;
+  const specs = talibSpecs(b);
   const names = [];
   const columns = [];
   for (const [cols, fn, inputs, opts, outs] of specs) {
