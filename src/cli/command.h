@@ -26,6 +26,7 @@ void RegisterChampionCommands(CLI::App& app, Action* out);
 void RegisterFeaturesCommands(CLI::App& app, Action* out);
 void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
+void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
 
 int RunMain(int argc, char** argv);

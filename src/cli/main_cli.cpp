@@ -15,6 +15,7 @@ constexpr Registrar kRegistrars[] = {
     &RegisterFeaturesCommands,
     &RegisterBacktestCommands,
     &RegisterCheckCommands,
+    &RegisterTrainCommands,
     &RegisterEnginesCommands,
 };
 

@@ -1,0 +1,125 @@
+// `huracan train`, the hidden `huracan train-worker` it runs per symbol batch, and `huracan summary`.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "core/clock.h"
+#include "registry/archive.h"
+#include "storage/object_store.h"
+#include "training/summary.h"
+#include "training/train_run.h"
+
+namespace huracan::cli {
+namespace {
+
+std::string SelfExe() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n <= 0) return "";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+struct TrainArgs {
+  training::TrainOptions opts;
+  std::string mode = "parallel";
+  std::string shard;
+  std::string worker_symbols;
+};
+
+void AddCommonOptions(CLI::App* cmd, TrainArgs* a) {
+  cmd->add_option("--data-dir", a->opts.data_dir, "Folder of candle files (default: the embedded sample data/sample)");
+  cmd->add_option("--archive", a->opts.archive, "Archive folder (object store root; default ./archive)");
+  cmd->add_option("--db", a->opts.db, "Database path or URL (default $DATABASE_URL, else ./huracan.db)");
+  cmd->add_option("--run-id", a->opts.run_id, "Run id keying the resume ledger (default: UTC date YYYYMMDD)");
+  cmd->add_option("--engines", a->opts.engines, "Comma list of engine ids (default: all 23)");
+  cmd->add_option("--promotion-rules", a->opts.promotion_rules,
+                  "JSON file of promotion rules (min_trades, min_days, min_psr, max_drawdown, sharpe_margin, "
+                  "min_first_net_sharpe)");
+  cmd->add_option("--history-days", a->opts.history_days, "Days of recent history used per coin (default 45)");
+}
+
+}  // namespace
+
+void RegisterTrainCommands(CLI::App& app, Action* out) {
+  auto args = std::make_shared<TrainArgs>();
+  CLI::App* train = app.add_subcommand("train", "Train every selected coin: walk-forward, bundles, promotion, summary");
+  AddCommonOptions(train, args.get());
+  train->add_option("--symbols", args->opts.symbols, "all | topN (most liquid) | A,B (default all)");
+  train->add_option("--mode", args->mode, "sequential | parallel | hybrid (default parallel)");
+  train->add_option("--max-concurrent", args->opts.max_concurrent,
+                    "Worker processes at once in parallel/hybrid mode (default: number of cores)");
+  train->add_option("--timeout-minutes", args->opts.timeout_minutes,
+                    "Per-symbol limit; a stuck worker is killed (default 30; 0 = none)");
+  train->add_option("--retries", args->opts.retries, "Extra attempts for a failed or timed-out symbol (default 1)");
+  train->add_option("--shard", args->shard, "i/N: train only this machine's stable share of the symbols");
+  train->add_option("--threads", args->opts.threads, "Threads per worker (default: cores / concurrent workers)");
+  train->callback([args, out] {
+    *out = [args]() -> Result<int> {
+      training::TrainOptions opts = args->opts;
+      HURACAN_ASSIGN_OR_RETURN(opts.mode, training::ParseSchedulerMode(args->mode));
+      if (!args->shard.empty()) {
+        HURACAN_ASSIGN_OR_RETURN(opts.shard, training::ParseShard(args->shard));
+      }
+      if (opts.timeout_minutes < 0) return InvalidArgument("--timeout-minutes must be >= 0");
+      opts.self_exe = SelfExe();
+      WallClock clock;
+      HURACAN_ASSIGN_OR_RETURN(training::TrainRunResult r, training::RunTraining(opts, clock));
+      std::fputs(r.summary_text.c_str(), stdout);
+      std::printf("\nsummary: %s/%s\n", opts.archive.c_str(), r.summary_key.c_str());
+      return r.exit_code;
+    };
+  });
+
+  CLI::App* worker = app.add_subcommand("train-worker", "Internal: trains symbols for `huracan train`");
+  worker->group("");  // hidden
+  AddCommonOptions(worker, args.get());
+  worker->add_option("--symbols", args->worker_symbols, "Comma-separated symbol ids")->required();
+  worker->add_option("--threads", args->opts.threads, "Threads for the engines");
+  worker->callback([args, out] {
+    *out = [args]() -> Result<int> {
+      training::TrainOptions opts = args->opts;
+      if (opts.run_id.empty()) return InvalidArgument("train-worker: --run-id is required");
+      opts.pipeline.nthread = std::max(1, opts.threads);
+      WallClock clock;
+      HURACAN_RETURN_IF_ERROR(training::RunTrainWorker(opts, SplitComma(args->worker_symbols), clock));
+      return kExitOk;
+    };
+  });
+
+  auto date = std::make_shared<std::string>();
+  auto archive = std::make_shared<std::string>("./archive");
+  auto json = std::make_shared<bool>(false);
+  CLI::App* summary = app.add_subcommand("summary", "Print the daily training summary (the text the bot sends)");
+  summary->add_option("--date", *date, "YYYY-MM-DD or YYYYMMDD (default: today, UTC)");
+  summary->add_option("--archive", *archive, "Archive folder (default ./archive)");
+  summary->add_flag("--json", *json, "Print the JSON file instead of the text");
+  summary->callback([date, archive, json, out] {
+    *out = [date, archive, json]() -> Result<int> {
+      WallClock clock;
+      std::string d = date->empty() ? registry::FormatDate(clock.NowMs()) : *date;
+      HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(*archive));
+      HURACAN_ASSIGN_OR_RETURN(training::DailySummary s, training::ReadDailySummary(*store, d));
+      std::string text = *json ? s.ToJson().dump(2) + "\n" : training::FormatSummaryText(s);
+      std::fputs(text.c_str(), stdout);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace huracan::cli

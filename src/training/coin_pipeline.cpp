@@ -1,0 +1,341 @@
+#include "training/coin_pipeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <tuple>
+
+#include "backtest/backtester.h"
+#include "core/sha256.h"
+#include "engines/registry.h"
+#include "features/builder.h"
+#include "features/recipe.h"
+#include "meta/combiner.h"
+#include "regime/classifier.h"
+#include "storage/database.h"
+#include "training/test_hooks.h"
+
+namespace huracan::training {
+namespace {
+
+nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+nlohmann::json MetricsJson(const backtest::Metrics& m) {
+  return {{"trades", m.trades},
+          {"hit_rate", Num(m.hit_rate)},
+          {"net_bps_per_trade", Num(m.net_bps_per_trade)},
+          {"net_sharpe", Num(m.net_sharpe)},
+          {"sortino", Num(m.sortino)},
+          {"max_drawdown", Num(m.max_drawdown)},
+          {"turnover", Num(m.turnover)},
+          {"exposure", Num(m.exposure)},
+          {"psr", Num(m.psr)},
+          {"gross_bps", Num(m.gross_bps)},
+          {"fees_bps", Num(m.fees_bps)},
+          {"spread_bps", Num(m.spread_bps)},
+          {"slippage_bps", Num(m.slippage_bps)},
+          {"funding_bps", Num(m.funding_bps)},
+          {"net_bps", Num(m.net_bps)},
+          {"bars", m.bars}};
+}
+
+registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days, const std::string& window) {
+  registry::ModelMetricsSummary s;
+  s.trades = m.trades;
+  s.days = days;
+  s.net_sharpe = m.net_sharpe;
+  s.psr = m.psr;
+  s.max_drawdown = m.max_drawdown;
+  s.hit_rate = m.hit_rate;
+  s.net_bps = m.net_bps_per_trade;
+  // Totals in the metrics; fees include funding.
+  s.cost_bps = m.trades > 0 ? (m.fees_bps + m.spread_bps + m.slippage_bps) / static_cast<double>(m.trades) : 0.0;
+  s.window = window;
+  return s;
+}
+
+template <typename T>
+void HashVector(std::string& acc, const std::vector<T>& v) {
+  acc.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+// SHA-256 of the series' columns (after repair and trimming): the data part of the training key.
+std::string SeriesHash(const data::BarSeries& b) {
+  std::string bytes = b.symbol + "|" + b.timeframe + "|";
+  HashVector(bytes, b.ts_ms);
+  HashVector(bytes, b.open);
+  HashVector(bytes, b.high);
+  HashVector(bytes, b.low);
+  HashVector(bytes, b.close);
+  HashVector(bytes, b.volume);
+  return Sha256Hex(bytes);
+}
+
+size_t FirstAtOrAfter(const std::vector<int64_t>& ts, int64_t t) {
+  return static_cast<size_t>(std::lower_bound(ts.begin(), ts.end(), t) - ts.begin());
+}
+
+Result<data::BarSeries> LoadChecked(const std::string& path, const std::string& symbol, const std::string& timeframe,
+                                    const data::QualityPolicy& policy, std::vector<std::string>* repairs) {
+  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, data::LoadBars(path));
+  if (bars.symbol.empty()) bars.symbol = symbol;
+  if (bars.timeframe.empty()) bars.timeframe = timeframe;
+  data::QualityReport report;
+  auto repaired = data::CheckAndRepair(std::move(bars), policy, &report);
+  if (!repaired.ok()) {
+    std::string why;
+    for (const auto& r : report.refusals) why += (why.empty() ? "" : "; ") + r;
+    return FailedPrecondition(symbol + ": data refused (" + path +
+                              "): " + (why.empty() ? repaired.error().message : why));
+  }
+  for (const auto& r : report.repairs) repairs->push_back(symbol + ": " + r);
+  return std::move(repaired).value();
+}
+
+}  // namespace
+
+backtest::WalkForwardConfig CoinPipelineConfig::DefaultWalkForward() {
+  backtest::WalkForwardConfig c;
+  c.train_bars = 14 * 1440;
+  c.test_bars = 3 * 1440;
+  c.step_bars = 0;
+  c.min_folds = 4;
+  c.min_test_bars = 720;
+  return c;
+}
+
+std::string CoinPipelineConfig::Describe() const {
+  std::string eng;
+  for (const auto& e : engines) eng += e + ",";
+  const auto& w = walk_forward;
+  return fmt::format(
+      "recipe={};engines={};tf={};history_days={};warmup={};wf=train:{},test:{},step:{},purge:{},embargo:{},"
+      "min_folds:{},anchored:{},min_test:{};seed={};rules={}",
+      recipe, eng, timeframe, history_days, warmup_bars, w.train_bars, w.test_bars, w.step_bars, w.purge_bars,
+      w.embargo_bars, w.min_folds, w.anchored, w.min_test_bars, seed, rules.ToJson().dump());
+}
+
+Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
+                                     const std::string& timeframe) {
+  CoinInputs in;
+  in.symbol = symbol;
+  auto find = [&](const std::string& id) -> const data::CatalogEntry* {
+    const data::CatalogEntry* hit = nullptr;
+    for (const auto& e : entries)
+      if (e.symbol() == id && e.name.timeframe == timeframe) hit = &e;  // sorted: the last file wins
+    return hit;
+  };
+  const data::CatalogEntry* coin = find(symbol);
+  if (!coin) return NotFound(symbol + ": no " + timeframe + " candle file in the data folder");
+  in.path = coin->path;
+  if (coin->name.market.base != "BTC") {
+    for (const char* ref : {"BTCUSDT-PERP", "BTCUSDT"}) {
+      if (const data::CatalogEntry* r = find(ref)) {
+        in.ref_path = r->path;
+        break;
+      }
+    }
+  }
+  return in;
+}
+
+Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipelineConfig& config,
+                                    const PublishContext& ctx) {
+  const std::string& symbol = inputs.symbol;
+  StageTimes times;
+  std::vector<std::string> repairs;
+
+  // 1. Load and check.
+  times.Begin("load_quality");
+  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars,
+                           LoadChecked(inputs.path, symbol, config.timeframe, config.quality, &repairs));
+  std::optional<data::BarSeries> ref;
+  if (!inputs.ref_path.empty()) {
+    auto r = LoadChecked(inputs.ref_path, "reference of " + symbol, config.timeframe, config.quality, &repairs);
+    if (!r.ok()) return r.error();
+    ref = std::move(r).value();
+  }
+  MaybeCrashAt("after_load", symbol);
+  const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));
+  const size_t per_day = static_cast<size_t>(86'400'000 / tf);
+  const size_t keep = static_cast<size_t>(config.history_days) * per_day + static_cast<size_t>(config.warmup_bars);
+  if (bars.size() > keep) bars = bars.slice(bars.size() - keep, bars.size());
+  if (ref && !ref->empty()) {
+    size_t a = FirstAtOrAfter(ref->ts_ms, bars.ts_ms.front());
+    size_t b = FirstAtOrAfter(ref->ts_ms, bars.ts_ms.back() + 1);
+    ref = ref->slice(a, b);
+  }
+
+  std::vector<std::string> ids = config.engines.empty() ? engines::AllEngineIds() : config.engines;
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(config.recipe));
+  std::string key_text = "huracan-train/v1\n" + ctx.run_id + "\n" + symbol + "\n" + SeriesHash(bars) + "\n" +
+                         (ref ? SeriesHash(*ref) : "-") + "\n" + recipe.hash() + "\n" + config.Describe() + "\n" +
+                         HURACAN_VERSION;
+  const std::string training_key = Sha256Hex(key_text);
+
+  // 2. Features (the engines derive their labels, forward returns, from the bars in Fit).
+  times.Begin("features");
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame, features::BuildFeatures(recipe, bars, ref ? &*ref : nullptr));
+
+  // 3-4. Walk-forward, OOS metrics per engine and combined.
+  times.Begin("walk_forward");
+  backtest::FoldOptions fo;
+  fo.backtest.pipeline.symbol = symbol;
+  fo.backtest.pipeline.timeframe = bars.timeframe;
+  fo.backtest.pipeline.costs = costs::CostConfig::ForSymbol(symbol);
+  fo.seed = config.seed;
+  fo.nthread = config.nthread;
+  fo.per_engine = true;
+  // Short histories (e.g. the 28-day sample) get a shorter train window, so the OOS span can still
+  // reach the promotion rules' minimum days: at most a third of the bars, at least 3 days.
+  backtest::WalkForwardConfig wfc = config.walk_forward;
+  wfc.train_bars = std::min(wfc.train_bars, std::max<size_t>(3 * per_day, bars.size() / 3));
+  auto wf_or = backtest::RunWalkForward(bars, frame, ids, wfc, fo);
+  if (!wf_or.ok()) return Error{wf_or.error().code, symbol + ": " + wf_or.error().message};
+  backtest::WalkForwardResult wf = std::move(wf_or).value();
+  const size_t oos_begin = wf.folds.front().fold.test_begin;
+  const size_t oos_end = wf.folds.back().fold.test_end;
+  const std::string window =
+      storage::SqlTimestamp(bars.ts_ms[oos_begin]) + "/" + storage::SqlTimestamp(bars.ts_ms[oos_end - 1] + tf);
+  double oos_days = 0;
+  for (const auto& f : wf.folds)
+    oos_days += static_cast<double>(f.fold.test_end - f.fold.test_begin) / static_cast<double>(per_day);
+
+  // 5. Final fit on the latest training window.
+  times.Begin("final_fit");
+  const size_t n = bars.size();
+  const size_t train_begin = n > wfc.train_bars ? n - wfc.train_bars : 0;
+  std::vector<double> qv(n);
+  for (size_t i = 0; i < n; ++i) qv[i] = bars.close[i] * bars.volume[i];
+  HURACAN_ASSIGN_OR_RETURN(regime::RegimeThresholds thresholds,
+                           regime::CalibrateRegime(frame, qv, train_begin, n, symbol, fo.regime));
+  const double rt = backtest::TypicalRoundTripBps(bars, frame, train_begin, n, fo.backtest.pipeline.costs);
+  HURACAN_ASSIGN_OR_RETURN(backtest::FittedEngines fitted,
+                           backtest::FitEngines(ids, bars, frame, train_begin, n, rt, config.seed, config.nthread));
+  if (fitted.engines.empty()) return FailedPrecondition(symbol + ": no engine could be fitted on the final window");
+  std::vector<std::string> fitted_ids;
+  for (const auto& e : fitted.engines) fitted_ids.emplace_back(e->id());
+  // Meta weights: the engines' OOS outcomes, replayed in time order through the combiner.
+  HURACAN_ASSIGN_OR_RETURN(meta::MetaCombiner combiner,
+                           meta::MetaCombiner::Create(fo.backtest.pipeline.meta, fitted_ids));
+  std::vector<std::tuple<int64_t, std::string, double>> outcomes;
+  for (const auto& fold : wf.folds)
+    for (const auto& [id, r] : fold.engines)
+      for (const auto& t : r.trades) outcomes.emplace_back(t.exit_ts_ms, id, t.net_bps);
+  std::sort(outcomes.begin(), outcomes.end());
+  for (const auto& [ts, id, net] : outcomes) combiner.RecordOutcome(id, net);
+
+  // 6. The bundle.
+  times.Begin("bundle");
+  TrainedCoin coin;
+  coin.symbol = symbol;
+  coin.training_key = training_key;
+  coin.data_end_ms = bars.ts_ms.back() + tf;
+  for (const auto& e : fitted.engines)
+    HURACAN_RETURN_IF_ERROR(coin.bundle.model.Add(std::string(e->id()), e->SaveParams()));
+  HURACAN_RETURN_IF_ERROR(coin.bundle.model.Add(registry::kMetaSection, combiner.Save()));
+  HURACAN_RETURN_IF_ERROR(coin.bundle.model.Add(registry::kRegimeSection, thresholds.Save()));
+  registry::BundleConfig& cfg = coin.bundle.config;
+  cfg.symbol = symbol;
+  cfg.recipe = nlohmann::json::parse(recipe.canonical(), nullptr, false);
+  cfg.feature_hash = recipe.hash();
+  cfg.data_start_ms = bars.ts_ms.front();
+  cfg.data_end_ms = coin.data_end_ms;
+  cfg.engines = fitted_ids;
+  nlohmann::json folds = nlohmann::json::array();
+  nlohmann::json fold_metrics = nlohmann::json::array();
+  for (const auto& f : wf.folds) {
+    nlohmann::json fj = {{"train", storage::SqlTimestamp(bars.ts_ms[f.fold.train_begin]) + "/" +
+                                       storage::SqlTimestamp(bars.ts_ms[f.fold.train_end - 1] + tf)},
+                         {"test", storage::SqlTimestamp(bars.ts_ms[f.fold.test_begin]) + "/" +
+                                      storage::SqlTimestamp(bars.ts_ms[f.fold.test_end - 1] + tf)}};
+    folds.push_back(fj);
+    fj["combined"] = MetricsJson(f.combined.metrics);
+    if (!f.fit_failures.empty()) fj["fit_failures"] = f.fit_failures;
+    fold_metrics.push_back(fj);
+  }
+  const auto& w = wfc;
+  cfg.extra = {{"run_id", ctx.run_id},
+               {"recipe_name", recipe.name()},
+               {"data_file", std::filesystem::path(inputs.path).filename().string()},
+               {"reference_file", inputs.ref_path.empty()
+                                      ? nlohmann::json(nullptr)
+                                      : nlohmann::json(std::filesystem::path(inputs.ref_path).filename().string())},
+               {"bars", n},
+               {"final_train_window",
+                storage::SqlTimestamp(bars.ts_ms[train_begin]) + "/" + storage::SqlTimestamp(coin.data_end_ms)},
+               {"walk_forward",
+                {{"train_bars", w.train_bars},
+                 {"test_bars", w.test_bars},
+                 {"min_folds", w.min_folds},
+                 {"history_days", config.history_days},
+                 {"folds", folds}}},
+               {"round_trip_cost_bps", rt},
+               {"quality_repairs", repairs},
+               {"fit_failures", fitted.failures},
+               {"seed", config.seed}};
+  nlohmann::json per_engine = nlohmann::json::object();
+  for (const auto& [id, m] : wf.engines) per_engine[id] = MetricsJson(m);
+  coin.bundle.metrics = {{"window", window},
+                         {"combined", MetricsJson(wf.combined)},
+                         {"engines", per_engine},
+                         {"folds", fold_metrics},
+                         {"rejections", wf.rejections}};
+  coin.oos = ToSummary(wf.combined, oos_days, window);
+  for (const auto& id : fitted_ids) {
+    EngineContribution c;
+    c.engine = id;
+    c.weight = combiner.weight_of(id);
+    for (const auto& s : combiner.stats())
+      if (s.id == id) c.samples = s.samples;
+    auto it = wf.engines.find(id);
+    if (it != wf.engines.end()) {
+      c.trades = it->second.trades;
+      c.net_bps = it->second.net_bps_per_trade;
+      c.hit_rate = it->second.hit_rate;
+      c.contribution_bps = c.weight * it->second.net_bps;
+    }
+    coin.contributors.push_back(c);
+  }
+  std::stable_sort(
+      coin.contributors.begin(), coin.contributors.end(),
+      [](const EngineContribution& a, const EngineContribution& b) { return a.contribution_bps > b.contribution_bps; });
+  coin.features_used = frame.names;
+
+  // The champion, re-evaluated as a fixed model on the challenger's OOS span.
+  ChampionEvaluator evaluate = [&](const registry::ModelBundle& b,
+                                   const std::string& model_id) -> Result<registry::ModelMetricsSummary> {
+    if (b.config.feature_hash != recipe.hash())
+      return FailedPrecondition(model_id + ": feature hash " + b.config.feature_hash + " differs from the recipe's");
+    std::vector<std::unique_ptr<engines::Engine>> engs;
+    for (const auto& id : b.config.engines) {
+      const std::string* params = b.model.Find(id);
+      if (!params) return DataLoss(model_id + ": model.bin has no section for engine " + id);
+      HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<engines::Engine> e, engines::CreateEngine(id));
+      HURACAN_RETURN_IF_ERROR(e->Bind(frame.names));
+      HURACAN_RETURN_IF_ERROR(e->LoadParams(*params));
+      engs.push_back(std::move(e));
+    }
+    const std::string* reg = b.model.Find(registry::kRegimeSection);
+    if (!reg) return DataLoss(model_id + ": model.bin has no regime section");
+    HURACAN_ASSIGN_OR_RETURN(regime::RegimeThresholds rth, regime::RegimeThresholds::Load(*reg));
+    backtest::BacktestOptions bo = fo.backtest;
+    bo.pipeline.regime = rth;
+    if (const std::string* m = b.model.Find(registry::kMetaSection)) bo.pipeline.meta_state = *m;
+    std::vector<engines::Engine*> ptrs;
+    for (auto& e : engs) ptrs.push_back(e.get());
+    HURACAN_ASSIGN_OR_RETURN(
+        backtest::BacktestResult r,
+        backtest::RunBacktestOnFrame(bars, frame, ptrs, decision::PipelineMode::kCombined, bo, oos_begin, oos_end));
+    return ToSummary(r.metrics, static_cast<double>(oos_end - oos_begin) / static_cast<double>(per_day), window);
+  };
+
+  // 7-9. Archive, promotion, database.
+  auto out = PublishCoin(std::move(coin), ctx, evaluate, &times);
+  if (!out.ok()) return Error{out.error().code, symbol + ": " + out.error().message};
+  return out;
+}
+
+}  // namespace huracan::training

@@ -1,0 +1,56 @@
+// The per-coin training pipeline, stages 1-9:
+//   1 load the bars (and the BTC reference) and check/repair their quality, refusing with a reason;
+//   2 build the features (labels are the forward returns each engine derives from the bars);
+//   3 walk-forward over the most recent history: train/test/step windows, purge and embargo of at
+//     least the label horizon, >= 4 folds when the data allows;
+//   4 out-of-sample metrics per engine and combined;
+//   5 final fit on the latest training window; meta weights from the engines' OOS outcomes, regime
+//     thresholds calibrated on that window (as in every fold);
+//   6-9 bundle, archive, promotion, database rows (training/publish.h).
+// Every stage is timed (CoinOutcome::stages).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "backtest/walk_forward.h"
+#include "core/status.h"
+#include "data/catalog.h"
+#include "data/quality.h"
+#include "registry/promotion.h"
+#include "training/publish.h"
+
+namespace huracan::training {
+
+struct CoinPipelineConfig {
+  std::string recipe = "default";    // built-in recipe name or a recipe file
+  std::vector<std::string> engines;  // empty = all 23, canonical order
+  std::string timeframe = "1m";
+  // Only the most recent history is used (plus the features' warm-up): walk-forward, final fit.
+  int history_days = 45;
+  int warmup_bars = 2 * 1440;
+  backtest::WalkForwardConfig walk_forward = DefaultWalkForward();
+  data::QualityPolicy quality;
+  registry::PromotionRules rules;
+  uint64_t seed = 42;
+  int nthread = 1;
+
+  static backtest::WalkForwardConfig DefaultWalkForward();
+  std::string Describe() const;  // canonical text of every setting (part of the training key)
+};
+
+struct CoinInputs {
+  std::string symbol;    // e.g. SOLUSDT, BTCUSDT-PERP
+  std::string path;      // candle file
+  std::string ref_path;  // BTC reference file, empty for BTC itself or when none exists
+};
+
+// The coin's file and its BTC reference (BTCUSDT-PERP first, then BTCUSDT) among `entries`.
+Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
+                                     const std::string& timeframe);
+
+Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipelineConfig& config,
+                                    const PublishContext& ctx);
+
+}  // namespace huracan::training

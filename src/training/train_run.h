@@ -1,0 +1,57 @@
+// `huracan train`: resolves the symbols, shards them, runs the scheduler over worker processes
+// (`huracan train-worker`, which runs the per-coin pipeline), then writes the daily summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "training/coin_pipeline.h"
+#include "training/scheduler.h"
+#include "training/shard.h"
+
+namespace huracan::training {
+
+struct TrainOptions {
+  std::string data_dir = "data/sample";
+  std::string symbols = "all";  // all | topN | A,B
+  std::string archive = "./archive";
+  std::string db;  // empty: storage::DefaultDatabaseUrl() ($DATABASE_URL, else ./huracan.db)
+  SchedulerMode mode = SchedulerMode::kParallel;
+  int max_concurrent = 0;       // 0: the number of cores
+  double timeout_minutes = 30;  // per symbol; 0 = no limit
+  int retries = 1;
+  int64_t backoff_base_ms = 2000;
+  int64_t backoff_cap_ms = 60000;
+  std::string run_id;  // empty: the UTC date YYYYMMDD
+  Shard shard;
+  int threads = 0;              // threads per worker; 0: cores / concurrent workers (at least 1)
+  std::string self_exe;         // the huracan binary that runs the workers
+  std::string engines;          // comma list of engine ids; empty = all 23
+  std::string promotion_rules;  // JSON file of registry::PromotionRules; empty = defaults
+  int history_days = 0;         // 0 = CoinPipelineConfig's default
+  CoinPipelineConfig pipeline;
+
+  std::string DbUrl() const;
+  // Applies engines / promotion_rules / history_days to `pipeline` (reads the rules file).
+  Status ResolvePipeline();
+};
+
+struct TrainRunResult {
+  RunReport report;
+  std::string summary_key;  // summaries/daily/DATE.json
+  std::string summary_text;
+  int exit_code = 0;  // 0 all symbols done; 1 some failed or timed out
+};
+
+Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock);
+
+// The worker side: trains `symbols` one after the other, reporting on stdout (worker_protocol.h).
+// Returns an error only when it cannot start (database, archive or data folder unusable).
+Status RunTrainWorker(const TrainOptions& opts, const std::vector<std::string>& symbols, const Clock& clock);
+
+// The default run id: the UTC date of `now_ms` as YYYYMMDD.
+std::string DefaultRunId(int64_t now_ms);
+
+}  // namespace huracan::training
