@@ -41,6 +41,7 @@ class ModelBin {
   struct Section {
     std::string name;
     std::string bytes;
+    friend bool operator==(const Section&, const Section&) = default;
   };
 
   // InvalidArgument when the name is empty, longer than 255 bytes, or already present.

@@ -119,6 +119,7 @@ TEST(Bundle, EditedManifestMissingFileAndWrongExpectedShaAreRefused) {
   ASSERT_TRUE(sha.ok());
   // Someone "fixes" the manifest after tampering: the manifest hash no longer matches the pointer's.
   std::string manifest = *store->Get(prefix + "sha256.txt");
+  std::string metrics = *store->Get(prefix + "metrics.json");
   ASSERT_TRUE(store->Put(prefix + "metrics.json", "{\"net_sharpe\": 99}\n").ok());
   std::string fixed = MakeManifest({{"config.json", *store->Get(prefix + "config.json")},
                                     {"metrics.json", *store->Get(prefix + "metrics.json")},
@@ -130,6 +131,8 @@ TEST(Bundle, EditedManifestMissingFileAndWrongExpectedShaAreRefused) {
   EXPECT_NE(v.error().message.find("sha256.txt"), std::string::npos);
 
   ASSERT_TRUE(store->Put(prefix + "sha256.txt", manifest).ok());
+  ASSERT_TRUE(store->Put(prefix + "metrics.json", metrics).ok());
+  ASSERT_TRUE(VerifyBundle(*store, prefix, *sha).ok());
   ASSERT_TRUE(store->Delete(prefix + "model.bin").ok());
   auto missing = VerifyBundle(*store, prefix);
   ASSERT_FALSE(missing.ok());

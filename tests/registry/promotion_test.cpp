@@ -27,10 +27,6 @@ ModelMetricsSummary Good(const std::string& id, double sharpe = 1.8) {
   return m;
 }
 
-bool Has(const PromotionDecision& d, const std::string& code) {
-  return std::find(d.failed_rules.begin(), d.failed_rules.end(), code) != d.failed_rules.end();
-}
-
 TEST(Promotion, FirstModelPassingAbsoluteGatesIsPromoted) {
   PromotionDecision d = DecidePromotion(Good("BTC@2"), std::nullopt, PromotionRules{});
   EXPECT_TRUE(d.promote) << d.reason;
@@ -55,8 +51,9 @@ TEST(Promotion, EachAbsoluteGateRejectsWithItsOwnReason) {
       {kRuleMinDays, [](ModelMetricsSummary& m) { m.days = 13.5; }, "13.5 OOS days < 14.0 required"},
       {kRulePsr, [](ModelMetricsSummary& m) { m.psr = 0.94; }, "PSR 0.940 < 0.950"},
       {kRuleDrawdown, [](ModelMetricsSummary& m) { m.max_drawdown = 0.31; }, "max drawdown 31.0% > limit 25.0%"},
-      {kRuleFirstSharpe, [](ModelMetricsSummary& m) { m.net_sharpe = -0.2; }, "net Sharpe -0.200 is not above"},
-      {kRuleInvalid, [](ModelMetricsSummary& m) { m.psr = std::nan(""); }, "NaN"},
+      {kRuleFirstSharpe, [](ModelMetricsSummary& m) { m.net_sharpe = -0.2; },
+       "first model's net Sharpe -0.200 is not above"},
+      {kRuleInvalid, [](ModelMetricsSummary& m) { m.psr = std::nan(""); }, "challenger metrics hold NaN"},
   };
   for (const Case& c : cases) {
     ModelMetricsSummary m = Good("BTC@2");
