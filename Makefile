@@ -13,8 +13,11 @@ build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Trains every coin of the embedded sample (data/sample -> ./archive, ./huracan.db), then prints
+# the day's summary; the exit code is train's (1 when a symbol failed).
 run: build
-	./$(BUILD_DIR)/huracan data inspect data/sample
+	@rc=0; ./$(BUILD_DIR)/huracan train || rc=$$?; \
+	./$(BUILD_DIR)/huracan summary && exit $$rc
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

@@ -80,8 +80,12 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
       opts.self_exe = SelfExe();
       WallClock clock;
       HURACAN_ASSIGN_OR_RETURN(training::TrainRunResult r, training::RunTraining(opts, clock));
-      std::fputs(r.summary_text.c_str(), stdout);
-      std::printf("\nsummary: %s/%s\n", opts.archive.c_str(), r.summary_key.c_str());
+      const auto& rep = r.report;
+      std::printf("run %s: %zu symbols, %d done (%d already done before), %d failed, %d timed out\n",
+                  rep.run_id.c_str(), rep.symbols.size(), rep.count(training::LedgerStatus::kDone), rep.skipped(),
+                  rep.count(training::LedgerStatus::kFailed), rep.count(training::LedgerStatus::kTimeout));
+      std::printf("summary: %s/%s (huracan summary --date %s --archive %s)\n", opts.archive.c_str(),
+                  r.summary_key.c_str(), r.summary_date.c_str(), opts.archive.c_str());
       return r.exit_code;
     };
   });

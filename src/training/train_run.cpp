@@ -121,6 +121,7 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   HURACAN_ASSIGN_OR_RETURN(DailySummary summary, BuildDailySummary(*db, run_id, date, clock.NowMs()));
   HURACAN_RETURN_IF_ERROR(WriteDailySummary(*store, summary));
   out.summary_key = registry::DailySummaryKey(date);
+  out.summary_date = date;
   out.summary_text = FormatSummaryText(summary);
   out.exit_code = out.report.all_done() ? 0 : 1;
   return out;

@@ -40,7 +40,8 @@ struct TrainOptions {
 
 struct TrainRunResult {
   RunReport report;
-  std::string summary_key;  // summaries/daily/DATE.json
+  std::string summary_key;   // summaries/daily/DATE.json
+  std::string summary_date;  // YYYY-MM-DD
   std::string summary_text;
   int exit_code = 0;  // 0 all symbols done; 1 some failed or timed out
 };
