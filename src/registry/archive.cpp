@@ -39,7 +39,7 @@ Result<std::vector<std::string>> ChildNames(const storage::ObjectStore& store, c
 
 Status ValidateSymbol(const std::string& symbol) {
   if (symbol.empty() || symbol.size() > 32) return InvalidArgument("symbol '" + symbol + "': must be 1-32 characters");
-  if (symbol[0] == '.' || symbol[0] == '-')
+  if (!((symbol[0] >= 'A' && symbol[0] <= 'Z') || (symbol[0] >= '0' && symbol[0] <= '9')))
     return InvalidArgument("symbol '" + symbol + "': must start with A-Z or 0-9");
   for (char c : symbol) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';

@@ -41,7 +41,7 @@ TEST(Archive, LayoutNamesAndTimestamps) {
   EXPECT_EQ(LiveTradesKey("20251108"), "live_logs/trades/20251108.parquet");
   EXPECT_EQ(MakeModelId("BTCUSDT", "20251108T020000Z"), "BTCUSDT@20251108T020000Z");
   EXPECT_TRUE(ValidateSymbol("1000PEPEUSDT").ok());
-  for (const char* bad : {"", "btc", "../X", "A/B", ".X", "A B"}) EXPECT_FALSE(ValidateSymbol(bad).ok()) << bad;
+  for (const char* bad : {"", "btc", "../X", "A/B", ".X", "A B", "_X"}) EXPECT_FALSE(ValidateSymbol(bad).ok()) << bad;
 }
 
 TEST(Archive, StoreChallengerThenPromoteWritesModelsThenPointer) {
