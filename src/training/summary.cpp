@@ -270,15 +270,15 @@ std::string FormatSummaryText(const DailySummary& s) {
         fmt::format("    OOS {}: {} trades, hit rate {}, net edge {}/trade, net Sharpe {:.2f}, PSR {:.2f}, max DD {}\n",
                     o.oos.window, o.oos.trades, Pct(o.oos.hit_rate), Bps(o.oos.net_bps), o.oos.net_sharpe, o.oos.psr,
                     Pct(o.oos.max_drawdown));
-    if (!o.contributors.empty()) {
-      std::string engines;
-      for (size_t i = 0; i < o.contributors.size() && i < 3; ++i) {
-        const auto& c = o.contributors[i];
-        engines +=
-            fmt::format("{}{} (w {:.2f}, {}, {} trades)", i ? "; " : "", c.engine, c.weight, Bps(c.net_bps), c.trades);
-      }
-      t += "    top engines: " + engines + "\n";
+    std::string engines;
+    int shown = 0;
+    for (const auto& c : o.contributors) {
+      if (c.trades <= 0 || shown == 3) continue;
+      engines += fmt::format("{}{} (w {:.2f}, {}, {} trades)", shown ? "; " : "", c.engine, c.weight, Bps(c.net_bps),
+                             c.trades);
+      ++shown;
     }
+    t += "    top engines: " + (engines.empty() ? std::string("none traded out of sample") : engines) + "\n";
     for (const auto& w : o.warnings) t += "    warning: " + w + "\n";
   }
 
