@@ -28,6 +28,13 @@ class RleDecoder {
  public:
   RleDecoder(const uint8_t* p, size_t n, int bit_width) : p_(p), end_(p + n), bw_(bit_width) {}
 
+  // True when the data starts with one RLE run of `value` covering at least `count` values (the
+  // common "no nulls" definition levels), without decoding anything.
+  bool StartsWithRun(size_t count, uint32_t value) const {
+    RleDecoder probe = *this;
+    return probe.NextRun() && !probe.packed_ && probe.value_ == value && probe.left_ >= count;
+  }
+
   // Decodes exactly `count` values; false when the data runs out or is malformed.
   bool Get(size_t count, uint32_t* out) {
     while (count > 0) {
@@ -574,10 +581,10 @@ class Reader {
     const std::string& col = st->plan->leaf->path;
     ParquetColumn* out = st->out;
     size_t non_null = n;
-    if (levels != nullptr) {
+    RleDecoder rle(levels, levels_len, 1);
+    if (levels != nullptr && !rle.StartsWithRun(n, 1)) {
       HURACAN_RETURN_IF_ERROR(Charge(n * sizeof(uint32_t), col));
       level_buf_.resize(n);
-      RleDecoder rle(levels, levels_len, 1);
       if (!rle.Get(n, level_buf_.data())) {
         return ColErr(ErrorCode::kDataLoss, col, "definition levels are corrupt or too short");
       }

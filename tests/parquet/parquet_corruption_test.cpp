@@ -16,7 +16,7 @@ namespace {
 namespace pq = parquet;
 
 #if defined(__SANITIZE_ADDRESS__)
-constexpr int kFlips = 600;  // sanitizers make each read ~10x slower
+constexpr int kFlips = 300;  // sanitizers make each read ~10x slower
 #else
 constexpr int kFlips = 3000;
 #endif

