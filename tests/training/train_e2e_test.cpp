@@ -1,0 +1,281 @@
+// End-to-end `huracan train` / `huracan summary` on the embedded sample (real files, real worker
+// processes, real SQLite and archive). Kept small: a few engines and permissive promotion rules,
+// so that champions are promoted and every path runs in seconds.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "registry/archive.h"
+#include "registry/champion.h"
+#include "storage/database.h"
+#include "storage/object_store.h"
+#include "support/test_support.h"
+
+namespace huracan::training {
+namespace {
+
+namespace fs = std::filesystem;
+using huracan::testing::CommandResult;
+using huracan::testing::RunCommand;
+using huracan::testing::ShellQuote;
+
+struct TrainRun {
+  std::string dir = huracan::testing::MakeTempDir("train_e2e");
+  std::string data = huracan::testing::SampleDir();
+  std::string archive = dir + "/archive";
+  std::string db = dir + "/h.db";
+  std::string rules = dir + "/rules.json";
+
+  TrainRun() {
+    std::ofstream(rules) << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
+                         << R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
+  }
+  // Only the data files named (copied into a private data folder).
+  void UseData(const std::vector<std::string>& prefixes) {
+    data = dir + "/data";
+    fs::create_directories(data);
+    for (const auto& f : huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet")) {
+      std::string name = fs::path(f).filename().string();
+      for (const auto& p : prefixes)
+        if (name.rfind(p, 0) == 0) fs::copy_file(f, data + "/" + name);
+    }
+  }
+  CommandResult Train(const std::string& extra, const std::string& env = "") {
+    return RunCommand(env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " +
+                      ShellQuote(data) + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
+                      " --engines trend_ma,zscore_reversion,ridge --promotion-rules " + ShellQuote(rules) +
+                      (extra.find("--retries") == std::string::npos ? " --retries 0 " : " ") + extra);
+  }
+  std::unique_ptr<storage::Database> Db() {
+    auto d = storage::OpenDatabase(db);
+    EXPECT_TRUE(d.ok());
+    return std::move(d).value();
+  }
+  int64_t Count(const std::string& sql, const storage::SqlParams& p = {}) {
+    auto d = Db();
+    auto r = d->Query(sql, p);
+    EXPECT_TRUE(r.ok()) << sql << ": " << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r->rows[0].Int(0) : -1;
+  }
+  std::string Status(const std::string& run, const std::string& sym) {
+    auto d = Db();
+    auto r = d->Query("SELECT status FROM run_ledger WHERE run_id = ? AND symbol = ?", {run, sym});
+    return r.ok() && !r->empty() ? r->rows[0].Text(0).value_or("") : "";
+  }
+  // Every champion pointer loads its own bundle (no fallback), and there are `n` of them.
+  void ExpectValidChampions(size_t n) {
+    auto store = storage::OpenObjectStore(archive);
+    ASSERT_TRUE(store.ok());
+    registry::Archive a(**store);
+    auto syms = a.ListChampionSymbols();
+    ASSERT_TRUE(syms.ok());
+    EXPECT_EQ(syms->size(), n);
+    for (const auto& s : *syms) {
+      auto c = registry::LoadChampion(**store, s);
+      ASSERT_TRUE(c.ok()) << s << ": " << c.error().message;
+      EXPECT_FALSE(c->fell_back) << s;
+    }
+  }
+  // No duplicate rows: one model per (symbol, run), one decision per model.
+  void ExpectNoDuplicates(const std::string& run, int64_t symbols) {
+    std::string like = "%\"run_id\":\"" + run + "\"%";
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM models WHERE params LIKE ?", {like}), symbols);
+    EXPECT_EQ(Count("SELECT COUNT(DISTINCT symbol) FROM models WHERE params LIKE ?", {like}), symbols);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM promotions p JOIN models m ON p.to_model_id = m.model_id WHERE m.params "
+                    "LIKE ?",
+                    {like}),
+              symbols);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM model_metrics mm JOIN models m ON mm.model_id = m.model_id WHERE "
+                    "m.params LIKE ?",
+                    {like}),
+              symbols);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = ? AND status = 'done'", {run}), symbols);
+  }
+};
+
+// Processes whose command line mentions `needle` (e.g. a test's temp dir): none may outlive a run.
+int LiveProcessesMentioning(const std::string& needle) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::string pid = e.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmd(e.path() / "cmdline", std::ios::binary);
+    std::string s((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    if (s.find(needle) == std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    auto close = line.rfind(')');
+    if (close != std::string::npos && line.substr(close + 2, 1) == "Z") continue;
+    ++n;
+  }
+  return n;
+}
+
+TEST(TrainE2E, SampleTrainsPromotesSummarisesAndResumes) {
+  TrainRun r;
+  auto first = r.Train("--run-id 20251108 --mode parallel --max-concurrent 2");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("3 symbols, 3 done"), std::string::npos) << first.out;
+  r.ExpectNoDuplicates("20251108", 3);
+  r.ExpectValidChampions(3);
+  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'promotion'"), 3);
+
+  auto sum = RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " summary --date 2025-11-08 --archive " +
+                        ShellQuote(r.archive));
+  ASSERT_EQ(sum.exit_code, 0) << sum.err;
+  EXPECT_NE(sum.out.find("Huracan daily training summary 2025-11-08 (run 20251108)"), std::string::npos) << sum.out;
+  for (const char* s : {"BTCUSDT-PERP", "DOGEUSDT", "SOLUSDT"}) EXPECT_NE(sum.out.find(s), std::string::npos) << s;
+  EXPECT_NE(sum.out.find("Champions: 3 changed"), std::string::npos) << sum.out;
+  EXPECT_NE(sum.out.find("Failures: none"), std::string::npos) << sum.out;
+  std::ifstream js(r.archive + "/summaries/daily/2025-11-08.json");
+  auto j = nlohmann::json::parse(js);
+  EXPECT_EQ(j["totals"]["done"], 3);
+  EXPECT_EQ(j["symbols"].size(), 3u);
+  EXPECT_EQ(j["symbols"][0]["champion"], "changed");
+  EXPECT_TRUE(j["symbols"][0]["outcome"]["stages"].contains("walk_forward"));
+
+  // Rerun of the same run id: everything is already done, nothing is retrained.
+  auto again = r.Train("--run-id 20251108 --mode sequential");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("3 done (3 already done before)"), std::string::npos) << again.out;
+  r.ExpectNoDuplicates("20251108", 3);
+
+  // A new run on the same data: new challengers, which do not beat the champions by the margin.
+  auto next = r.Train("--run-id 20251109 --mode hybrid");
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  r.ExpectNoDuplicates("20251109", 3);
+  r.ExpectValidChampions(3);
+  auto sum2 = RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " summary --date 20251109 --archive " +
+                         ShellQuote(r.archive));
+  ASSERT_EQ(sum2.exit_code, 0);
+  EXPECT_NE(sum2.out.find("Champions: 0 changed, 3 kept"), std::string::npos) << sum2.out;
+  EXPECT_NE(sum2.out.find("beat_champion"), std::string::npos) << sum2.out;
+}
+
+TEST(TrainE2E, ShardsSplitTheRunAcrossMachines) {
+  TrainRun r;
+  auto a = r.Train("--run-id s1 --shard 0/2");
+  auto b = r.Train("--run-id s1 --shard 1/2");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  // Together: every symbol once, none twice.
+  r.ExpectNoDuplicates("s1", 3);
+  EXPECT_EQ(r.Count("SELECT SUM(attempts) FROM run_ledger WHERE run_id = 's1'"), 3);
+  EXPECT_FALSE(r.Train("--run-id s1 --shard 2/2").exit_code == 0);
+}
+
+TEST(TrainE2E, StuckSymbolIsKilledAtTheTimeoutAndRetried) {
+  TrainRun r;
+  r.UseData({"BTC", "SOL"});
+  auto t0 = std::chrono::steady_clock::now();
+  auto res =
+      r.Train("--run-id t1 --timeout-minutes 0.05 --retries 1 --mode hybrid", "HURACAN_TEST_HANG_SYMBOL=SOLUSDT");
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(res.exit_code, 1) << res.out << res.err;
+  EXPECT_LT(secs, 60);
+  EXPECT_EQ(r.Status("t1", "SOLUSDT"), "timeout");
+  EXPECT_EQ(r.Status("t1", "BTCUSDT-PERP"), "done");
+  EXPECT_EQ(r.Count("SELECT attempts FROM run_ledger WHERE run_id = 't1' AND symbol = 'SOLUSDT'"), 2);
+  EXPECT_EQ(LiveProcessesMentioning(r.dir), 0) << "a killed worker survived";
+  EXPECT_NE(res.err.find("SOLUSDT timeout"), std::string::npos) << res.err;
+  // The summary counts the timeout and the retry.
+  auto store = storage::OpenObjectStore(r.archive);
+  ASSERT_TRUE(store.ok());
+  std::vector<std::string> keys = *(*store)->List("summaries/daily/");
+  ASSERT_EQ(keys.size(), 1u);
+  auto j = nlohmann::json::parse(*(*store)->Get(keys[0]));
+  EXPECT_EQ(j["totals"]["timeout"], 1);
+  EXPECT_EQ(j["totals"]["retries"], 1);
+  EXPECT_EQ(j["failures"][0]["symbol"], "SOLUSDT");
+  // Resume: the rerun trains only the unfinished symbol.
+  auto again = r.Train("--run-id t1");
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("2 done (1 already done before)"), std::string::npos) << again.out;
+}
+
+TEST(TrainE2E, CorruptFileFailsThatSymbolAndTheExitCodeSaysSo) {
+  TrainRun r;
+  r.UseData({"BTC", "SOL"});
+  std::ofstream(r.data + "/DOGE-USDT_1m_20251011_20251108.parquet", std::ios::binary) << "PAR1 not really parquet";
+  auto res = r.Train("--run-id c1");
+  EXPECT_EQ(res.exit_code, 1) << res.out << res.err;
+  EXPECT_EQ(r.Status("c1", "DOGEUSDT"), "failed");
+  EXPECT_EQ(r.Status("c1", "SOLUSDT"), "done");
+  auto d = r.Db();
+  auto err = d->Query("SELECT error FROM run_ledger WHERE run_id = 'c1' AND symbol = 'DOGEUSDT'");
+  ASSERT_TRUE(err.ok());
+  EXPECT_NE(err->rows[0].Text(0).value_or("").find("DOGE-USDT_1m_20251011_20251108.parquet"), std::string::npos)
+      << err->rows[0].Text(0).value_or("");
+}
+
+TEST(TrainE2E, KillNineAtEveryStageThenRerunCompletesWithoutDuplicates) {
+#ifdef HURACAN_SANITIZE_BUILD
+  const std::vector<std::string> stages = {"after_archive", "after_champion"};
+#else
+  const std::vector<std::string> stages = {"after_load", "after_archive", "after_champion", "in_db_transaction",
+                                           "after_db_commit"};
+#endif
+  for (const auto& stage : stages) {
+    SCOPED_TRACE(stage);
+    TrainRun r;
+    r.UseData({"BTC", "SOL"});
+    auto died = r.Train("--run-id k1 --symbols SOLUSDT", "HURACAN_TEST_CRASH_AT=" + stage + ":SOLUSDT");
+    if (stage == "after_db_commit") {
+      // The worker died after committing `done` with its rows: the scheduler reads the ledger and
+      // counts the symbol as done.
+      EXPECT_EQ(died.exit_code, 0) << died.out << died.err;
+    } else {
+      EXPECT_EQ(died.exit_code, 1) << died.out << died.err;
+      EXPECT_NE(died.err.find("signal 9"), std::string::npos) << died.err;
+    }
+    r.ExpectValidChampions(stage == "after_champion" || stage == "in_db_transaction" || stage == "after_db_commit" ? 1
+                                                                                                                   : 0);
+    auto rerun = r.Train("--run-id k1 --symbols SOLUSDT");
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+    r.ExpectNoDuplicates("k1", 1);
+    r.ExpectValidChampions(1);
+    EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'promotion'"), 1);
+    auto store = storage::OpenObjectStore(r.archive);
+    auto ch = registry::LoadChampion(**store, "SOLUSDT");
+    ASSERT_TRUE(ch.ok());
+    EXPECT_EQ(ch->entry.model_id, "SOLUSDT@20251108T115800Z");
+    EXPECT_EQ(registry::Archive(**store).ListChallengers("SOLUSDT")->size(), 1u);
+  }
+}
+
+TEST(TrainE2E, KillNineOfTheWholeRunThenRerunFinishesIt) {
+  TrainRun r;
+  // Start the run, kill -9 the scheduler (its workers die with it), rerun.
+  std::string cmd = "HURACAN_TEST_HANG_SYMBOL=SOLUSDT " + ShellQuote(huracan::testing::HuracanBinary()) +
+                    " train --data-dir " + ShellQuote(r.data) + " --archive " + ShellQuote(r.archive) + " --db " +
+                    ShellQuote(r.db) + " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) +
+                    " --run-id w1 --mode sequential >/dev/null 2>&1 & echo $!";
+  auto bg = RunCommand(cmd);
+  pid_t pid = static_cast<pid_t>(std::stol(bg.out));
+  // Wait until SOLUSDT (the last symbol, hanging) is running, so the others are done.
+  for (int i = 0; i < 600 && r.Status("w1", "SOLUSDT") != "running"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(r.Status("w1", "SOLUSDT"), "running");
+  ::kill(pid, SIGKILL);
+  for (int i = 0; i < 50 && LiveProcessesMentioning(r.dir) > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(LiveProcessesMentioning(r.dir), 0) << "workers outlived the killed scheduler";
+  auto rerun = RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(r.data) +
+                          " --archive " + ShellQuote(r.archive) + " --db " + ShellQuote(r.db) +
+                          " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) + " --run-id w1");
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.out.find("3 done (2 already done before)"), std::string::npos) << rerun.out;
+  r.ExpectNoDuplicates("w1", 3);
+  r.ExpectValidChampions(3);
+}
+
+}  // namespace
+}  // namespace huracan::training
