@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "engines/calibration.h"
 #include "engines/registry.h"
 #include "engines/rule_engine.h"
+#include "support/test_support.h"
 #include "synthetic.h"
 
 namespace huracan::engines {
@@ -37,6 +39,13 @@ const std::vector<std::string> kExpectedIds = {"trend_ma",
                                                "gbdt",
                                                "ridge",
                                                "meta_label"};
+
+// Sizes of the synthetic series; smaller under sanitizers to keep the run short.
+#ifdef HURACAN_SANITIZE_BUILD
+constexpr size_t kSharedRows = 20000, kSharedTrain = 15000, kRows = 10000, kTrain = 7500;
+#else
+constexpr size_t kSharedRows = 30000, kSharedTrain = 22000, kRows = 20000, kTrain = 15000;
+#endif
 
 FeatureRow RowAt(const Synthetic& s, size_t t, std::vector<double>& buf) {
   buf.resize(s.frame.cols());
@@ -71,8 +80,8 @@ bool SameOutput(const EngineOutput& a, const EngineOutput& b) {
 
 // One shared fit of all 23 engines on the synthetic series with planted edges.
 struct Fitted {
-  Synthetic syn = MakeSynthetic(30000, /*edge=*/true, 11);
-  size_t train_end = 22000;
+  Synthetic syn = MakeSynthetic(kSharedRows, /*edge=*/true, 11);
+  size_t train_end = kSharedTrain;
   std::vector<std::unique_ptr<Engine>> engines;
   Fitted() {
     for (const auto& id : AllEngineIds()) {
@@ -233,13 +242,13 @@ TEST(Engines, LoadRejectsCorruptOrForeignBytes) {
 }
 
 TEST(Engines, GridPickIsDeterministic) {
-  Synthetic s = MakeSynthetic(20000, true, 21);
+  Synthetic s = MakeSynthetic(kRows, true, 21);
   for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "meta_label"}) {
     std::string first;
     for (int run = 0; run < 2; ++run) {
       auto e = Make(id);
       ASSERT_TRUE(e->Bind(s.frame.names).ok());
-      ASSERT_TRUE(e->Fit(Window(s, 20000)).ok());
+      ASSERT_TRUE(e->Fit(Window(s, kRows)).ok());
       if (run == 0) {
         first = e->SaveParams();
       } else {
@@ -250,11 +259,11 @@ TEST(Engines, GridPickIsDeterministic) {
   // The grid search's candidate scores are reproducible, and the pick is the best one.
   auto e = Make("rsi_reversal");
   ASSERT_TRUE(e->Bind(s.frame.names).ok());
-  ASSERT_TRUE(e->Fit(Window(s, 20000)).ok());
+  ASSERT_TRUE(e->Fit(Window(s, kRows)).ok());
   auto* rule = dynamic_cast<RuleEngine*>(e.get());
   ASSERT_NE(rule, nullptr);
   std::vector<int> idx = {s.frame.index_of("rsi_7"), s.frame.index_of("rsi_14")};
-  auto grid = EvaluateGrid(rule->spec(), idx, Window(s, 20000));
+  auto grid = EvaluateGrid(rule->spec(), idx, Window(s, kRows));
   ASSERT_GE(rule->candidate(), 0);
   for (const auto& c : grid) EXPECT_LE(c.score, grid[rule->candidate()].score);
 }
@@ -286,14 +295,14 @@ TEST(Calibration, ShrinkageReducesEdgeForSmallSamples) {
 }
 
 TEST(Engines, EngineWithNoEdgeWaits) {
-  Synthetic s = MakeSynthetic(20000, /*edge=*/false, 5);
+  Synthetic s = MakeSynthetic(kRows, /*edge=*/false, 5);
   std::vector<double> buf;
   for (const auto& id : AllEngineIds()) {
     auto e = Make(id);
     ASSERT_TRUE(e->Bind(s.frame.names).ok());
-    ASSERT_TRUE(e->Fit(Window(s, 15000, 10.0)).ok()) << id;
+    ASSERT_TRUE(e->Fit(Window(s, kTrain, 10.0)).ok()) << id;
     EXPECT_FALSE(e->active()) << id << " found an edge in a random walk";
-    for (size_t t = 15000; t < 20000; t += 50) {
+    for (size_t t = kTrain; t < kRows; t += 50) {
       EngineOutput o = e->Infer(RowAt(s, t, buf));
       ASSERT_EQ(o.direction, Direction::kWait) << id;
       EXPECT_EQ(o.reason, "off") << id;
@@ -309,6 +318,32 @@ TEST(Engines, UnfittedEnginesWait) {
     ASSERT_TRUE(e->Bind(s.frame.names).ok());
     EXPECT_EQ(e->Infer(RowAt(s, 500, buf)).direction, Direction::kWait) << id;
   }
+}
+
+}  // namespace
+}  // namespace huracan::engines
+
+namespace huracan::engines {
+namespace {
+
+TEST(EnginesCli, ListJsonIsTheContract) {
+  auto r = huracan::testing::RunHuracan("engines list --format json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 23u);
+  for (size_t i = 0; i < j.size(); ++i) {
+    const auto& e = j[i];
+    EXPECT_EQ(e.size(), 4u);
+    EXPECT_EQ(e.at("id").get<std::string>(), kExpectedIds[i]);
+    EXPECT_TRUE(e.at("family").is_string());
+    EXPECT_TRUE(e.at("horizon_minutes").is_number_integer());
+    ASSERT_TRUE(e.at("regimes").is_array());
+    for (const auto& reg : e.at("regimes")) EXPECT_TRUE(ParseRegime(reg.get<std::string>()).has_value()) << reg;
+  }
+  EXPECT_EQ(j[0].at("regimes"), nlohmann::json::parse("[\"TREND\"]"));
+  auto bad = huracan::testing::RunHuracan("engines list --format xml");
+  EXPECT_NE(bad.exit_code, 0);
 }
 
 }  // namespace
