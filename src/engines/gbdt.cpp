@@ -43,6 +43,7 @@ class Gbdt : public ScoreModelEngine {
   }
 
   std::string SaveModel() const override { return model_json_; }
+  size_t model_cols() const override { return static_cast<size_t>(forest_.num_features()); }
 
   Status LoadModel(std::string_view bytes) override {
     HURACAN_ASSIGN_OR_RETURN(ml::XgbForest f, ml::XgbForest::FromJson(bytes));

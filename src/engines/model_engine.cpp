@@ -180,6 +180,7 @@ Status ScoreModelEngine::LoadParams(std::string_view bytes) {
   if (fitted) {
     if (names.empty() || names.size() > kMaxModelFeatures) return DataLoss(what + ": bad feature list");
     HURACAN_RETURN_IF_ERROR(LoadModel(model));
+    if (model_cols() != names.size()) return DataLoss(what + ": model and feature list disagree");
   }
   fitted_ = fitted;
   model_names_ = std::move(names);

@@ -51,6 +51,7 @@ class ScoreModelEngine : public Engine {
   virtual double PredictGathered(const double* x) const = 0;  // x: model features in model order
   virtual std::string SaveModel() const = 0;
   virtual Status LoadModel(std::string_view bytes) = 0;
+  virtual size_t model_cols() const = 0;  // features the loaded model expects
   virtual const char* buy_reason() const = 0;
   virtual const char* sell_reason() const = 0;
 

@@ -27,6 +27,7 @@ class RidgeEngine : public ScoreModelEngine {
 
   double PredictGathered(const double* x) const override { return model_.Predict(x); }
   std::string SaveModel() const override { return model_.Save(); }
+  size_t model_cols() const override { return model_.cols(); }
   Status LoadModel(std::string_view bytes) override {
     HURACAN_ASSIGN_OR_RETURN(model_, ml::Ridge::Load(bytes));
     return Status::Ok();
