@@ -99,7 +99,7 @@ Result<data::BarSeries> LoadChecked(const std::string& path, const std::string& 
 backtest::WalkForwardConfig CoinPipelineConfig::DefaultWalkForward() {
   backtest::WalkForwardConfig c;
   c.train_bars = 14 * 1440;
-  c.test_bars = 3 * 1440;
+  c.test_bars = 5 * 1440;
   c.step_bars = 0;
   c.min_folds = 4;
   c.min_test_bars = 720;
@@ -189,9 +189,9 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   fo.nthread = config.nthread;
   fo.per_engine = true;
   // Short histories (e.g. the 28-day sample) get a shorter train window, so the OOS span can still
-  // reach the promotion rules' minimum days: at most a third of the bars, at least 3 days.
+  // reach the promotion rules' minimum days: at most 2/5 of the bars, at least 3 days.
   backtest::WalkForwardConfig wfc = config.walk_forward;
-  wfc.train_bars = std::min(wfc.train_bars, std::max<size_t>(3 * per_day, bars.size() / 3));
+  wfc.train_bars = std::min(wfc.train_bars, std::max<size_t>(3 * per_day, bars.size() * 2 / 5));
   auto wf_or = backtest::RunWalkForward(bars, frame, ids, wfc, fo);
   if (!wf_or.ok()) return Error{wf_or.error().code, symbol + ": " + wf_or.error().message};
   backtest::WalkForwardResult wf = std::move(wf_or).value();

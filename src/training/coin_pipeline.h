@@ -28,7 +28,7 @@ struct CoinPipelineConfig {
   std::vector<std::string> engines;  // empty = all 23, canonical order
   std::string timeframe = "1m";
   // Only the most recent history is used (plus the features' warm-up): walk-forward, final fit.
-  int history_days = 45;
+  int history_days = 36;
   int warmup_bars = 2 * 1440;
   backtest::WalkForwardConfig walk_forward = DefaultWalkForward();
   data::QualityPolicy quality;

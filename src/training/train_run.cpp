@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "core/fs.h"
@@ -111,6 +112,9 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
                opts.shard.is_whole() ? "" : (" (shard " + opts.shard.ToString() + ")").c_str(),
                SchedulerModeName(so.mode), concurrent, threads, db->Describe().c_str(), store->Describe().c_str());
 
+  // XGBoost's OpenMP threads spin while waiting by default, which is ruinous when workers share
+  // cores; the workers inherit this unless the caller chose otherwise.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   SqlRunLedger ledger(db.get());
   ConsoleProgress progress = ConsoleProgress::ForStderr();
   Scheduler scheduler(so, cmd, &ledger, &clock, &progress);
