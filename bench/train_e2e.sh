@@ -17,7 +17,8 @@ if [ ! -d "$shared" ]; then echo "train_e2e: $shared not found (../shared): skip
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# Runs `huracan train ...` under /usr/bin/time -v; prints "wall_s peak_mib exit".
+# Runs `huracan train ...` under /usr/bin/time -v; prints "wall_s peak_mib exit cpu_s" (cpu = user +
+# sys of the scheduler and its workers: the fair number on a shared, loaded machine).
 timed() {
   local name="$1"
   shift
@@ -29,7 +30,8 @@ timed() {
   wall=$(grep "Elapsed (wall clock)" "$tmp/$name.err" | awk '{print $NF}' |
     awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
   rss=$(grep "Maximum resident set size" "$tmp/$name.err" | awk '{printf "%.0f", $NF/1024}')
-  echo "$wall $rss $rc"
+  cpu=$(grep -E "(User|System) time \(seconds\)" "$tmp/$name.err" | awk '{s += $NF} END {printf "%.2f", s}')
+  echo "$wall $rss $rc $cpu"
 }
 
 # Stage seconds summed over the symbols of a run's summary JSON.
@@ -52,19 +54,21 @@ echo "binary: $bin; extra flags: ${extra[*]:-(none)}"
 
 mkdir -p "$tmp/one"
 ln -s "$shared"/SOL-USDT_1m_*.parquet "$shared"/BTC-USDT-PERP_1m_*.parquet "$tmp/one/"
-read -r w1 m1 rc1 < <(timed one --data-dir "$tmp/one" --symbols SOLUSDT --archive "$tmp/a1" --db "$tmp/h1.db" \
+read -r w1 m1 rc1 c1 < <(timed one --data-dir "$tmp/one" --symbols SOLUSDT --archive "$tmp/a1" --db "$tmp/h1.db" \
   --run-id bench1 --mode sequential --threads 2)
-echo "one coin (SOLUSDT, 23 engines, walk-forward, 2 threads): wall ${w1} s, peak RSS ${m1} MiB, exit ${rc1}"
+echo "one coin (SOLUSDT, 23 engines, walk-forward, 2 threads): wall ${w1} s, CPU ${c1} s, peak RSS ${m1} MiB, exit ${rc1}"
 stages "$(summary_json "$tmp/a1")"
 
-read -r w12 m12 rc12 < <(timed all --data-dir "$shared" --symbols all --archive "$tmp/a12" --db "$tmp/h12.db" \
+read -r w12 m12 rc12 c12 < <(timed all --data-dir "$shared" --symbols all --archive "$tmp/a12" --db "$tmp/h12.db" \
   --run-id bench12 --mode parallel --max-concurrent 2 --threads 1)
-echo "all 12 coins (parallel x2, 1 thread each): wall ${w12} s, peak RSS ${m12} MiB, exit ${rc12}"
+echo "all 12 coins (parallel x2, 1 thread each): wall ${w12} s, CPU ${c12} s, peak RSS ${m12} MiB, exit ${rc12}"
 stages "$(summary_json "$tmp/a12")"
 node -e '
-  const [w1, w12] = process.argv.slice(1).map(Number);
-  const per = w12 / 12;
-  console.log(`per coin at 12 coins: ${per.toFixed(2)} s wall (one coin alone: ${w1.toFixed(2)} s)`);
-  console.log(`projection to 400 coins on this 2-core machine: ${(400 * per / 60).toFixed(1)} min; ` +
-              `on 16 machines with --shard i/16: ${(25 * per / 60).toFixed(1)} min`);
-' "$w1" "$w12"
+  const [w1, w12, c1, c12] = process.argv.slice(1).map(Number);
+  const per = w12 / 12, cper = c12 / 12;
+  console.log(`per coin at 12 coins: ${per.toFixed(2)} s wall, ${cper.toFixed(2)} s CPU ` +
+              `(one coin alone: ${w1.toFixed(2)} s wall, ${c1.toFixed(2)} s CPU)`);
+  console.log(`projection to 400 coins: ${(400 * per / 60).toFixed(1)} min wall at this load; ` +
+              `${(400 * cper / 2 / 60).toFixed(1)} min on an idle 2-core machine (CPU / 2 cores); ` +
+              `${(25 * cper / 2 / 60).toFixed(1)} min on 16 such machines with --shard i/16`);
+' "$w1" "$w12" "$c1" "$c12"
