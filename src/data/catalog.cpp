@@ -201,7 +201,7 @@ Result<BarSeries> LoadBars(const std::string& path) {
 }
 
 double MedianDailyQuoteVolume(const BarSeries& bars, int64_t end_day, int days) {
-  if (days <= 0) return 0;
+  if (days <= 0 || end_day < INT64_MIN / 2) return 0;  // no data at all: nothing to measure
   std::vector<double> daily(static_cast<size_t>(days), 0.0);
   const int64_t first_day = end_day - days + 1;
   for (size_t i = 0; i < bars.size(); ++i) {
@@ -262,7 +262,14 @@ Result<std::vector<std::string>> SelectSymbols(const std::vector<CatalogEntry>& 
     std::string id = market ? market->id() : Upper(want);
     if (!files.count(id)) {
       std::string known;
-      for (const auto& [k, v] : files) known += (known.empty() ? "" : ", ") + k;
+      size_t listed = 0;
+      for (const auto& [k, v] : files) {
+        if (listed++ == 20) {
+          known += ", ... (" + std::to_string(files.size()) + " in all)";
+          break;
+        }
+        known += (known.empty() ? "" : ", ") + k;
+      }
       return NotFound("unknown symbol '" + want + "' (no " + timeframe + " file; known: " + known + ")");
     }
     if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);

@@ -148,8 +148,13 @@ Analysis Analyze(const BarSeries& s, const QualityPolicy& policy) {
   close_run();
 
   if (policy.now_ms) {
-    int64_t max_age = policy.max_staleness_ms > 0 ? policy.max_staleness_ms : 3 * std::max<int64_t>(tf, 1);
-    r.last_bar_age_ms = *policy.now_ms - (r.last_ts_ms + tf);
+    // Saturating: timestamps from a damaged file may sit anywhere in the int64 range.
+    int64_t max_age = policy.max_staleness_ms;
+    if (max_age <= 0 && __builtin_mul_overflow(std::max<int64_t>(tf, 1), int64_t{3}, &max_age)) max_age = INT64_MAX;
+    int64_t last_close = 0, age = 0;
+    if (__builtin_add_overflow(r.last_ts_ms, tf, &last_close)) last_close = INT64_MAX;
+    if (__builtin_sub_overflow(*policy.now_ms, last_close, &age)) age = last_close > 0 ? INT64_MIN : INT64_MAX;
+    r.last_bar_age_ms = age;
     r.stale = r.last_bar_age_ms > max_age;
   }
   return a;

@@ -291,6 +291,30 @@ TEST(Quality, TextReportListsRepairsAndRefusals) {
   EXPECT_NE(text.find("repair: dropped 1 exact duplicates"), std::string::npos) << text;
 }
 
+// Values a damaged file can carry: the report must stay defined (this runs under UBSan too).
+TEST(Quality, ExtremeTimestampsAndValuesStayDefined) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  BarSeries s;
+  s.timeframe = "1m";
+  s.push_back(Bar{INT64_MAX, nan, nan, nan, nan, nan});
+  s.push_back(Bar{INT64_MIN, 1, 1, 1, 1, -1});
+  s.push_back(Bar{0, 1e308, 1e308, 1e-308, 1, 1e308});
+  s.push_back(Bar{INT64_MAX, 1, 1, 1, 1, 1});
+  QualityPolicy p;
+  p.now_ms = INT64_MIN;
+  QualityReport r;
+  EXPECT_FALSE(CheckAndRepair(s, p, &r).ok());
+  EXPECT_EQ(r.gaps, 2u);
+  EXPECT_EQ(r.conflicting_duplicates, 1u);
+  EXPECT_EQ(r.bad_prices, 1u);
+  EXPECT_FALSE(r.ToText().empty());
+  p.now_ms = INT64_MAX;
+  p.timeframe_ms = 0;
+  s.timeframe = "";
+  EXPECT_FALSE(CheckAndRepair(s, p, &r).ok());
+  EXPECT_FALSE(r.ToText().empty());
+}
+
 // The embedded sample passes the default rules untouched.
 TEST(Quality, EmbeddedSamplePasses) {
   auto files = ::huracan::testing::ListFiles(::huracan::testing::SampleDir(), ".parquet");
