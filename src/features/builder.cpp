@@ -8,7 +8,7 @@
 
 namespace huracan::features {
 namespace {
-constexpr std::string_view kStateMagic = "HURACAN-FEATURE-STATE/1";
+constexpr std::string_view kStateMagic = "HURACAN-FEATURE-STATE/2";
 }  // namespace
 
 FeatureStream::FeatureStream(FeatureStream&&) noexcept = default;
@@ -18,6 +18,7 @@ FeatureStream::~FeatureStream() = default;
 Result<FeatureStream> FeatureStream::Create(const FeatureRecipe& recipe) {
   FeatureStream s;
   s.recipe_ = std::make_unique<FeatureRecipe>(recipe);
+  s.shared_ = std::make_unique<SharedInputs>();
   int depth = 1;
   size_t offset = 0;
   for (const FeatureSpec& spec : recipe.specs()) {
@@ -25,6 +26,7 @@ Result<FeatureStream> FeatureStream::Create(const FeatureRecipe& recipe) {
     if (!def) return InvalidArgument("unknown feature kind '" + spec.kind + "'");
     depth = std::max(depth, def->history(spec.params));
     s.nodes_.push_back(def->make(spec.params));
+    s.nodes_.back()->Bind(*s.shared_);
     s.offsets_.push_back(offset);
     offset += def->names(spec.params).size();
   }
@@ -47,6 +49,7 @@ std::span<const double> FeatureStream::Update(const Bar& bar, const Bar* ref_bar
   const BarContext ctx{
       bar,    n_,        prev_close_, log_close, lr1, std::log(bar.high / bar.low), std::log(bar.close / bar.open),
       ref_ok, ref_close, ref_lr1,     *hist_};
+  shared_->Update(ctx);
   double* out = out_.data();
   for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->Update(ctx, out + offsets_[i]);
   ++n_;
@@ -60,6 +63,7 @@ void FeatureStream::Serialize(StateIO& io) {
   io.F(prev_close_);
   io.F(prev_ref_close_);
   hist_->Serialize(io);
+  shared_->Serialize(io);
   for (auto& node : nodes_) node->Serialize(io);
 }
 
@@ -103,7 +107,8 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
   FeatureFrame frame;
   frame.names = recipe.names();
   frame.ts_ms = bars.ts_ms;
-  frame.columns.assign(cols, std::vector<double>(n));
+  frame.columns.resize(cols);
+  for (std::vector<double>& c : frame.columns) c.resize(n);  // zero-fill, not a copy of a zero column
   // Rows go to a small row-major block first, then column by column into the frame: far fewer
   // cache misses than scattering every row across all the columns.
   constexpr size_t kBlock = 256;

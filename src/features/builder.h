@@ -23,6 +23,7 @@
 namespace huracan::features {
 
 class Indicator;
+class SharedInputs;
 
 class FeatureStream {
  public:
@@ -55,6 +56,7 @@ class FeatureStream {
   void Serialize(class StateIO& io);
 
   std::unique_ptr<FeatureRecipe> recipe_;
+  std::unique_ptr<SharedInputs> shared_;  // sub-indicators read by several nodes
   std::vector<std::unique_ptr<Indicator>> nodes_;
   std::vector<size_t> offsets_;
   std::unique_ptr<class History> hist_;

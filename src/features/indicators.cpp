@@ -79,21 +79,22 @@ class RsiNode final : public Indicator {
 
 class AtrNode final : public Indicator {
  public:
-  AtrNode(int p, bool normalized) : atr_(p), normalized_(normalized) {}
+  AtrNode(int p, bool normalized) : p_(p), normalized_(normalized) {}
+  void Bind(SharedInputs& sh) override { atr_ = sh.Atr(p_); }
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
-    const double tr = ctx.index == 0 ? kNaN : TaTrueRange(b.high, b.low, ctx.prev_close);
-    const double a = atr_.Push(tr);
+    const double a = *atr_;
     if (IsNaN(a) || !normalized_) {
       out[0] = a;
       return;
     }
     out[0] = !TaIsZero(b.close) ? (a / b.close) * 100.0 : 0.0;
   }
-  void Serialize(StateIO& io) override { atr_.Serialize(io); }
+  void Serialize(StateIO&) override {}
 
  private:
-  TaAtr atr_;
+  int p_;
+  const double* atr_ = nullptr;
   bool normalized_;
 };
 
@@ -179,13 +180,12 @@ class MacdNode final : public Indicator {
       : fast_p_(std::min(fast, slow)),
         slow_p_(std::max(fast, slow)),
         fast_(fast_p_, 2.0 / static_cast<double>(fast_p_ + 1)),
-        slow_(slow_p_, 2.0 / static_cast<double>(slow_p_ + 1)),
         signal_(signal, 2.0 / static_cast<double>(signal + 1)),
         norm_(norm) {}
   void Update(const BarContext& ctx, double* out) override {
     const double c = ctx.bar.close;
     out[0] = out[1] = out[2] = kNaN;
-    const double s = slow_.Push(c);
+    const double s = *slow_;
     double f = kNaN;
     if (ctx.index >= slow_p_ - fast_p_) f = fast_.Push(c);
     if (IsNaN(s) || IsNaN(f)) return;
@@ -198,15 +198,17 @@ class MacdNode final : public Indicator {
     out[1] = norm_ ? sig * scale : sig;
     out[2] = norm_ ? hist * scale : hist;
   }
+  // The slow EMA starts on bar 0 like any TA-Lib EMA (2 / (p + 1)), so it is the shared one.
+  void Bind(SharedInputs& sh) override { slow_ = sh.Ema(slow_p_); }
   void Serialize(StateIO& io) override {
     fast_.Serialize(io);
-    slow_.Serialize(io);
     signal_.Serialize(io);
   }
 
  private:
   int fast_p_, slow_p_;
-  TaEma fast_, slow_, signal_;
+  const double* slow_ = nullptr;
+  TaEma fast_, signal_;
   bool norm_;
 };
 
@@ -241,12 +243,14 @@ class BbandsNode final : public Indicator {
 
 class EmaNode final : public Indicator {
  public:
-  explicit EmaNode(int p) : ema_(p) {}
-  void Update(const BarContext& ctx, double* out) override { out[0] = ema_.Push(ctx.bar.close); }
-  void Serialize(StateIO& io) override { ema_.Serialize(io); }
+  explicit EmaNode(int p) : p_(p) {}
+  void Bind(SharedInputs& sh) override { ema_ = sh.Ema(p_); }
+  void Update(const BarContext&, double* out) override { out[0] = *ema_; }
+  void Serialize(StateIO&) override {}
 
  private:
-  TaEma ema_;
+  int p_;
+  const double* ema_ = nullptr;
 };
 
 class SmaNode final : public Indicator {
@@ -261,37 +265,32 @@ class SmaNode final : public Indicator {
 
 class WillrNode final : public Indicator {
  public:
-  explicit WillrNode(int p) : hi_(p), lo_(p) {}
+  explicit WillrNode(int p) : p_(p) {}
+  void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
   void Update(const BarContext& ctx, double* out) override {
-    hi_.Push(ctx.bar.high);
-    lo_.Push(ctx.bar.low);
-    if (!hi_.full()) {
+    if (!ch_->hi.full()) {
       out[0] = kNaN;
       return;
     }
-    const double h = hi_.value(), l = lo_.value();
+    const double h = ch_->hi.value(), l = ch_->lo.value();
     const double diff = (h - l) / (-100.0);
     out[0] = diff != 0.0 ? (h - ctx.bar.close) / diff : 0.0;
   }
-  void Serialize(StateIO& io) override {
-    hi_.Serialize(io);
-    lo_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
-  MonoDeque<true> hi_;
-  MonoDeque<false> lo_;
+  int p_;
+  const SharedInputs::Channel* ch_ = nullptr;
 };
 
 class StochNode final : public Indicator {
  public:
-  StochNode(int fastk, int slowk, int slowd) : hi_(fastk), lo_(fastk), slowk_(slowk), slowd_(slowd) {}
+  StochNode(int fastk, int slowk, int slowd) : fastk_(fastk), slowk_(slowk), slowd_(slowd) {}
+  void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(fastk_); }
   void Update(const BarContext& ctx, double* out) override {
     out[0] = out[1] = kNaN;
-    hi_.Push(ctx.bar.high);
-    lo_.Push(ctx.bar.low);
-    if (!hi_.full()) return;
-    const double h = hi_.value(), l = lo_.value();
+    if (!ch_->hi.full()) return;
+    const double h = ch_->hi.value(), l = ch_->lo.value();
     const double diff = (h - l) / 100.0;
     const double k = diff != 0.0 ? (ctx.bar.close - l) / diff : 0.0;
     const double sk = slowk_.Push(k);
@@ -302,15 +301,13 @@ class StochNode final : public Indicator {
     out[1] = sd;
   }
   void Serialize(StateIO& io) override {
-    hi_.Serialize(io);
-    lo_.Serialize(io);
     slowk_.Serialize(io);
     slowd_.Serialize(io);
   }
 
  private:
-  MonoDeque<true> hi_;
-  MonoDeque<false> lo_;
+  int fastk_;
+  const SharedInputs::Channel* ch_ = nullptr;
   TaSma slowk_, slowd_;
 };
 
@@ -458,18 +455,20 @@ class LogReturnNode final : public Indicator {
 
 class EmaRatioNode final : public Indicator {
  public:
-  EmaRatioNode(int fast, int slow) : fast_(fast), slow_(slow) {}
-  void Update(const BarContext& ctx, double* out) override {
-    const double f = fast_.Push(ctx.bar.close), s = slow_.Push(ctx.bar.close);
+  EmaRatioNode(int fast, int slow) : fp_(fast), sp_(slow) {}
+  void Bind(SharedInputs& sh) override {
+    fast_ = sh.Ema(fp_);
+    slow_ = sh.Ema(sp_);
+  }
+  void Update(const BarContext&, double* out) override {
+    const double f = *fast_, s = *slow_;
     out[0] = (IsNaN(f) || IsNaN(s)) ? kNaN : kBps * (f / s - 1.0);
   }
-  void Serialize(StateIO& io) override {
-    fast_.Serialize(io);
-    slow_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
-  TaEma fast_, slow_;
+  int fp_, sp_;
+  const double *fast_ = nullptr, *slow_ = nullptr;
 };
 
 class SmaRatioNode final : public Indicator {
@@ -493,40 +492,38 @@ class SmaRatioNode final : public Indicator {
 // Sample standard deviation of 1-bar log returns over the window, in bps.
 class VolCcNode final : public Indicator {
  public:
-  explicit VolCcNode(int p) : p_(p), m_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
-    m_.Push(kBps * ctx.lr1);
-    out[0] = m_.valid() == p_ ? std::sqrt(m_.var_sample()) : kNaN;
+  explicit VolCcNode(int p) : p_(p) {}
+  void Bind(SharedInputs& sh) override { m_ = sh.ReturnMoments(p_, false); }
+  void Update(const BarContext&, double* out) override {
+    out[0] = m_->valid() == p_ ? std::sqrt(m_->var_sample()) : kNaN;
   }
-  void Serialize(StateIO& io) override { m_.Serialize(io); }
+  void Serialize(StateIO&) override {}
 
  private:
   int p_;
-  RollingMoments m_;
+  const RollingMoments* m_ = nullptr;
 };
 
 class VolRatioNode final : public Indicator {
  public:
-  VolRatioNode(int fast, int slow) : fp_(fast), sp_(slow), fast_(fast), slow_(slow) {}
-  void Update(const BarContext& ctx, double* out) override {
-    const double r = kBps * ctx.lr1;
-    fast_.Push(r);
-    slow_.Push(r);
-    if (fast_.valid() < fp_ || slow_.valid() < sp_) {
+  VolRatioNode(int fast, int slow) : fp_(fast), sp_(slow) {}
+  void Bind(SharedInputs& sh) override {
+    fast_ = sh.ReturnMoments(fp_, false);
+    slow_ = sh.ReturnMoments(sp_, false);
+  }
+  void Update(const BarContext&, double* out) override {
+    if (fast_->valid() < fp_ || slow_->valid() < sp_) {
       out[0] = kNaN;
       return;
     }
-    const double f = std::sqrt(fast_.var_sample()), s = std::sqrt(slow_.var_sample());
+    const double f = std::sqrt(fast_->var_sample()), s = std::sqrt(slow_->var_sample());
     out[0] = s > 0 ? f / s : 1.0;
   }
-  void Serialize(StateIO& io) override {
-    fast_.Serialize(io);
-    slow_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
   int fp_, sp_;
-  RollingMoments fast_, slow_;
+  const RollingMoments *fast_ = nullptr, *slow_ = nullptr;
 };
 
 // Parkinson (kind 0) or Garman-Klass (kind 1) per-bar volatility over the window, in bps.
@@ -561,14 +558,14 @@ class RangeVolNode final : public Indicator {
 // Bollinger %b and bandwidth with a population standard deviation (as TA-Lib's BBANDS).
 class BbPositionNode final : public Indicator {
  public:
-  BbPositionNode(int p, double k) : p_(p), k_(k), m_(p) {}
+  BbPositionNode(int p, double k) : p_(p), k_(k) {}
+  void Bind(SharedInputs& sh) override { m_ = sh.CloseMoments(p_); }
   void Update(const BarContext& ctx, double* out) override {
-    m_.Push(ctx.bar.close);
-    if (m_.valid() < p_) {
+    if (m_->valid() < p_) {
       out[0] = out[1] = kNaN;
       return;
     }
-    const double mid = m_.mean(), sd = std::sqrt(m_.var_pop());
+    const double mid = m_->mean(), sd = std::sqrt(m_->var_pop());
     if (Flat(sd, mid)) {
       out[0] = 0.5;
       out[1] = 0.0;
@@ -578,72 +575,70 @@ class BbPositionNode final : public Indicator {
     out[0] = (ctx.bar.close - lower) / (upper - lower);
     out[1] = (upper - lower) / mid;
   }
-  void Serialize(StateIO& io) override { m_.Serialize(io); }
+  void Serialize(StateIO&) override {}
 
  private:
   int p_;
   double k_;
-  RollingMoments m_;
+  const RollingMoments* m_ = nullptr;
 };
 
 class KeltnerPosNode final : public Indicator {
  public:
-  KeltnerPosNode(int p, double k) : k_(k), ema_(p), atr_(p) {}
+  KeltnerPosNode(int p, double k) : p_(p), k_(k) {}
+  void Bind(SharedInputs& sh) override {
+    ema_ = sh.Ema(p_);
+    atr_ = sh.Atr(p_);
+  }
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
-    const double e = ema_.Push(b.close);
-    const double a = atr_.Push(ctx.index == 0 ? kNaN : TaTrueRange(b.high, b.low, ctx.prev_close));
+    const double e = *ema_;
+    const double a = *atr_;
     if (IsNaN(e) || IsNaN(a)) {
       out[0] = kNaN;
       return;
     }
     out[0] = a > 0 ? (b.close - e) / (k_ * a) : 0.0;
   }
-  void Serialize(StateIO& io) override {
-    ema_.Serialize(io);
-    atr_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
+  int p_;
   double k_;
-  TaEma ema_;
-  TaAtr atr_;
+  const double *ema_ = nullptr, *atr_ = nullptr;
 };
 
 class DonchianPosNode final : public Indicator {
  public:
-  explicit DonchianPosNode(int p) : hi_(p), lo_(p) {}
+  explicit DonchianPosNode(int p) : p_(p) {}
+  void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
   void Update(const BarContext& ctx, double* out) override {
-    hi_.Push(ctx.bar.high);
-    lo_.Push(ctx.bar.low);
-    if (!hi_.full()) {
+    if (!ch_->hi.full()) {
       out[0] = kNaN;
       return;
     }
-    const double h = hi_.value(), l = lo_.value(), rng = h - l;
+    const double h = ch_->hi.value(), l = ch_->lo.value(), rng = h - l;
     out[0] = rng > 0 ? (ctx.bar.close - l) / rng : 0.5;
   }
-  void Serialize(StateIO& io) override {
-    hi_.Serialize(io);
-    lo_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
-  MonoDeque<true> hi_;
-  MonoDeque<false> lo_;
+  int p_;
+  const SharedInputs::Channel* ch_ = nullptr;
 };
 
 // Channel of the previous `p` bars (excluding t): break (+1/-1/0) and wick sweeps.
 class PriorChannelNode final : public Indicator {
  public:
-  PriorChannelNode(int p, bool sweep) : sweep_(sweep), hi_(p), lo_(p) {}
+  PriorChannelNode(int p, bool sweep) : p_(p), sweep_(sweep) {}
+  void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
-    if (!hi_.full()) {
+    if (!ch_->prev_full) {
       out[0] = kNaN;
       if (sweep_) out[1] = kNaN;
     } else {
-      const double h = hi_.value(), l = lo_.value();
+      const double h = ch_->prev_hi, l = ch_->prev_lo;
       if (sweep_) {
         out[0] = (b.high > h && b.close < h) ? 1.0 : 0.0;
         out[1] = (b.low < l && b.close > l) ? 1.0 : 0.0;
@@ -651,54 +646,45 @@ class PriorChannelNode final : public Indicator {
         out[0] = b.close > h ? 1.0 : b.close < l ? -1.0 : 0.0;
       }
     }
-    hi_.Push(b.high);
-    lo_.Push(b.low);
   }
-  void Serialize(StateIO& io) override {
-    hi_.Serialize(io);
-    lo_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
+  int p_;
   bool sweep_;
-  MonoDeque<true> hi_;
-  MonoDeque<false> lo_;
+  const SharedInputs::Channel* ch_ = nullptr;
 };
 
 class SqueezeNode final : public Indicator {
  public:
-  SqueezeNode(int p, double bb_k, double kc_k, int min_bars)
-      : p_(p), bb_k_(bb_k), kc_k_(kc_k), min_bars_(min_bars), m_(p), ema_(p), atr_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
-    const Bar& b = ctx.bar;
-    m_.Push(b.close);
-    const double e = ema_.Push(b.close);
-    const double a = atr_.Push(ctx.index == 0 ? kNaN : TaTrueRange(b.high, b.low, ctx.prev_close));
-    if (m_.valid() < p_ || IsNaN(e) || IsNaN(a)) {
+  SqueezeNode(int p, double bb_k, double kc_k, int min_bars) : p_(p), bb_k_(bb_k), kc_k_(kc_k), min_bars_(min_bars) {}
+  void Bind(SharedInputs& sh) override {
+    m_ = sh.CloseMoments(p_);
+    ema_ = sh.Ema(p_);
+    atr_ = sh.Atr(p_);
+  }
+  void Update(const BarContext&, double* out) override {
+    const double e = *ema_;
+    const double a = *atr_;
+    if (m_->valid() < p_ || IsNaN(e) || IsNaN(a)) {
       out[0] = out[1] = kNaN;
       return;
     }
-    const double mid = m_.mean(), sd = std::sqrt(m_.var_pop());
+    const double mid = m_->mean(), sd = std::sqrt(m_->var_pop());
     const bool on = (mid + bb_k_ * sd < e + kc_k_ * a) && (mid - bb_k_ * sd > e - kc_k_ * a);
     out[0] = on ? 1.0 : 0.0;
     out[1] = (!on && run_ >= min_bars_) ? 1.0 : 0.0;
     run_ = on ? run_ + 1 : 0;
   }
-  void Serialize(StateIO& io) override {
-    io.F(run_);
-    m_.Serialize(io);
-    ema_.Serialize(io);
-    atr_.Serialize(io);
-  }
+  void Serialize(StateIO& io) override { io.F(run_); }
 
  private:
   int p_;
   double bb_k_, kc_k_;
   int64_t min_bars_;
   int64_t run_ = 0;
-  RollingMoments m_;
-  TaEma ema_;
-  TaAtr atr_;
+  const RollingMoments* m_ = nullptr;
+  const double *ema_ = nullptr, *atr_ = nullptr;
 };
 
 class EfficiencyRatioNode final : public Indicator {
@@ -722,68 +708,72 @@ class EfficiencyRatioNode final : public Indicator {
 
 class ReturnMomentsNode final : public Indicator {
  public:
-  explicit ReturnMomentsNode(int p) : p_(p), m_(p, true) {}
-  void Update(const BarContext& ctx, double* out) override {
-    m_.Push(kBps * ctx.lr1);
-    if (m_.valid() < p_) {
+  explicit ReturnMomentsNode(int p) : p_(p) {}
+  void Bind(SharedInputs& sh) override { m_ = sh.ReturnMoments(p_, true); }
+  void Update(const BarContext&, double* out) override {
+    if (m_->valid() < p_) {
       out[0] = out[1] = kNaN;
       return;
     }
-    const double m2 = m_.var_pop();
+    const double m2 = m_->var_pop();
     if (!(m2 > 1e-18)) {
       out[0] = out[1] = 0.0;
       return;
     }
-    out[0] = m_.m3() / (m2 * std::sqrt(m2));
-    out[1] = m_.m4() / (m2 * m2) - 3.0;
+    out[0] = m_->m3() / (m2 * std::sqrt(m2));
+    out[1] = m_->m4() / (m2 * m2) - 3.0;
   }
-  void Serialize(StateIO& io) override { m_.Serialize(io); }
+  void Serialize(StateIO&) override {}
 
  private:
   int p_;
-  RollingMoments m_;
+  const RollingMoments* m_ = nullptr;
 };
 
 // z-score of a bar field against the window (incl. t), population stdev. field 0 close, 1 volume.
 class ZScoreNode final : public Indicator {
  public:
-  ZScoreNode(int p, bool volume) : p_(p), volume_(volume), m_(p) {}
+  ZScoreNode(int p, bool volume) : p_(p), volume_(volume), own_(volume ? p : 1) {}
+  void Bind(SharedInputs& sh) override { m_ = volume_ ? &own_ : sh.CloseMoments(p_); }
   void Update(const BarContext& ctx, double* out) override {
     const double x = volume_ ? ctx.bar.volume : ctx.bar.close;
-    m_.Push(x);
-    if (m_.valid() < p_) {
+    if (volume_) own_.Push(x);
+    if (m_->valid() < p_) {
       out[0] = kNaN;
       return;
     }
-    const double mean = m_.mean(), sd = std::sqrt(m_.var_pop());
+    const double mean = m_->mean(), sd = std::sqrt(m_->var_pop());
     out[0] = Flat(sd, mean) ? 0.0 : (x - mean) / sd;
   }
-  void Serialize(StateIO& io) override { m_.Serialize(io); }
+  void Serialize(StateIO& io) override {
+    if (volume_) own_.Serialize(io);
+  }
 
  private:
   int p_;
   bool volume_;
-  RollingMoments m_;
+  RollingMoments own_;  // volume window (close windows are shared)
+  const RollingMoments* m_ = nullptr;
 };
 
 class ReturnZNode final : public Indicator {
  public:
-  ReturnZNode(int p, int vol_p) : p_(p), vol_p_(vol_p), m_(vol_p) {}
+  ReturnZNode(int p, int vol_p) : p_(p), vol_p_(vol_p) {}
+  void Bind(SharedInputs& sh) override { m_ = sh.ReturnMoments(vol_p_, false); }
   void Update(const BarContext& ctx, double* out) override {
-    m_.Push(kBps * ctx.lr1);
-    if (ctx.index < p_ || m_.valid() < vol_p_) {
+    if (ctx.index < p_ || m_->valid() < vol_p_) {
       out[0] = kNaN;
       return;
     }
     const double ret = kBps * (ctx.log_close - ctx.hist.log_close(p_));
-    const double vol = std::sqrt(m_.var_sample());
+    const double vol = std::sqrt(m_->var_sample());
     out[0] = vol > 0 ? ret / (vol * std::sqrt(static_cast<double>(p_))) : 0.0;
   }
-  void Serialize(StateIO& io) override { m_.Serialize(io); }
+  void Serialize(StateIO&) override {}
 
  private:
   int p_, vol_p_;
-  RollingMoments m_;
+  const RollingMoments* m_ = nullptr;
 };
 
 class CandleShapeNode final : public Indicator {
@@ -801,53 +791,52 @@ class CandleShapeNode final : public Indicator {
 
 class VwapDevNode final : public Indicator {
  public:
-  VwapDevNode(int p, int atr_p) : p_(p), pv_(p), v_(p), atr_(atr_p) {}
+  VwapDevNode(int p, int atr_p) : p_(p), atr_p_(atr_p), pv_(p) {}
+  void Bind(SharedInputs& sh) override {
+    v_ = sh.VolumeSum(p_);
+    atr_ = sh.Atr(atr_p_);
+  }
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
     const double tp = (b.high + b.low + b.close) / 3.0;
     pv_.Push(tp * b.volume);
-    v_.Push(b.volume);
-    const double a = atr_.Push(ctx.index == 0 ? kNaN : TaTrueRange(b.high, b.low, ctx.prev_close));
-    if (v_.valid() < p_ || IsNaN(a)) {
+    const double a = *atr_;
+    if (v_->valid() < p_ || IsNaN(a)) {
       out[0] = kNaN;
       return;
     }
-    const double vwap = v_.sum() > 0 ? pv_.sum() / v_.sum() : b.close;
+    const double vwap = v_->sum() > 0 ? pv_.sum() / v_->sum() : b.close;
     out[0] = a > 0 ? (b.close - vwap) / a : 0.0;
   }
-  void Serialize(StateIO& io) override {
-    pv_.Serialize(io);
-    v_.Serialize(io);
-    atr_.Serialize(io);
-  }
+  void Serialize(StateIO& io) override { pv_.Serialize(io); }
 
  private:
-  int p_;
-  RollingSum pv_, v_;
-  TaAtr atr_;
+  int p_, atr_p_;
+  RollingSum pv_;
+  const RollingSum* v_ = nullptr;
+  const double* atr_ = nullptr;
 };
 
 class VolumeRatioNode final : public Indicator {
  public:
-  VolumeRatioNode(int fast, int slow) : fp_(fast), sp_(slow), fast_(fast), slow_(slow) {}
-  void Update(const BarContext& ctx, double* out) override {
-    fast_.Push(ctx.bar.volume);
-    slow_.Push(ctx.bar.volume);
-    if (slow_.valid() < sp_ || fast_.valid() < fp_) {
+  VolumeRatioNode(int fast, int slow) : fp_(fast), sp_(slow) {}
+  void Bind(SharedInputs& sh) override {
+    fast_ = sh.VolumeSum(fp_);
+    slow_ = sh.VolumeSum(sp_);
+  }
+  void Update(const BarContext&, double* out) override {
+    if (slow_->valid() < sp_ || fast_->valid() < fp_) {
       out[0] = kNaN;
       return;
     }
-    const double f = fast_.sum() / fp_, s = slow_.sum() / sp_;
+    const double f = fast_->sum() / fp_, s = slow_->sum() / sp_;
     out[0] = s > 0 ? f / s : 1.0;
   }
-  void Serialize(StateIO& io) override {
-    fast_.Serialize(io);
-    slow_.Serialize(io);
-  }
+  void Serialize(StateIO&) override {}
 
  private:
   int fp_, sp_;
-  RollingSum fast_, slow_;
+  const RollingSum *fast_ = nullptr, *slow_ = nullptr;
 };
 
 // OLS slope of OBV over the last p bars, per bar, divided by the mean volume of those bars.
@@ -855,13 +844,13 @@ class VolumeRatioNode final : public Indicator {
 // the window with fixed weights k(p-k)/2 (no cumulative sum that could lose precision).
 class ObvSlopeNode final : public Indicator {
  public:
-  explicit ObvSlopeNode(int p) : p_(p), sv_(static_cast<size_t>(p - 1), 0.0), vol_(p) {
+  explicit ObvSlopeNode(int p) : p_(p), sv_(static_cast<size_t>(p - 1), 0.0) {
     for (int k = 1; k < p; ++k) w_.push_back(0.5 * k * (p - k));
     sxx_ = static_cast<double>(p) * (static_cast<double>(p) * p - 1.0) / 12.0;
   }
+  void Bind(SharedInputs& sh) override { vol_ = sh.VolumeSum(p_); }
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
-    vol_.Push(b.volume);
     if (ctx.index > 0) {
       const double s = b.close > ctx.prev_close ? b.volume : b.close < ctx.prev_close ? -b.volume : 0.0;
       sv_[slot_] = s;
@@ -877,14 +866,13 @@ class ObvSlopeNode final : public Indicator {
     const size_t m = sv_.size();
     for (size_t k = 0, j = slot_; k < m; ++k, j = j + 1 == m ? 0 : j + 1) acc += w_[k] * sv_[j];
     const double slope = acc / sxx_;
-    const double mean_v = vol_.sum() / p_;
+    const double mean_v = vol_->sum() / p_;
     out[0] = mean_v > 0 ? slope / mean_v : 0.0;
   }
   void Serialize(StateIO& io) override {
     io.F(nsv_);
     io.F(slot_);
     io.F(sv_);
-    vol_.Serialize(io);
   }
 
  private:
@@ -893,32 +881,30 @@ class ObvSlopeNode final : public Indicator {
   int64_t nsv_ = 0;
   size_t slot_ = 0;
   double sxx_ = 1;
-  RollingSum vol_;
+  const RollingSum* vol_ = nullptr;
 };
 
 class ClvVolNode final : public Indicator {
  public:
-  explicit ClvVolNode(int p) : p_(p), cv_(p), v_(p) {}
+  explicit ClvVolNode(int p) : p_(p), cv_(p) {}
+  void Bind(SharedInputs& sh) override { v_ = sh.VolumeSum(p_); }
   void Update(const BarContext& ctx, double* out) override {
     const Bar& b = ctx.bar;
     const double rng = b.high - b.low;
     const double clv = rng > 0 ? ((b.close - b.low) - (b.high - b.close)) / rng : 0.0;
     cv_.Push(clv * b.volume);
-    v_.Push(b.volume);
-    if (v_.valid() < p_) {
+    if (v_->valid() < p_) {
       out[0] = kNaN;
       return;
     }
-    out[0] = v_.sum() > 0 ? cv_.sum() / v_.sum() : 0.0;
+    out[0] = v_->sum() > 0 ? cv_.sum() / v_->sum() : 0.0;
   }
-  void Serialize(StateIO& io) override {
-    cv_.Serialize(io);
-    v_.Serialize(io);
-  }
+  void Serialize(StateIO& io) override { cv_.Serialize(io); }
 
  private:
   int p_;
-  RollingSum cv_, v_;
+  RollingSum cv_;
+  const RollingSum* v_ = nullptr;
 };
 
 class UptickRatioNode final : public Indicator {
@@ -1094,44 +1080,26 @@ class RelReturnBtcNode final : public Indicator {
 };
 
 // Rolling OLS beta of the coin's 1-bar log returns on BTC's over the last p rows, using the rows
-// where both returns exist; needs at least half the window.
-class BetaState {
- public:
-  explicit BetaState(int p) : p_(p), cov_(p) {}
-  double Update(const BarContext& ctx) {
-    cov_.Push(kBps * ctx.ref_lr1, kBps * ctx.lr1);
-    ++n_;
-    if (!ctx.ref_ok || n_ < p_ || 2 * cov_.valid() < p_) return kNaN;
-    const double vx = cov_.var_x();
-    return vx > 1e-12 ? cov_.cov() / vx : 0.0;
-  }
-  void Serialize(StateIO& io) {
-    io.F(n_);
-    cov_.Serialize(io);
-  }
-
- private:
-  int64_t p_;
-  int64_t n_ = 0;
-  RollingCov cov_;
-};
-
+// where both returns exist; needs at least half the window (SharedInputs::BetaBtc).
 class BetaBtcNode final : public Indicator {
  public:
-  explicit BetaBtcNode(int p) : beta_(p) {}
-  void Update(const BarContext& ctx, double* out) override { out[0] = beta_.Update(ctx); }
-  void Serialize(StateIO& io) override { beta_.Serialize(io); }
+  explicit BetaBtcNode(int p) : p_(p) {}
+  void Bind(SharedInputs& sh) override { beta_ = sh.BetaBtc(p_); }
+  void Update(const BarContext&, double* out) override { out[0] = *beta_; }
+  void Serialize(StateIO&) override {}
 
  private:
-  BetaState beta_;
+  int p_;
+  const double* beta_ = nullptr;
 };
 
 // z-score over p rows of the residual ln(close) - beta * ln(btc close), beta = rolling beta.
 class PairsResidZNode final : public Indicator {
  public:
-  PairsResidZNode(int beta_p, int p) : p_(p), beta_(beta_p), m_(p) {}
+  PairsResidZNode(int beta_p, int p) : p_(p), beta_p_(beta_p), m_(p) {}
+  void Bind(SharedInputs& sh) override { beta_ = sh.BetaBtc(beta_p_); }
   void Update(const BarContext& ctx, double* out) override {
-    const double beta = beta_.Update(ctx);
+    const double beta = *beta_;
     const double resid = IsNaN(beta) ? kNaN : ctx.log_close - beta * ctx.hist.log_ref_close(0);
     m_.Push(resid);
     ++n_;
@@ -1144,14 +1112,14 @@ class PairsResidZNode final : public Indicator {
   }
   void Serialize(StateIO& io) override {
     io.F(n_);
-    beta_.Serialize(io);
     m_.Serialize(io);
   }
 
  private:
   int64_t p_;
+  int beta_p_;
   int64_t n_ = 0;
-  BetaState beta_;
+  const double* beta_ = nullptr;
   RollingMoments m_;
 };
 
@@ -1551,6 +1519,85 @@ void History::Serialize(StateIO& io) {
   io.F(lclose_);
   io.F(ref_);
   io.F(lref_);
+}
+
+namespace {
+template <typename T, typename... Args>
+T* Register(std::vector<std::unique_ptr<T>>& v, int period, Args&&... args) {
+  for (auto& e : v)
+    if (e->period == period) return e.get();
+  v.push_back(std::unique_ptr<T>(new T{period, std::forward<Args>(args)...}));
+  return v.back().get();
+}
+}  // namespace
+
+const double* SharedInputs::Ema(int period) { return &Register(ema_, period, TaEma(period))->value; }
+const double* SharedInputs::Atr(int period) { return &Register(atr_, period, TaAtr(period))->value; }
+const RollingMoments* SharedInputs::CloseMoments(int period) {
+  return &Register(close_m_, period, RollingMoments(period))->state;
+}
+const RollingMoments* SharedInputs::ReturnMoments(int period, bool higher) {
+  Entry<RollingMoments>* e = Find(ret_m_, period);
+  if (!e) return &Register(ret_m_, period, RollingMoments(period, higher))->state;
+  // The third and fourth sums do not change the first two: upgrading keeps var_* identical.
+  if (higher) e->state = RollingMoments(period, true);
+  return &e->state;
+}
+const SharedInputs::Channel* SharedInputs::HighLow(int period) {
+  return &Register(chan_, period, Channel(period))->state;
+}
+const RollingSum* SharedInputs::VolumeSum(int period) { return &Register(vol_, period, RollingSum(period))->state; }
+const double* SharedInputs::BetaBtc(int period) { return &Register(beta_, period, Beta(period))->value; }
+
+void SharedInputs::Update(const BarContext& ctx) {
+  const Bar& b = ctx.bar;
+  for (auto& e : ema_) e->value = e->state.Push(b.close);
+  if (!atr_.empty()) {
+    const double tr = ctx.index == 0 ? kNaN : TaTrueRange(b.high, b.low, ctx.prev_close);
+    for (auto& e : atr_) e->value = e->state.Push(tr);
+  }
+  for (auto& e : close_m_) e->state.Push(b.close);
+  if (!ret_m_.empty()) {
+    const double r = kBps * ctx.lr1;
+    for (auto& e : ret_m_) e->state.Push(r);
+  }
+  for (auto& e : chan_) {
+    Channel& c = e->state;
+    c.prev_full = c.hi.full();
+    c.prev_hi = c.hi.value();
+    c.prev_lo = c.lo.value();
+    c.hi.Push(b.high);
+    c.lo.Push(b.low);
+  }
+  for (auto& e : vol_) e->state.Push(b.volume);
+  for (auto& e : beta_) {
+    Beta& s = e->state;
+    s.cov.Push(kBps * ctx.ref_lr1, kBps * ctx.lr1);
+    ++s.n;
+    if (!ctx.ref_ok || s.n < e->period || 2 * s.cov.valid() < e->period) {
+      e->value = kNaN;
+    } else {
+      const double vx = s.cov.var_x();
+      e->value = vx > 1e-12 ? s.cov.cov() / vx : 0.0;
+    }
+  }
+}
+
+void SharedInputs::Serialize(StateIO& io) {
+  // Values of the last bar are outputs, not state: every Update recomputes them.
+  for (auto& e : ema_) e->state.Serialize(io);
+  for (auto& e : atr_) e->state.Serialize(io);
+  for (auto& e : close_m_) e->state.Serialize(io);
+  for (auto& e : ret_m_) e->state.Serialize(io);
+  for (auto& e : chan_) {
+    e->state.hi.Serialize(io);
+    e->state.lo.Serialize(io);
+  }
+  for (auto& e : vol_) e->state.Serialize(io);
+  for (auto& e : beta_) {
+    io.F(e->state.n);
+    e->state.cov.Serialize(io);
+  }
 }
 
 const std::vector<KindDef>& AllKinds() {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/market.h"
+#include "features/rolling.h"
 #include "features/state_io.h"
 
 namespace huracan::features {
@@ -64,9 +65,69 @@ struct BarContext {
   const History& hist;
 };
 
+struct BarContext;
+
+// Sub-indicators that several features of one recipe need (the same EMA, ATR, 20-bar moments,
+// return volatilities, high/low channels, volume sums, beta). Each distinct one is registered
+// once when the stream is built, updated once per bar before the features run, and saved once
+// in the state. The features read its value for the current bar; the arithmetic is exactly
+// what each feature did with its own private copy, so sharing changes no output bit.
+class SharedInputs {
+ public:
+  // High/low channel of the last `period` bars: the extremes before this bar was pushed
+  // (previous `period` bars) and after (incl. this bar).
+  struct Channel {
+    explicit Channel(int p) : hi(p), lo(p) {}
+    MonoDeque<true> hi;
+    MonoDeque<false> lo;
+    bool prev_full = false;
+    double prev_hi = kNaN, prev_lo = kNaN;
+  };
+
+  // Registration, at stream creation. The returned pointers stay valid for the object's life.
+  const double* Ema(int period);  // TA-Lib EMA of close (this bar's output, NaN until seeded)
+  const double* Atr(int period);  // TA-Lib ATR (this bar's output)
+  const RollingMoments* CloseMoments(int period);
+  // Moments of 1e4 * lr1; `higher` adds the third and fourth moments.
+  const RollingMoments* ReturnMoments(int period, bool higher);
+  const Channel* HighLow(int period);
+  const RollingSum* VolumeSum(int period);
+  const double* BetaBtc(int period);  // rolling beta of lr1 on ref lr1 (NaN when not available)
+
+  void Update(const BarContext& ctx);
+  void Serialize(StateIO& io);
+
+ private:
+  template <typename T>
+  struct Entry {
+    int period;
+    T state;
+    double value = kNaN;
+  };
+  struct Beta {
+    explicit Beta(int p) : cov(p) {}
+    int64_t n = 0;
+    RollingCov cov;
+  };
+  template <typename T>
+  static Entry<T>* Find(std::vector<std::unique_ptr<Entry<T>>>& v, int period) {
+    for (auto& e : v)
+      if (e->period == period) return e.get();
+    return nullptr;
+  }
+  std::vector<std::unique_ptr<Entry<TaEma>>> ema_;
+  std::vector<std::unique_ptr<Entry<TaAtr>>> atr_;
+  std::vector<std::unique_ptr<Entry<RollingMoments>>> close_m_, ret_m_;
+  std::vector<std::unique_ptr<Entry<Channel>>> chan_;
+  std::vector<std::unique_ptr<Entry<RollingSum>>> vol_;
+  std::vector<std::unique_ptr<Entry<Beta>>> beta_;
+};
+
 class Indicator {
  public:
   virtual ~Indicator() = default;
+  // Registers the shared sub-indicators this feature reads (called once, right after make).
+  virtual void Bind(SharedInputs&) {}
   // Writes this indicator's outputs for the bar (NaN when not available).
   virtual void Update(const BarContext& ctx, double* out) = 0;
   virtual void Serialize(StateIO& io) = 0;
