@@ -4,7 +4,6 @@
 #include <exception>
 #include <optional>
 #include <pqxx/pqxx>
-#include <regex>
 
 namespace huracan::storage {
 namespace {
@@ -158,9 +157,16 @@ class PostgresDatabase final : public Database {
 }  // namespace
 
 std::string RedactDatabaseUrl(const std::string& url) {
-  // scheme://user:password@host -> scheme://user:***@host
-  static const std::regex kPassword(R"(^([a-z]+://[^:/@]*):[^@/]*@)");
-  return std::regex_replace(url, kPassword, "$1:***@");
+  // scheme://user:password@host... -> scheme://user:***@host...
+  size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  size_t auth_start = scheme + 3;
+  size_t at = url.find('@', auth_start);
+  size_t slash = url.find('/', auth_start);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
+  size_t colon = url.find(':', auth_start);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url) {
