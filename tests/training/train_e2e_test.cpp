@@ -50,7 +50,8 @@ struct TrainRun {
   CommandResult Train(const std::string& extra, const std::string& env = "") {
     return RunCommand(env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " +
                       ShellQuote(data) + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
-                      " --engines trend_ma,zscore_reversion,ridge --promotion-rules " + ShellQuote(rules) +
+                      (extra.find("--engines") == std::string::npos ? " --engines trend_ma,zscore_reversion,ridge" : "") +
+                      " --promotion-rules " + ShellQuote(rules) +
                       (extra.find("--retries") == std::string::npos ? " --retries 0 " : " ") + extra);
   }
   std::unique_ptr<storage::Database> Db() {
