@@ -17,7 +17,7 @@ struct Data {
   size_t rows = 0, cols = 0;
 };
 
-// y = 2 x0 - x1 + 0.5 x2 * x3 + noise, with ~5% missing values.
+// y = 2 x0 - x1 + 0.5 x2 * x3 + noise (absent columns count as 0), with ~5% missing values.
 Data MakeData(size_t rows, size_t cols, bool binary, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> n(0.f, 1.f);
@@ -30,7 +30,8 @@ Data MakeData(size_t rows, size_t cols, bool binary, uint32_t seed) {
   for (size_t i = 0; i < rows; ++i) {
     for (size_t j = 0; j < cols; ++j) d.x[i * cols + j] = n(rng);
     float* r = &d.x[i * cols];
-    float v = 2 * r[0] - r[1] + 0.5f * r[2] * r[3] + 0.3f * n(rng);
+    auto at = [&](size_t j) { return j < cols ? r[j] : 0.f; };  // narrow tables use the columns they have
+    float v = 2 * at(0) - at(1) + 0.5f * at(2) * at(3) + 0.3f * n(rng);
     d.y[i] = binary ? (v > 0 ? 1.f : 0.f) : v;
     for (size_t j = 0; j < cols; ++j)
       if (u(rng) < 0.05f) r[j] = std::nanf("");
