@@ -236,9 +236,6 @@ TEST(BiasChecks, RealPipelineIsByteDeterministic) {
 }
 
 TEST(BacktestCli, JsonOnSampleData) {
-#ifdef HURACAN_SANITIZE_BUILD
-  GTEST_SKIP() << "fits all 23 engines: too slow under sanitizers";
-#endif
   auto res = huracan::testing::RunHuracan(
       "backtest --data " +
       huracan::testing::ShellQuote(huracan::testing::SampleDir() + "/DOGE-USDT_1m_20251011_20251108.parquet") +

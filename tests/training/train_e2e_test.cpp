@@ -48,11 +48,12 @@ struct TrainRun {
     }
   }
   CommandResult Train(const std::string& extra, const std::string& env = "") {
-    return RunCommand(env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " +
-                      ShellQuote(data) + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
-                      (extra.find("--engines") == std::string::npos ? " --engines trend_ma,zscore_reversion,ridge" : "") +
-                      " --promotion-rules " + ShellQuote(rules) +
-                      (extra.find("--retries") == std::string::npos ? " --retries 0 " : " ") + extra);
+    return RunCommand(
+        env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(data) +
+        " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
+        (extra.find("--engines") == std::string::npos ? " --engines trend_ma,zscore_reversion,ridge" : "") +
+        " --promotion-rules " + ShellQuote(rules) +
+        (extra.find("--retries") == std::string::npos ? " --retries 0 " : " ") + extra);
   }
   std::unique_ptr<storage::Database> Db() {
     auto d = storage::OpenDatabase(db);
@@ -162,9 +163,6 @@ TEST(TrainE2E, SampleTrainsPromotesSummarisesAndResumes) {
 }
 
 TEST(TrainE2E, ShardsSplitTheRunAcrossMachines) {
-#ifdef HURACAN_SANITIZE_BUILD
-  GTEST_SKIP() << "slow under sanitizers; runs in the normal build";
-#endif
   TrainRun r;
   auto a = r.Train("--run-id s1 --shard 0/2");
   auto b = r.Train("--run-id s1 --shard 1/2");
@@ -265,9 +263,6 @@ TEST(TrainE2E, KillNineAtEveryStageThenRerunCompletesWithoutDuplicates) {
 }
 
 TEST(TrainE2E, KillNineOfTheWholeRunThenRerunFinishesIt) {
-#ifdef HURACAN_SANITIZE_BUILD
-  GTEST_SKIP() << "slow under sanitizers; runs in the normal build";
-#endif
   TrainRun r;
   // Start the run, kill -9 the scheduler (its workers die with it), rerun.
   std::string cmd = "HURACAN_TEST_HANG_SYMBOL=SOLUSDT " + ShellQuote(huracan::testing::HuracanBinary()) +
