@@ -55,19 +55,20 @@ const Data& D() {
   return d;
 }
 
+// Argument: threads of the batch build (its features are split over them).
 void BM_DefaultBatch(benchmark::State& state) {
   const auto recipe = *features::BuiltinRecipe("default");
   const Data& d = D();
+  const features::BatchOptions options{static_cast<int>(state.range(0))};
   for (auto _ : state) {
-    auto frame = features::BuildFeatures(recipe, d.bars, &d.btc);
+    auto frame = features::BuildFeatures(recipe, d.bars, &d.btc, options);
     benchmark::DoNotOptimize(frame.ok());
   }
   state.counters["bars"] = static_cast<double>(d.bars.size());
-  state.counters["ns_per_bar"] =
-      benchmark::Counter(static_cast<double>(d.bars.size()), benchmark::Counter::kIsIterationInvariantRate |
-                                                                 benchmark::Counter::kInvert);
+  state.counters["ns_per_bar"] = benchmark::Counter(
+      static_cast<double>(d.bars.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_DefaultBatch)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_DefaultBatch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 
 void BM_DefaultStreamingPerBar(benchmark::State& state) {
   const auto recipe = *features::BuiltinRecipe("default");
@@ -100,13 +101,14 @@ BENCHMARK(BM_DefaultStreamingPerBar)->Unit(benchmark::kNanosecond)->MinTime(2.0)
 void BM_TalibReferenceBatch(benchmark::State& state) {
   const auto recipe = *features::BuiltinRecipe("talib-reference");
   const Data& d = D();
+  const features::BatchOptions options{static_cast<int>(state.range(0))};
   for (auto _ : state) {
-    auto frame = features::BuildFeatures(recipe, d.bars, nullptr);
+    auto frame = features::BuildFeatures(recipe, d.bars, nullptr, options);
     benchmark::DoNotOptimize(frame.ok());
   }
   state.counters["bars"] = static_cast<double>(d.bars.size());
 }
-BENCHMARK(BM_TalibReferenceBatch)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_TalibReferenceBatch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(2.0)->UseRealTime();
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "features/indicators.h"
 #include "features/state_io.h"
@@ -16,12 +17,22 @@ FeatureStream& FeatureStream::operator=(FeatureStream&&) noexcept = default;
 FeatureStream::~FeatureStream() = default;
 
 Result<FeatureStream> FeatureStream::Create(const FeatureRecipe& recipe) {
+  std::vector<size_t> all(recipe.specs().size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  HURACAN_ASSIGN_OR_RETURN(FeatureStream s, CreatePart(recipe, all));
+  if (s.out_.size() != recipe.names().size()) return Internal("feature column count mismatch");
+  return s;
+}
+
+Result<FeatureStream> FeatureStream::CreatePart(const FeatureRecipe& recipe, const std::vector<size_t>& specs) {
   FeatureStream s;
   s.recipe_ = std::make_unique<FeatureRecipe>(recipe);
   s.shared_ = std::make_unique<SharedInputs>();
   int depth = 1;
   size_t offset = 0;
-  for (const FeatureSpec& spec : recipe.specs()) {
+  for (size_t index : specs) {
+    if (index >= recipe.specs().size()) return Internal("feature index out of range");
+    const FeatureSpec& spec = recipe.specs()[index];
     const KindDef* def = FindKind(spec.kind);
     if (!def) return InvalidArgument("unknown feature kind '" + spec.kind + "'");
     depth = std::max(depth, def->history(spec.params));
@@ -30,7 +41,6 @@ Result<FeatureStream> FeatureStream::Create(const FeatureRecipe& recipe) {
     s.offsets_.push_back(offset);
     offset += def->names(spec.params).size();
   }
-  if (offset != recipe.names().size()) return Internal("feature column count mismatch");
   s.hist_ = std::make_unique<History>(depth);
   s.out_.assign(offset, kNaN);
   return s;
@@ -90,34 +100,52 @@ Status FeatureStream::LoadState(std::string_view bytes) {
   return Status::Ok();
 }
 
-Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars,
-                                   const data::BarSeries* ref) {
-  auto check_sorted = [](const data::BarSeries& s, const char* what) -> Status {
-    for (size_t i = 1; i < s.size(); ++i)
-      if (s.ts_ms[i] <= s.ts_ms[i - 1])
-        return InvalidArgument(std::string(what) + " " + (s.symbol.empty() ? "series" : s.symbol) +
-                               ": timestamps not strictly increasing at row " + std::to_string(i) + " (" +
-                               std::to_string(s.ts_ms[i]) + ")");
-    return Status::Ok();
+namespace {
+
+// Splits the recipe entries into `parts` groups of about equal cost (longest first onto the
+// lightest group). The cost of an entry is estimated from its column count plus a fixed
+// per-entry share for its state machine and shared sub-indicators.
+std::vector<std::vector<size_t>> SplitSpecs(const FeatureRecipe& recipe, size_t parts) {
+  struct Item {
+    size_t index;
+    double cost;
   };
-  HURACAN_RETURN_IF_ERROR(check_sorted(bars, "bars"));
-  if (ref) HURACAN_RETURN_IF_ERROR(check_sorted(*ref, "reference"));
-  HURACAN_ASSIGN_OR_RETURN(FeatureStream stream, FeatureStream::Create(recipe));
-  const size_t n = bars.size(), cols = recipe.names().size();
-  FeatureFrame frame;
-  frame.names = recipe.names();
-  frame.ts_ms = bars.ts_ms;
-  frame.columns.resize(cols);
-  for (std::vector<double>& c : frame.columns) c.resize(n);  // zero-fill, not a copy of a zero column
+  std::vector<Item> items;
+  for (size_t i = 0; i < recipe.specs().size(); ++i) {
+    const FeatureSpec& spec = recipe.specs()[i];
+    const KindDef* def = FindKind(spec.kind);
+    items.push_back({i, 2.0 + (def ? static_cast<double>(def->names(spec.params).size()) : 1.0)});
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.cost > b.cost; });
+  std::vector<std::vector<size_t>> groups(parts);
+  std::vector<double> load(parts, 0.0);
+  for (const Item& it : items) {
+    const size_t g = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    groups[g].push_back(it.index);
+    load[g] += it.cost;
+  }
+  for (auto& g : groups) std::sort(g.begin(), g.end());
+  std::erase_if(groups, [](const std::vector<size_t>& g) { return g.empty(); });
+  return groups;
+}
+
+// Runs `part` over the whole series and writes its columns into frame->columns[cols[k]].
+void RunPart(FeatureStream* part, const std::vector<size_t>& cols, const data::BarSeries& bars,
+             const data::BarSeries* ref, FeatureFrame* frame) {
+  // The stream's per-bar counters live on this thread's stack: side by side in a vector, two
+  // threads' streams would share a cache line and slow each other down on every bar.
+  FeatureStream stream = std::move(*part);
+  const size_t n = bars.size(), width = cols.size();
+  for (size_t c : cols) frame->columns[c].resize(n);  // zero-fill (page faults) on this thread
   // Rows go to a small row-major block first, then column by column into the frame: far fewer
   // cache misses than scattering every row across all the columns.
   constexpr size_t kBlock = 256;
-  std::vector<double> block(kBlock * cols);
+  std::vector<double> block(kBlock * width);
   auto flush = [&](size_t end) {
     const size_t begin = (end - 1) / kBlock * kBlock;
-    for (size_t c = 0; c < cols; ++c) {
-      double* dst = frame.columns[c].data();
-      for (size_t r = begin; r < end; ++r) dst[r] = block[(r - begin) * cols + c];
+    for (size_t k = 0; k < width; ++k) {
+      double* dst = frame->columns[cols[k]].data();
+      for (size_t r = begin; r < end; ++r) dst[r] = block[(r - begin) * width + k];
     }
   };
   size_t j = 0;
@@ -133,9 +161,68 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
       }
     }
     const std::span<const double> row = stream.Update(bar, rp);
-    std::copy(row.begin(), row.end(), block.begin() + static_cast<std::ptrdiff_t>((i % kBlock) * cols));
+    std::copy(row.begin(), row.end(), block.begin() + static_cast<std::ptrdiff_t>((i % kBlock) * width));
     if (i % kBlock == kBlock - 1 || i + 1 == n) flush(i + 1);
   }
+}
+
+}  // namespace
+
+Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars, const data::BarSeries* ref,
+                                   const BatchOptions& options) {
+  auto check_sorted = [](const data::BarSeries& s, const char* what) -> Status {
+    for (size_t i = 1; i < s.size(); ++i)
+      if (s.ts_ms[i] <= s.ts_ms[i - 1])
+        return InvalidArgument(std::string(what) + " " + (s.symbol.empty() ? "series" : s.symbol) +
+                               ": timestamps not strictly increasing at row " + std::to_string(i) + " (" +
+                               std::to_string(s.ts_ms[i]) + ")");
+    return Status::Ok();
+  };
+  HURACAN_RETURN_IF_ERROR(check_sorted(bars, "bars"));
+  if (ref) HURACAN_RETURN_IF_ERROR(check_sorted(*ref, "reference"));
+
+  // First column of each recipe entry in the full frame.
+  std::vector<size_t> first_col;
+  size_t cols = 0;
+  for (const FeatureSpec& spec : recipe.specs()) {
+    const KindDef* def = FindKind(spec.kind);
+    if (!def) return InvalidArgument("unknown feature kind '" + spec.kind + "'");
+    first_col.push_back(cols);
+    cols += def->names(spec.params).size();
+  }
+  if (cols != recipe.names().size()) return Internal("feature column count mismatch");
+
+  size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : std::thread::hardware_concurrency();
+  threads = std::clamp<size_t>(threads, 1, std::max<size_t>(1, recipe.specs().size()));
+  if (bars.size() < 4096) threads = 1;  // not worth a thread
+  const std::vector<std::vector<size_t>> groups = SplitSpecs(recipe, threads);
+
+  std::vector<FeatureStream> streams;
+  std::vector<std::vector<size_t>> group_cols;
+  for (const std::vector<size_t>& g : groups) {
+    HURACAN_ASSIGN_OR_RETURN(FeatureStream s, FeatureStream::CreatePart(recipe, g));
+    streams.push_back(std::move(s));
+    std::vector<size_t> gc;
+    for (size_t index : g) {
+      const size_t width = FindKind(recipe.specs()[index].kind)->names(recipe.specs()[index].params).size();
+      for (size_t k = 0; k < width; ++k) gc.push_back(first_col[index] + k);
+    }
+    group_cols.push_back(std::move(gc));
+  }
+
+  FeatureFrame frame;
+  frame.names = recipe.names();
+  frame.ts_ms = bars.ts_ms;
+  frame.columns.resize(cols);
+  if (streams.size() <= 1) {
+    if (!streams.empty()) RunPart(&streams[0], group_cols[0], bars, ref, &frame);
+  } else {
+    std::vector<std::jthread> workers;
+    for (size_t g = 1; g < streams.size(); ++g)
+      workers.emplace_back([&, g] { RunPart(&streams[g], group_cols[g], bars, ref, &frame); });
+    RunPart(&streams[0], group_cols[0], bars, ref, &frame);
+  }                                                                    // jthreads join here
+  for (std::vector<double>& c : frame.columns) c.resize(bars.size());  // a recipe with no entries
   return frame;
 }
 

@@ -25,6 +25,13 @@ namespace huracan::features {
 class Indicator;
 class SharedInputs;
 
+struct BatchOptions {
+  // Threads for the batch build; 0 = one per hardware thread. The recipe's features are split
+  // into groups that each thread runs with its own streaming state, so the output is the same
+  // bits for any thread count.
+  int threads = 0;
+};
+
 class FeatureStream {
  public:
   static Result<FeatureStream> Create(const FeatureRecipe& recipe);
@@ -52,7 +59,12 @@ class FeatureStream {
   int64_t bars_seen() const { return n_; }
 
  private:
+  friend Result<FeatureFrame> BuildFeatures(const FeatureRecipe&, const data::BarSeries&, const data::BarSeries*,
+                                            const BatchOptions&);
   FeatureStream() = default;
+  // A stream that computes only the recipe entries whose indices are in `specs` (ascending);
+  // Update then returns just their columns, in that order. Batch mode runs one per thread.
+  static Result<FeatureStream> CreatePart(const FeatureRecipe& recipe, const std::vector<size_t>& specs);
   void Serialize(class StateIO& io);
 
   std::unique_ptr<FeatureRecipe> recipe_;
@@ -68,7 +80,7 @@ class FeatureStream {
 
 // Batch mode: features of every bar of `bars`. `ref` (may be null) is the reference series for
 // cross-asset features. Errors when timestamps of either series are not strictly increasing.
-Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars,
-                                   const data::BarSeries* ref);
+Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars, const data::BarSeries* ref,
+                                   const BatchOptions& options = {});
 
 }  // namespace huracan::features

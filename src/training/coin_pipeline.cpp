@@ -177,7 +177,10 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
 
   // 2. Features (the engines derive their labels, forward returns, from the bars in Fit).
   times.Begin("features");
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame, features::BuildFeatures(recipe, bars, ref ? &*ref : nullptr));
+  features::BatchOptions batch;
+  batch.threads = std::max(1, config.nthread);  // the worker's thread budget
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
+                           features::BuildFeatures(recipe, bars, ref ? &*ref : nullptr, batch));
 
   // 3-4. Walk-forward, OOS metrics per engine and combined.
   times.Begin("walk_forward");

@@ -83,6 +83,33 @@ TEST(BatchStream, AgreeOnEveryReal1mFile) {
   CheckFolder(testutil::RealFiles(dir), "1m");
 }
 
+// The batch build splits the recipe over threads; every thread count gives the same bits as the
+// single-threaded build.
+TEST(BatchStream, ThreadCountDoesNotChangeOneBit) {
+  const auto files = testutil::SampleFiles();
+  const data::BarSeries btc = testutil::LoadBars(testutil::BtcFile(files));
+  const data::BarSeries bars = testutil::LoadBars(files.back());
+  for (const char* name : {"default", "talib-reference"}) {
+    const FeatureRecipe recipe = Recipe(name);
+    auto one = BuildFeatures(recipe, bars, &btc, BatchOptions{1});
+    ASSERT_TRUE(one.ok());
+    for (int threads : {2, 3, 7, 1000}) {
+      auto many = BuildFeatures(recipe, bars, &btc, BatchOptions{threads});
+      ASSERT_TRUE(many.ok());
+      ASSERT_EQ(many->names, one->names);
+      ASSERT_EQ(many->ts_ms, one->ts_ms);
+      size_t bad = 0;
+      for (size_t c = 0; c < one->cols(); ++c)
+        for (size_t i = 0; i < one->rows(); ++i) {
+          const double a = one->columns[c][i], b = many->columns[c][i];
+          if (!(a == b || (std::isnan(a) && std::isnan(b))) && ++bad <= 5)
+            ADD_FAILURE() << name << " threads " << threads << " row " << i << " " << one->names[c];
+        }
+      EXPECT_EQ(bad, 0u) << name << " threads " << threads;
+    }
+  }
+}
+
 // Saves the state at several points, restores it into a fresh stream, and checks that the
 // continuation is bit-identical to the uninterrupted stream.
 TEST(BatchStream, SaveRestoreContinuesIdentically) {
