@@ -29,14 +29,18 @@ test-asan: deps
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-bench: build
+# Every benchmark (docs/BENCHMARKS.md); reconfigures the build with the benchmarks on.
+bench: deps
 	bash bench/run_all.sh $(BUILD_DIR)
 
+# Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
+SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print
+
 format:
-	find src apps tests bench fuzz -name '*.h' -o -name '*.cpp' | xargs clang-format -i
+	$(SOURCES) | xargs clang-format -i
 
 format-check:
-	find src apps tests bench fuzz -name '*.h' -o -name '*.cpp' | xargs clang-format --dry-run --Werror
+	$(SOURCES) | xargs clang-format --dry-run --Werror
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
