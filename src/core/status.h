@@ -14,12 +14,12 @@ enum class ErrorCode {
   kFailedPrecondition,  // system not in the right state: do not retry
   kNotFound,            // a named thing does not exist
   kAlreadyExists,
-  kDataLoss,            // corrupt or truncated data
-  kUnimplemented,       // valid but unsupported (e.g. unknown codec)
-  kUnavailable,         // transient: retry this call
-  kAborted,             // retry higher up
-  kDeadlineExceeded,    // timed out
-  kInternal,            // a bug
+  kDataLoss,          // corrupt or truncated data
+  kUnimplemented,     // valid but unsupported (e.g. unknown codec)
+  kUnavailable,       // transient: retry this call
+  kAborted,           // retry higher up
+  kDeadlineExceeded,  // timed out
+  kInternal,          // a bug
 };
 
 const char* ErrorCodeName(ErrorCode code);
@@ -49,22 +49,34 @@ inline Unexpected Fail(Error e) { return Unexpected{std::move(e)}; }
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}         // NOLINT: implicit by design
   Result(Unexpected u) : v_(std::in_place_index<1>, std::move(u.error)) {}  // NOLINT
-  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}  // NOLINT
+  Result(Error e) : v_(std::in_place_index<1>, std::move(e)) {}             // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -75,12 +87,15 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(Unexpected u) : err_(std::move(u.error)), ok_(false) {}  // NOLINT
-  Status(Error e) : err_(std::move(e)), ok_(false) {}  // NOLINT
+  Status(Error e) : err_(std::move(e)), ok_(false) {}             // NOLINT
   static Status Ok() { return Status(); }
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
-  const Error& error() const { assert(!ok_); return err_; }
+  const Error& error() const {
+    assert(!ok_);
+    return err_;
+  }
 
  private:
   Error err_;

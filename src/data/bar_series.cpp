@@ -40,7 +40,8 @@ BarSeries BarSeries::slice(size_t begin, size_t end) const {
 
 bool BarSeries::is_perp() const {
   static const std::string kSuffix = "-PERP";
-  return symbol.size() >= kSuffix.size() && symbol.compare(symbol.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
+  return symbol.size() >= kSuffix.size() &&
+         symbol.compare(symbol.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
 }
 
 int64_t TimeframeMs(const std::string& tf) {

@@ -1,8 +1,9 @@
+#include "core/status.h"
+
 #include <gtest/gtest.h>
 
 #include "core/fs.h"
 #include "core/sha256.h"
-#include "core/status.h"
 #include "support/test_support.h"
 
 namespace huracan {

@@ -35,11 +35,11 @@ std::string MakeTempDir(const std::string& prefix);
 
 }  // namespace huracan::testing
 
-#define HURACAN_REQUIRE_SHARED(var, tf)                                                          \
-  auto var##_opt = ::huracan::testing::SharedCandlesDir(tf);                                     \
+#define HURACAN_REQUIRE_SHARED(var, tf)                                                                 \
+  auto var##_opt = ::huracan::testing::SharedCandlesDir(tf);                                            \
   if (!var##_opt) GTEST_SKIP() << "../shared/data/candles/" tf " not present: skipping real-data test"; \
   const std::string var = *var##_opt
 
-#define HURACAN_REQUIRE_NODE()                                                                     \
-  if (!::huracan::testing::NodeToolsAvailable())                                                   \
+#define HURACAN_REQUIRE_NODE()                   \
+  if (!::huracan::testing::NodeToolsAvailable()) \
   GTEST_SKIP() << "node test tools missing: run scripts/install-deps.sh (npm install in tests/js)"
