@@ -173,7 +173,7 @@ Result<int> RunInspect(const InspectArgs& a) {
       if (first_error.empty()) first_error = msg;
       jerrors.push_back({{"path", path}, {"error", msg}});
       text += path + "\n  ERROR: " + msg + "\n";
-      std::fprintf(stderr, "huracan: %s\n", msg.c_str());
+      if (files.size() > 1) std::fprintf(stderr, "huracan: %s\n", msg.c_str());  // one file: the returned error says it
       continue;
     }
     FileInspection f = InspectBars(path, std::move(*bars), policy);
@@ -279,7 +279,7 @@ Result<int> RunImport(const ImportArgs& a) {
       ++refused;
       std::string msg = OneLine(clean.error()).message + " (from " + std::to_string(g.files.size()) + " files)";
       if (first_error.empty()) first_error = msg;
-      std::fprintf(stderr, "huracan: %s\n", msg.c_str());
+      if (files.size() > 1) std::fprintf(stderr, "huracan: %s\n", msg.c_str());  // one file: the returned error says it
       continue;
     }
     std::string out_path =

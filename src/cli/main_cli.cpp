@@ -9,14 +9,8 @@ namespace {
 
 // One line per command group; groups are defined in their own files in this folder.
 constexpr Registrar kRegistrars[] = {
-    &RegisterDataCommands,
-    &RegisterDbCommands,
-    &RegisterChampionCommands,
-    &RegisterFeaturesCommands,
-    &RegisterBacktestCommands,
-    &RegisterCheckCommands,
-    &RegisterTrainCommands,
-    &RegisterEnginesCommands,
+    &RegisterDataCommands,     &RegisterDbCommands,    &RegisterChampionCommands, &RegisterFeaturesCommands,
+    &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
 };
 
 }  // namespace
@@ -52,6 +46,9 @@ int RunMain(int argc, char** argv) {
     return *rc;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "huracan: internal error: %s\n", e.what());
+    return kExitError;
+  } catch (...) {
+    std::fprintf(stderr, "huracan: internal error: unknown exception\n");
     return kExitError;
   }
 }

@@ -220,6 +220,17 @@ TEST(CliInspect, PartialFailureExitsOne) {
   EXPECT_NE(j["errors"][0]["error"].get<std::string>().find("BAD-USDT_1m_b.parquet"), std::string::npos);
 }
 
+TEST(CliInspect, OneUnreadableFileGivesOneLineAndExitTwo) {
+  std::string dir = MakeTempDir("inspect-bad");
+  WriteText(dir + "/BAD-USDT_1m_b.parquet", "not parquet at all");
+  for (const std::string& target : {dir, dir + "/BAD-USDT_1m_b.parquet"}) {
+    CommandResult r = RunHuracan("data inspect " + ShellQuote(target));
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line on stderr: " << r.err;
+    EXPECT_NE(r.err.find("BAD-USDT_1m_b.parquet"), std::string::npos) << r.err;
+  }
+}
+
 // Binance kline rows, open_time and close_time in µs.
 std::string BinanceRows(const BarSeries& s, size_t begin, size_t end) {
   std::string out;
