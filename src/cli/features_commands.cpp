@@ -64,7 +64,7 @@ Result<data::BarSeries> Load(const std::string& path, const char* what) {
   for (size_t i = 1; i < bars->size(); ++i)
     if (bars->ts_ms[i] <= bars->ts_ms[i - 1])
       return InvalidArgument(path + ": timestamps not strictly increasing at row " + std::to_string(i) +
-                             " (run `huracan data` quality repair first)");
+                             " (`huracan data import` sorts and drops duplicates)");
   return bars;
 }
 

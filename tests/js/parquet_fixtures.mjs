@@ -131,4 +131,13 @@ await pj('refuse_nested.parquet', {
   id: { type: 'INT64' },
   fills: { repeated: true, fields: { px: { type: 'DOUBLE' }, qty: { type: 'DOUBLE' } } },
 }, range(10).map(i => ({ id: BigInt(i), fills: [{ px: i, qty: 1 }, { px: i + 0.5, qty: 2 }] })), {});
+// Candle files whose `close` column cannot be read: BROTLI-compressed, or nested (a list).
+const candleRows = range(10).map(i => ({
+  timestamp: t0 + BigInt(i) * 60000n, open: 1.5, high: 2, low: 1, volume: 3, close: 1.75 }));
+const flat = { timestamp: { type: 'INT64' }, open: { type: 'DOUBLE' }, high: { type: 'DOUBLE' },
+  low: { type: 'DOUBLE' }, volume: { type: 'DOUBLE' } };
+await pj('refuse_candles_brotli.parquet', { ...flat, close: { type: 'DOUBLE', compression: 'BROTLI' } },
+  candleRows, {});
+await pj('refuse_candles_nested.parquet', { ...flat, close: { repeated: true, fields: { px: { type: 'DOUBLE' } } } },
+  candleRows.map(r => ({ ...r, close: [{ px: r.close }] })), {});
 console.log('fixtures written to', out);

@@ -58,8 +58,7 @@ std::vector<std::pair<std::string, std::string>> Inputs() {
   auto bytes = WriteParquetBuffer(t, opts);
   EXPECT_TRUE(bytes.ok());
   out.emplace_back("writer.parquet", *bytes);
-  // The embedded sample (SNAPPY, written by hyparquet-writer: data page v2), cut to its footer
-  // plus a little: reads cost too much to fuzz the whole file here.
+  // The embedded sample (SNAPPY, written by hyparquet-writer: data page v2), whole.
   auto sample = ReadFile(huracan::testing::SampleDir() + "/SOL-USDT_1m_20251011_20251108.parquet");
   EXPECT_TRUE(sample.ok());
   out.emplace_back("sample.parquet", *sample);

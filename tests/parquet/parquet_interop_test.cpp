@@ -143,6 +143,16 @@ TEST_F(ParquetInterop, CliRefusalsExitWithCode2) {
     EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line on stderr: " << r.err;
   }
+  // Candle files whose `close` is BROTLI-compressed or nested: refused naming the file and column.
+  for (const char* name : {"refuse_candles_brotli.parquet", "refuse_candles_nested.parquet"}) {
+    auto r = huracan::testing::RunHuracan("data export " + huracan::testing::ShellQuote(F(name)) + " --format csv");
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err;
+    EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("close"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("'timestamp'"), std::string::npos) << "refused for the wrong reason: " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line on stderr: " << r.err;
+    EXPECT_TRUE(r.out.empty()) << "nothing on stdout: " << r.out;
+  }
 }
 
 }  // namespace
