@@ -263,9 +263,11 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   out.champion_oos = champ.metrics;
   out.champion_after = out.champion_before;
   const int64_t now_ms = ctx.clock->NowMs();
+  std::string promoted_path;
   if (decision.promote) {
     HURACAN_ASSIGN_OR_RETURN(registry::ChampionPointer p, archive.Promote(stored, now_ms, decision.reason));
     out.champion_after = p.current.model_id;
+    promoted_path = p.current.path;
     MaybeCrashAt("after_champion", symbol);
   }
 
@@ -276,9 +278,11 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   registry::ModelRow row;
   row.model_id = out.model_id;
   row.parent_id = out.champion_before;
-  row.kind = "challenger";
+  // A promoted model's row points at its copy under models/ (the champion pointer names the
+  // current one; a later rollback moves the pointer, not this row).
+  row.kind = decision.promote ? "champion" : "challenger";
   row.created_at_ms = now_ms;
-  row.s3_path = stored.prefix;
+  row.s3_path = decision.promote ? promoted_path : stored.prefix;
   row.features_used = coin.features_used;
   row.params = params;
   row.symbol = symbol;

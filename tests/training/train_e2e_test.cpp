@@ -129,6 +129,8 @@ TEST(TrainE2E, SampleTrainsPromotesSummarisesAndResumes) {
   r.ExpectNoDuplicates("20251108", 3);
   r.ExpectValidChampions(3);
   EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'promotion'"), 3);
+  // The promoted models' rows point at their copies under models/.
+  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM models WHERE kind = 'champion' AND s3_path LIKE 'models/%'"), 3);
 
   auto sum = RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " summary --date 2025-11-08 --archive " +
                         ShellQuote(r.archive));
