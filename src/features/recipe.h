@@ -13,7 +13,7 @@
 namespace huracan::features {
 
 // Bump whenever any indicator's numbers change: every feature hash changes with it.
-inline constexpr int kFeatureCodeVersion = 1;
+inline constexpr int kFeatureCodeVersion = 2;  // 2: returns from differences of cached logs
 
 struct FeatureSpec {
   std::string kind;
