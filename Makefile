@@ -40,7 +40,7 @@ format:
 	$(SOURCES) | xargs clang-format -i
 
 format-check:
-	$(SOURCES) | xargs clang-format --dry-run --Werror
+	@bash scripts/check-format.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)
