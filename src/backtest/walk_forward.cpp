@@ -46,9 +46,9 @@ double TypicalRoundTripBps(const data::BarSeries& bars, const features::FeatureF
 
 Result<FittedEngines> FitEngines(const std::vector<std::string>& ids, const data::BarSeries& bars,
                                  const features::FeatureFrame& frame, size_t begin, size_t end,
-                                 double round_trip_cost_bps, uint64_t seed, int nthread) {
+                                 double round_trip_cost_bps, uint64_t seed, int nthread, double net_edge_floor_bps) {
   FittedEngines out;
-  engines::TrainWindow w{&bars, &frame, begin, end, round_trip_cost_bps, seed, nthread};
+  engines::TrainWindow w{&bars, &frame, begin, end, round_trip_cost_bps, seed, nthread, net_edge_floor_bps};
   for (const std::string& id : ids) {
     HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<engines::Engine> e, engines::CreateEngine(id));
     Status st = e->Bind(frame.names);
@@ -74,8 +74,9 @@ Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureF
   HURACAN_ASSIGN_OR_RETURN(
       res.regime, regime::CalibrateRegime(frame, qv, fold.train_begin, fold.train_end, bars.symbol, opts.regime));
   const double rt = TypicalRoundTripBps(bars, frame, fold.train_begin, fold.train_end, opts.backtest.pipeline.costs);
-  HURACAN_ASSIGN_OR_RETURN(FittedEngines fitted, FitEngines(engine_ids, bars, frame, fold.train_begin, fold.train_end,
-                                                            rt, opts.seed, opts.nthread));
+  HURACAN_ASSIGN_OR_RETURN(FittedEngines fitted,
+                           FitEngines(engine_ids, bars, frame, fold.train_begin, fold.train_end, rt, opts.seed,
+                                      opts.nthread, opts.backtest.pipeline.costs.net_edge_floor_bps));
   res.fit_failures = fitted.failures;
   BacktestOptions bo = opts.backtest;
   bo.pipeline.regime = res.regime;

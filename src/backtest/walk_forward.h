@@ -31,9 +31,12 @@ double TypicalRoundTripBps(const data::BarSeries& bars, const features::FeatureF
 
 // Creates each engine by id through the registry, binds it to the frame and fits it on rows
 // [begin, end). Unknown ids are an error; an engine whose Fit fails is reported and left out.
+// A side is kept only when its shrunk edge clears round_trip_cost_bps + net_edge_floor_bps, the
+// bar the pipeline applies (pass the CostConfig's floor; the default equals CostConfig's default).
 Result<FittedEngines> FitEngines(const std::vector<std::string>& ids, const data::BarSeries& bars,
                                  const features::FeatureFrame& frame, size_t begin, size_t end,
-                                 double round_trip_cost_bps, uint64_t seed = 42, int nthread = 1);
+                                 double round_trip_cost_bps, uint64_t seed = 42, int nthread = 1,
+                                 double net_edge_floor_bps = engines::kNetEdgeFloorBps);
 
 struct Fold {
   size_t train_begin = 0, train_end = 0;  // fit on [train_begin, train_end)

@@ -26,15 +26,15 @@ void SideCal::Load(ml::ByteReader& r) {
   hit_rate = r.F64();
 }
 
-SideCal Calibrate(const SideStats& s, int side, double cost_bps) {
+SideCal Calibrate(const SideStats& s, int side, double cost_bps, double floor_bps) {
   SideCal c;
   c.n = s.n;
   c.mean_bps = s.mean();
   c.sd_bps = s.sd();
   c.hit_rate = s.n ? static_cast<double>(s.wins) / static_cast<double>(s.n) : 0.0;
-  c.on = s.usable(side, cost_bps);
+  c.on = s.usable(side, cost_bps, floor_bps);
   if (!c.on) return c;
-  double shrink = static_cast<double>(s.n) / (static_cast<double>(s.n) + kShrinkK);
+  const double shrink = Shrink(s.n);
   c.edge_bps = c.mean_bps * shrink;
   double se = c.sd_bps / std::sqrt(static_cast<double>(s.n));
   double t = se > 0 ? std::fabs(c.mean_bps) / se : 0.0;
@@ -87,6 +87,7 @@ Status ValidateWindow(const TrainWindow& w, std::string_view id) {
   for (const auto& col : w.features->columns)
     if (col.size() != w.features->rows()) return InvalidArgument(who + "feature frame has a short column");
   if (!(w.round_trip_cost_bps >= 0)) return InvalidArgument(who + "round_trip_cost_bps must be >= 0");
+  if (!(w.net_edge_floor_bps >= 0)) return InvalidArgument(who + "net_edge_floor_bps must be >= 0");
   return Status::Ok();
 }
 

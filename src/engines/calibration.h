@@ -17,8 +17,16 @@ namespace huracan::engines {
 inline constexpr int64_t kMinTrades = 20;  // a side with fewer non-overlapping trades stays off
 inline constexpr double kShrinkK = 50.0;   // edge and confidence shrink by n / (n + kShrinkK)
 
+// n / (n + kShrinkK): the factor applied to a side's mean forward return to get the edge it emits.
+inline double Shrink(int64_t n) { return static_cast<double>(n) / (static_cast<double>(n) + kShrinkK); }
+
 // Statistics of non-overlapping trades on one side (long or short). Returns are raw forward
 // returns in bps (not signed by side).
+//
+// A side is judged on the edge it will emit at inference, not on its raw mean: the pipeline trades
+// only when |edge| - round-trip cost >= the net-edge floor, and the edge it sees is the SHRUNK mean
+// (see Calibrate). So a side is usable only when shrunk_edge - cost > floor, and it scores
+// n * (shrunk_edge - cost), the net bps the pipeline's own estimate promises over the trades.
 struct SideStats {
   int64_t n = 0;
   double sum = 0, sumsq = 0;
@@ -36,13 +44,18 @@ struct SideStats {
     double v = (sumsq - static_cast<double>(n) * m * m) / static_cast<double>(n - 1);
     return v > 0 ? std::sqrt(v) : 0.0;
   }
-  // Side-signed mean net of cost, in bps.
+  // Side-signed mean net of cost, in bps (unshrunk: what the training trades made on average).
   double net_mean(int side, double cost_bps) const { return side * mean() - cost_bps; }
-  // Net bps summed over the trades if the side is usable, else 0.
-  double score(int side, double cost_bps) const {
-    return usable(side, cost_bps) ? static_cast<double>(n) * net_mean(side, cost_bps) : 0.0;
+  // Side-signed shrunk edge net of cost, in bps: what the pipeline will compute at inference.
+  double shrunk_net(int side, double cost_bps) const { return side * mean() * Shrink(n) - cost_bps; }
+  // n * shrunk_net if the side is usable, else 0.
+  double score(int side, double cost_bps, double floor_bps) const {
+    return usable(side, cost_bps, floor_bps) ? static_cast<double>(n) * shrunk_net(side, cost_bps) : 0.0;
   }
-  bool usable(int side, double cost_bps) const { return n >= kMinTrades && net_mean(side, cost_bps) > 0.0; }
+  // Enough trades, and the shrunk edge clears the round-trip cost by more than the net-edge floor.
+  bool usable(int side, double cost_bps, double floor_bps) const {
+    return n >= kMinTrades && shrunk_net(side, cost_bps) > floor_bps;
+  }
 };
 
 // What a side says when it speaks. `on` false = this side always waits.
@@ -58,7 +71,8 @@ struct SideCal {
 };
 
 // edge = mean * n/(n+k); confidence = n/(n+k) * erf(t / (2*sqrt 2)) with t = |mean| / (sd / sqrt n).
-SideCal Calibrate(const SideStats& s, int side, double cost_bps);
+// The side is on only when s.usable(side, cost_bps, floor_bps).
+SideCal Calibrate(const SideStats& s, int side, double cost_bps, double floor_bps);
 
 // Forward log return in bps from close t to close t+h for t in [begin, end - h); NaN elsewhere and
 // where the bars between are not contiguous (a gap of more than 2x the expected span).

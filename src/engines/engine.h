@@ -23,6 +23,11 @@ struct EngineOutput {
   std::string reason;  // why it spoke, or why it waits
 };
 
+// The net-edge floor a fitted side must clear (shrunk edge - round-trip cost > floor). Engines sit
+// below the cost layer, so this mirrors the default of costs::CostConfig::net_edge_floor_bps (a test
+// keeps the two equal); callers with another floor set TrainWindow::net_edge_floor_bps.
+inline constexpr double kNetEdgeFloorBps = 2.0;
+
 // The training window handed to Fit: rows [begin, end) of `bars` and `features` (same row count).
 // Fit must not look at rows >= end.
 struct TrainWindow {
@@ -33,6 +38,7 @@ struct TrainWindow {
   double round_trip_cost_bps = 10.0;  // used to judge grid candidates net of costs
   uint64_t seed = 42;
   int nthread = 1;
+  double net_edge_floor_bps = kNetEdgeFloorBps;  // the pipeline's should-trade floor (see above)
 };
 
 // One bar's view at inference: the feature values in the frame's column order, plus the bar.

@@ -85,6 +85,7 @@ class MetaLabel : public Engine {
     const int h = HorizonBars(bars, kHorizon);
     const std::vector<double> fwd = ForwardReturns(bars, w.begin, w.end, h);
     const double cost = w.round_trip_cost_bps;
+    const double edge_floor = w.net_edge_floor_bps;
     const size_t split = w.begin + static_cast<size_t>(kTrainFraction * static_cast<double>(w.end - w.begin));
 
     struct Event {
@@ -161,12 +162,12 @@ class MetaLabel : public Engine {
         else if (cal[i].dir < 0 && t >= next_short)
           sh.Add(fwd[t], -1, cost), next_short = t + h;
       }
-      double score = lo.score(+1, cost) + sh.score(-1, cost);
+      double score = lo.score(+1, cost, edge_floor) + sh.score(-1, cost, edge_floor);
       if (score > best) {
         best = score;
         threshold_ = thr;
-        long_ = Calibrate(lo, +1, cost);
-        short_ = Calibrate(sh, -1, cost);
+        long_ = Calibrate(lo, +1, cost, edge_floor);
+        short_ = Calibrate(sh, -1, cost, edge_floor);
       }
     }
     fitted_ = best > 0;

@@ -88,6 +88,7 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
   for (size_t t : train_rows) data.y.push_back(std::clamp(fwd[t], m - 4 * sd, m + 4 * sd));
 
   const double cost = w.round_trip_cost_bps;
+  const double edge_floor = w.net_edge_floor_bps;
   double best = 0.0;
   std::string best_model;
   std::vector<double> preds(cal_rows.size());
@@ -115,12 +116,12 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
         else if (preds[i] < -thr && t >= next_short)
           sh.Add(fwd[t], -1, cost), next_short = t + h;
       }
-      double score = lo.score(+1, cost) + sh.score(-1, cost);
+      double score = lo.score(+1, cost, edge_floor) + sh.score(-1, cost, edge_floor);
       if (score > best) {
         best = score;
         threshold_ = thr;
-        long_ = Calibrate(lo, +1, cost);
-        short_ = Calibrate(sh, -1, cost);
+        long_ = Calibrate(lo, +1, cost, edge_floor);
+        short_ = Calibrate(sh, -1, cost, edge_floor);
         best_model = SaveModel();
       }
     }

@@ -21,6 +21,7 @@ std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vecto
   std::array<const double*, kMaxRuleFeatures> cols{};
   for (size_t k = 0; k < nf; ++k) cols[k] = w.features->columns[idx[k]].data();
   const double cost = w.round_trip_cost_bps;
+  const double edge_floor = w.net_edge_floor_bps;
 
   std::vector<CandidateResult> out(spec.grid.size());
   for (size_t c = 0; c < spec.grid.size(); ++c) {
@@ -41,7 +42,7 @@ std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vecto
         next_short = t + h;
       }
     }
-    r.score = r.long_stats.score(+1, cost) + r.short_stats.score(-1, cost);
+    r.score = r.long_stats.score(+1, cost, edge_floor) + r.short_stats.score(-1, cost, edge_floor);
   }
   return out;
 }
@@ -58,8 +59,8 @@ Status RuleEngine::Fit(const TrainWindow& w) {
     if (res[c].score > best) best = res[c].score, candidate_ = static_cast<int>(c);  // ties: first wins
   if (candidate_ < 0) return Status::Ok();  // no candidate is profitable net of costs: engine is off
   params_ = spec_.grid[candidate_];
-  long_ = Calibrate(res[candidate_].long_stats, +1, w.round_trip_cost_bps);
-  short_ = Calibrate(res[candidate_].short_stats, -1, w.round_trip_cost_bps);
+  long_ = Calibrate(res[candidate_].long_stats, +1, w.round_trip_cost_bps, w.net_edge_floor_bps);
+  short_ = Calibrate(res[candidate_].short_stats, -1, w.round_trip_cost_bps, w.net_edge_floor_bps);
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 // seasonality: time-of-day or day-of-week return profile (UTC), from the bar's timestamp.
 // Fit measures non-overlapping 60-minute forward returns per bucket; a bucket side speaks when
-// its mean beats the round-trip cost with a t-stat of at least t_min.
+// its shrunk mean clears the round-trip cost plus the net-edge floor (calibration.h) with a t-stat of
+// at least t_min.
 // Grid: bucket scheme {hour of day (24), day of week (7)} x t_min {1.0, 1.5, 2.0}.
 #include <cmath>
 
@@ -44,6 +45,7 @@ class Seasonality : public Engine {
     const int h = HorizonBars(*w.bars, kHorizon);
     const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
     const double cost = w.round_trip_cost_bps;
+    const double edge_floor = w.net_edge_floor_bps;
     scheme_ = -1;
     double best = 0.0;
     for (int scheme : {0, 1}) {
@@ -61,7 +63,7 @@ class Seasonality : public Engine {
         double score = 0.0;
         for (const SideStats& s : stats) {
           if (TStat(s) < tmin) continue;
-          score += s.score(+1, cost) + s.score(-1, cost);
+          score += s.score(+1, cost, edge_floor) + s.score(-1, cost, edge_floor);
         }
         if (score > best) {
           best = score;
@@ -71,8 +73,8 @@ class Seasonality : public Engine {
           short_.assign(nb, SideCal{});
           for (int b = 0; b < nb; ++b) {
             if (TStat(stats[b]) < tmin) continue;
-            long_[b] = Calibrate(stats[b], +1, cost);
-            short_[b] = Calibrate(stats[b], -1, cost);
+            long_[b] = Calibrate(stats[b], +1, cost, edge_floor);
+            short_[b] = Calibrate(stats[b], -1, cost, edge_floor);
           }
         }
       }

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -164,10 +165,17 @@ TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
   for (const auto& e : f.engines) active += e->active();
   // Planted edges: reversion, trend and flow engines and the models should find them.
   EXPECT_GE(active, 10) << "engines with an edge on the planted data";
-  for (const char* id : {"rsi_reversal", "trend_ma", "zscore_reversion", "gbdt", "ridge"}) {
+  for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "ridge"}) {
     auto it = std::find(kExpectedIds.begin(), kExpectedIds.end(), id);
     EXPECT_TRUE(f.engines[it - kExpectedIds.begin()]->active()) << id;
   }
+  // zscore_reversion's planted 15-minute edge (means of 10-20 bps) beats the 10 bps cost unshrunk
+  // but its shrunk edge never clears cost + floor, so it is off (the pipeline could never trade it);
+  // at a 5 bps cost it is on.
+  auto z = Make("zscore_reversion");
+  ASSERT_TRUE(z->Bind(f.syn.frame.names).ok());
+  ASSERT_TRUE(z->Fit(Window(f.syn, f.train_end, 5.0)).ok());
+  EXPECT_TRUE(z->active());
   // rsi_reversal learns: oversold -> positive edge, overbought -> negative edge.
   const auto* rsi = dynamic_cast<const RuleEngine*>(f.engines[8].get());
   ASSERT_NE(rsi, nullptr);
@@ -274,8 +282,8 @@ TEST(Calibration, ShrinkageReducesEdgeForSmallSamples) {
     for (int i = 0; i < n; ++i) s.Add(mean + (i % 2 ? 30.0 : -30.0), +1, 5.0);
     return s;
   };
-  SideCal small = Calibrate(stats(20, 40.0), +1, 5.0);
-  SideCal large = Calibrate(stats(2000, 40.0), +1, 5.0);
+  SideCal small = Calibrate(stats(20, 40.0), +1, 5.0, kNetEdgeFloorBps);
+  SideCal large = Calibrate(stats(2000, 40.0), +1, 5.0, kNetEdgeFloorBps);
   ASSERT_TRUE(small.on && large.on);
   EXPECT_NEAR(small.mean_bps, 40.0, 1e-9);
   EXPECT_LT(small.edge_bps, large.edge_bps);
@@ -284,14 +292,69 @@ TEST(Calibration, ShrinkageReducesEdgeForSmallSamples) {
   EXPECT_LT(small.confidence, large.confidence);
   EXPECT_GT(large.confidence, 0.9);
   // Too few trades, or no edge net of costs: the side stays off.
-  EXPECT_FALSE(Calibrate(stats(10, 40.0), +1, 5.0).on);
-  EXPECT_FALSE(Calibrate(stats(500, 4.0), +1, 5.0).on);
+  EXPECT_FALSE(Calibrate(stats(10, 40.0), +1, 5.0, kNetEdgeFloorBps).on);
+  EXPECT_FALSE(Calibrate(stats(500, 4.0), +1, 5.0, kNetEdgeFloorBps).on);
   // A short side with a negative mean is on and has a negative edge.
   SideStats sh;
   for (int i = 0; i < 100; ++i) sh.Add(-30.0 + (i % 2 ? 5.0 : -5.0), -1, 5.0);
-  SideCal c = Calibrate(sh, -1, 5.0);
+  SideCal c = Calibrate(sh, -1, 5.0, kNetEdgeFloorBps);
   EXPECT_TRUE(c.on);
   EXPECT_LT(c.edge_bps, 0);
+}
+
+TEST(Calibration, SideIsUsableOnlyWhenItsShrunkEdgeClearsCostPlusFloor) {
+  // n = 100 trades, 19 bps round trip, 2 bps floor: the pipeline needs mean * 100/150 - 19 >= 2,
+  // i.e. a mean above 31.5 bps. A 25 bps mean beats the cost unshrunk but can never trade.
+  auto stats = [](int n, double mean) {
+    SideStats s;
+    for (int i = 0; i < n; ++i) s.Add(mean + (i % 2 ? 10.0 : -10.0), +1, 19.0);
+    return s;
+  };
+  const SideStats weak = stats(100, 25.0), strong = stats(100, 33.0);
+  EXPECT_GT(weak.net_mean(+1, 19.0), 0.0);
+  EXPECT_FALSE(weak.usable(+1, 19.0, 2.0));
+  EXPECT_EQ(weak.score(+1, 19.0, 2.0), 0.0);
+  EXPECT_FALSE(Calibrate(weak, +1, 19.0, 2.0).on);
+  EXPECT_TRUE(strong.usable(+1, 19.0, 2.0));
+  EXPECT_NEAR(strong.shrunk_net(+1, 19.0), 33.0 * 100 / 150.0 - 19.0, 1e-9);
+  // Score: n * (shrunk edge - cost), the net bps the pipeline's own estimate promises.
+  EXPECT_NEAR(strong.score(+1, 19.0, 2.0), 100 * (33.0 * 100 / 150.0 - 19.0), 1e-6);
+  const SideCal on = Calibrate(strong, +1, 19.0, 2.0);
+  ASSERT_TRUE(on.on);
+  EXPECT_GE(on.edge_bps - 19.0, 2.0);  // what the pipeline's net-edge floor check sees
+  // The floor is part of the bar: a side just above the cost but within the floor stays off.
+  const SideStats thin = stats(100, 30.0);  // shrunk 20 bps: 1 bps over the cost
+  EXPECT_TRUE(thin.usable(+1, 19.0, 0.0));
+  EXPECT_FALSE(thin.usable(+1, 19.0, 2.0));
+}
+
+TEST(Engines, FittedSidesClearTheCostAndFloorTheyWereFittedWith) {
+  // Every side a fit turns on emits an edge the pipeline would let through at the fit's cost.
+  const Fitted& f = Shared();
+  const TrainWindow w = Window(f.syn, f.train_end);
+  int sides = 0;
+  for (const auto& e : f.engines) {
+    const auto* rule = dynamic_cast<const RuleEngine*>(e.get());
+    if (!rule || !rule->active()) continue;
+    for (const SideCal* c : {&rule->long_side(), &rule->short_side()}) {
+      if (!c->on) continue;
+      ++sides;
+      EXPECT_GT(std::fabs(c->edge_bps) - w.round_trip_cost_bps, w.net_edge_floor_bps) << e->id();
+    }
+  }
+  EXPECT_GT(sides, 0);
+  // A higher floor can only switch sides off.
+  Synthetic s = MakeSynthetic(kRows, true, 21);
+  auto lo = Make("rsi_reversal"), hi = Make("rsi_reversal");
+  ASSERT_TRUE(lo->Bind(s.frame.names).ok() && hi->Bind(s.frame.names).ok());
+  TrainWindow wl = Window(s, kRows), wh = Window(s, kRows);
+  wh.net_edge_floor_bps = 1e6;
+  ASSERT_TRUE(lo->Fit(wl).ok());
+  ASSERT_TRUE(hi->Fit(wh).ok());
+  EXPECT_TRUE(lo->active());
+  EXPECT_FALSE(hi->active());
+  wh.net_edge_floor_bps = -1;
+  EXPECT_FALSE(hi->Fit(wh).ok());
 }
 
 TEST(Engines, EngineWithNoEdgeWaits) {
