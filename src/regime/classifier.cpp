@@ -164,6 +164,12 @@ Regime RegimeClassifier::Update(std::span<const double> row, double quote_volume
     candidate_count_ = 0;
     return current_;
   }
+  // Safety first: a market we cannot trade is adopted at once; leaving it keeps the dwell.
+  if (raw.label == Regime::kIlliquid) {
+    current_ = candidate_ = Regime::kIlliquid;
+    candidate_count_ = 0;
+    return current_;
+  }
   if (raw.label == candidate_) {
     ++candidate_count_;
   } else {

@@ -1,6 +1,8 @@
 // Regime classifier: labels each bar TREND, RANGE, PANIC or ILLIQUID from the default-recipe features.
 // Thresholds are percentiles of the symbol's own training window (CalibrateRegime), never fixed numbers;
-// a new label must persist `min_dwell` bars before it replaces the current one (hysteresis).
+// a new label must persist `min_dwell` bars before it replaces the current one (hysteresis), except
+// ILLIQUID, which takes effect on its first bar (no trading on a bar we cannot trade); leaving
+// ILLIQUID needs the dwell like any other change.
 #pragma once
 
 #include <array>
@@ -24,7 +26,7 @@ struct RegimeConfig {
   double illiquid_spread_pct = 0.98;  // cs_spread_bps >= this percentile -> ILLIQUID
   double illiquid_amihud_pct = 0.98;  // or amihud_60 >= this percentile -> ILLIQUID
   double illiquid_qvol_pct = 0.02;    // or bar quote volume (close*volume) <= this percentile -> ILLIQUID
-  int min_dwell = 5;                  // bars a new label must persist before it is adopted
+  int min_dwell = 5;                  // bars a new label must persist before it is adopted (not ILLIQUID)
   size_t min_samples = 500;           // valid training rows needed to calibrate
 
   Status Validate() const;
@@ -67,7 +69,8 @@ class RegimeClassifier {
     Regime label = Regime::kRange;
   };
   Raw RawLabel(std::span<const double> row, double quote_volume) const;
-  // Feeds one bar; returns the label after hysteresis. Before the first valid row, ready() is false.
+  // Feeds one bar; returns the label after hysteresis (a raw ILLIQUID bar switches at once). Before
+  // the first valid row, ready() is false.
   Regime Update(std::span<const double> row, double quote_volume);
   bool ready() const { return ready_; }
   Regime current() const { return current_; }

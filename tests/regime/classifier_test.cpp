@@ -93,7 +93,7 @@ TEST(Regime, HysteresisStopsFlappingOnNoise) {
   ASSERT_TRUE(raw_only.Bind(a.frame.names).ok());
   RegimeClassifier c(*t);
   ASSERT_TRUE(c.Bind(a.frame.names).ok());
-  int raw_switches = 0, switches = 0;
+  int raw_switches = 0, switches = 0, illiquid_entries = 0;
   Regime prev_raw = Regime::kRange, prev = Regime::kRange;
   int run = 0;
   int min_run = 1 << 30;
@@ -103,18 +103,59 @@ TEST(Regime, HysteresisStopsFlappingOnNoise) {
     Regime lab = c.Update(row, a.qvol[r]);
     if (r > 0 && raw.label != prev_raw) ++raw_switches;
     if (r > 0 && lab != prev) {
-      ++switches;
-      min_run = std::min(min_run, run);
+      if (lab == Regime::kIlliquid) {
+        ++illiquid_entries;
+        EXPECT_EQ(raw.label, Regime::kIlliquid) << r;  // entered only on an illiquid bar
+      } else if (prev == Regime::kIlliquid) {
+        EXPECT_GE(run, t->min_dwell) << r;  // left only after the dwell
+      } else {
+        ++switches;
+        min_run = std::min(min_run, run);
+      }
       run = 0;
     }
     ++run;
     prev_raw = raw.label;
     prev = lab;
   }
-  // i.i.d. noise flips the raw label thousands of times; the dwell filter almost never switches.
+  // i.i.d. noise flips the raw label thousands of times; the dwell filter almost never switches
+  // between tradable regimes (ILLIQUID is entered at once by design, leaving it takes the dwell).
   EXPECT_GT(raw_switches, 2000);
   EXPECT_LT(switches, raw_switches / 20);
+  EXPECT_GT(illiquid_entries, 0);
   EXPECT_GE(min_run, 1);
+}
+
+TEST(Regime, IlliquidIsEnteredAtOnceAndLeftAfterTheDwell) {
+  Synthetic a = MakeFrame(3000, 5, 25, 5);
+  auto t = CalibrateRegime(a.frame, a.qvol, 0, 3000, "AAA-USDT", RegimeConfig{.min_dwell = 4});
+  ASSERT_TRUE(t.ok());
+  RegimeClassifier c(*t);
+  ASSERT_TRUE(c.Bind(a.frame.names).ok());
+  std::vector<double> calm = {t->adx_trend - 5,       t->er_trend - 0.1,     t->vol_panic / 2, 0.0,
+                              t->spread_illiquid / 2, t->amihud_illiquid / 2};
+  std::vector<double> wide = calm;
+  wide[4] = t->spread_illiquid * 3;
+  std::vector<double> trend = calm;
+  trend[0] = t->adx_trend + 5;
+  trend[1] = t->er_trend + 0.05;
+  EXPECT_EQ(c.Update(calm, 1e6), Regime::kRange);
+  // One illiquid bar: ILLIQUID on that very bar, from RANGE and from TREND alike.
+  EXPECT_EQ(c.Update(wide, 1e6), Regime::kIlliquid);
+  // Leaving needs min_dwell (4) consecutive bars of the new label.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Update(calm, 1e6), Regime::kIlliquid) << i;
+  EXPECT_EQ(c.Update(calm, 1e6), Regime::kRange);
+  // A single illiquid bar inside the way out restarts the dwell.
+  EXPECT_EQ(c.Update(calm, t->qvol_illiquid * 0.5), Regime::kIlliquid);  // volume dried up
+  for (int i = 0; i < 2; ++i) EXPECT_EQ(c.Update(trend, 1e6), Regime::kIlliquid);
+  EXPECT_EQ(c.Update(wide, 1e6), Regime::kIlliquid);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Update(trend, 1e6), Regime::kIlliquid);
+  EXPECT_EQ(c.Update(trend, 1e6), Regime::kTrend);
+  EXPECT_EQ(c.Update(wide, 1e6), Regime::kIlliquid);  // from TREND, at once too
+  // The first valid bar may already be ILLIQUID.
+  RegimeClassifier d(*t);
+  ASSERT_TRUE(d.Bind(a.frame.names).ok());
+  EXPECT_EQ(d.Update(wide, 1e6), Regime::kIlliquid);
 }
 
 TEST(Regime, NewLabelNeedsMinDwell) {
@@ -147,11 +188,11 @@ TEST(Regime, DetectsIlliquidAndPanic) {
   std::vector<double> calm = {t->adx_trend - 5,       t->er_trend - 0.1,     t->vol_panic / 2, 0.0,
                               t->spread_illiquid / 2, t->amihud_illiquid / 2};
   EXPECT_EQ(c.Update(calm, 1e6), Regime::kRange);
-  // Spread blow-out -> ILLIQUID after the dwell.
+  // Spread blow-out -> ILLIQUID at once.
   std::vector<double> wide = calm;
   wide[4] = t->spread_illiquid * 3;
   EXPECT_EQ(c.RawLabel(wide, 1e6).label, Regime::kIlliquid);
-  for (int i = 0; i < 3; ++i) c.Update(wide, 1e6);
+  c.Update(wide, 1e6);
   EXPECT_EQ(c.current(), Regime::kIlliquid);
   // Volume drying up alone is also ILLIQUID.
   EXPECT_EQ(c.RawLabel(calm, t->qvol_illiquid * 0.5).label, Regime::kIlliquid);
