@@ -169,7 +169,10 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
 
   const double days = static_cast<double>(end - begin) * static_cast<double>(tf_ms) / 86'400'000.0;
   res.metrics = ComputeMetrics(res.trades, res.bar_returns, BarsPerYear(pc.timeframe), days, res.bars_in_position);
+  // Why bars did not trade: the guardrail rejections plus the bars that ended before the
+  // guardrails (warm-up, ILLIQUID, no engine, no signal, below the meta threshold).
   res.rejections = guard.rejections();
+  for (const auto& [why, n] : pipe->wait_counts()) res.rejections[why] += n;
   res.decisions = std::move(sink.all);
   res.meta_state = pipe->meta().Save();
   return res;

@@ -37,6 +37,10 @@ struct BacktestResult {
   std::string symbol;
   Metrics metrics;
   std::vector<Trade> trades;
+  // Bars that did not trade, by reason: guardrail rejections (costs::reason) and the pipeline's
+  // outcomes before the guardrails (decision::outcome: warmup, regime_illiquid, engines_off,
+  // regime_no_engine, no_signal, below_threshold). Every evaluated bar is counted once, except the
+  // bars whose decision was a trade.
   std::map<std::string, int64_t> rejections;
   std::vector<double> bar_returns;  // net, fraction of notional, one per evaluated bar
   int64_t bars_in_position = 0;

@@ -12,10 +12,12 @@ namespace huracan::decision {
 // Stable reasons of a decision that is not a guardrail rejection.
 namespace outcome {
 inline constexpr const char* kTrade = "trade";
-inline constexpr const char* kWarmup = "warmup";                   // regime inputs not available yet
-inline constexpr const char* kRegimeIlliquid = "regime_illiquid";  // nothing trades in ILLIQUID
-inline constexpr const char* kNoSignal = "no_signal";              // no allowed engine spoke
-inline constexpr const char* kBelowThreshold = "below_threshold";  // engines spoke, meta said wait
+inline constexpr const char* kWarmup = "warmup";                    // regime inputs not available yet
+inline constexpr const char* kRegimeIlliquid = "regime_illiquid";   // nothing trades in ILLIQUID
+inline constexpr const char* kEnginesOff = "engines_off";           // no engine is active (fit found no edge)
+inline constexpr const char* kRegimeNoEngine = "regime_no_engine";  // no active engine trades in this regime
+inline constexpr const char* kNoSignal = "no_signal";               // allowed engines ran, none spoke
+inline constexpr const char* kBelowThreshold = "below_threshold";   // engines spoke, meta said wait
 }  // namespace outcome
 
 struct Decision {

@@ -84,6 +84,13 @@ Result<std::unique_ptr<DecisionPipeline>> DecisionPipeline::Create(PipelineConfi
   return p;
 }
 
+std::map<std::string, int64_t> DecisionPipeline::wait_counts() const {
+  std::map<std::string, int64_t> out;
+  for (size_t i = 0; i < kWaitKinds; ++i)
+    if (waits_[i] > 0) out[kWaitReasons[i]] = waits_[i];
+  return out;
+}
+
 double DecisionPipeline::AdvQuote() const {
   if (qv_count_ < static_cast<size_t>(config_.adv_min_bars)) return 0.0;
   return qv_sum_ / static_cast<double>(qv_count_) * market_.bars_per_day;
@@ -134,11 +141,13 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
   d.cost = {};
   if (!regime_.ready()) {
     d.reason = outcome::kWarmup;
+    ++waits_[kWaitWarmup];
     sink_->OnDecision(d);
     return Status::Ok();
   }
   if (regime == Regime::kIlliquid) {
     d.reason = outcome::kRegimeIlliquid;
+    ++waits_[kWaitIlliquid];
     sink_->OnDecision(d);
     return Status::Ok();
   }
@@ -147,8 +156,12 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
   votes_.clear();
   const engines::FeatureRow frow{row, bar.ts_ms, bar};
   const uint8_t bit = static_cast<uint8_t>(1u << static_cast<unsigned>(regime));
+  size_t active = 0, allowed = 0;
   for (size_t i = 0; i < engines_.size(); ++i) {
-    if (!(regime_mask_[i] & bit) || !engines_[i]->active()) continue;
+    if (!engines_[i]->active()) continue;
+    ++active;
+    if (!(regime_mask_[i] & bit)) continue;
+    ++allowed;
     outs_[i] = engines_[i]->Infer(frow);
     const engines::EngineOutput& o = outs_[i];
     if (o.direction == Direction::kWait || !std::isfinite(o.edge_bps_before_costs) || o.horizon_minutes <= 0) continue;
@@ -180,7 +193,12 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
     d.horizon_minutes = v.horizon_minutes;
   }
   if (d.signal == Direction::kWait) {
-    d.reason = votes_.empty() ? outcome::kNoSignal : outcome::kBelowThreshold;
+    const size_t why = !votes_.empty() ? kWaitBelowThreshold
+                       : allowed > 0   ? kWaitNoSignal
+                       : active > 0    ? kWaitRegimeNoEngine
+                                       : kWaitEnginesOff;
+    d.reason = kWaitReasons[why];
+    ++waits_[why];
     sink_->OnDecision(d);
     return Status::Ok();
   }

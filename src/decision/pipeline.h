@@ -5,7 +5,9 @@
 // engines are visited in id order, so the same inputs give byte-identical decisions.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <queue>
 #include <string>
@@ -68,11 +70,28 @@ class DecisionPipeline {
   const costs::MarketSnapshot& market() const { return market_; }
   // Rejections counted by this pipeline's symbol only when the guardrails are not shared.
   const std::map<std::string, int64_t>& rejections() const { return guard_->rejections(); }
+  // Bars of this pipeline that ended before the cost model and guardrails, by outcome reason
+  // (warmup, regime_illiquid, engines_off, regime_no_engine, no_signal, below_threshold); reasons
+  // never seen are absent. With rejections() and the trades this accounts for every bar.
+  std::map<std::string, int64_t> wait_counts() const;
 
  private:
   DecisionPipeline() = default;
   void ResolveOutcomes(int64_t close_ms, double close);
   double AdvQuote() const;
+
+  enum WaitKind : size_t {
+    kWaitWarmup,
+    kWaitIlliquid,
+    kWaitEnginesOff,
+    kWaitRegimeNoEngine,
+    kWaitNoSignal,
+    kWaitBelowThreshold,
+    kWaitKinds
+  };
+  static constexpr std::array<const char*, kWaitKinds> kWaitReasons = {outcome::kWarmup,     outcome::kRegimeIlliquid,
+                                                                       outcome::kEnginesOff, outcome::kRegimeNoEngine,
+                                                                       outcome::kNoSignal,   outcome::kBelowThreshold};
 
   struct Pending {
     int64_t due_ms;
@@ -107,6 +126,7 @@ class DecisionPipeline {
   // Signals waiting for their outcome (meta learning), ordered by (due time, sequence).
   std::priority_queue<Pending, std::vector<Pending>, std::greater<>> pending_;
   uint64_t seq_ = 0;
+  std::array<int64_t, kWaitKinds> waits_{};
   std::vector<meta::Vote> votes_;
   std::vector<engines::EngineOutput> outs_;
   Decision d_;

@@ -61,6 +61,21 @@ TEST(Backtest, FillsAtNextOpenAndExitsAtHorizon) {
   double sum = 0;
   for (double x : r->bar_returns) sum += x;
   EXPECT_NEAR(sum * 1e4, t.net_bps, 1e-6);
+  // Every bar that did not trade is counted with its reason (here: the engine had nothing to say).
+  int64_t counted = 0, trade_decisions = 0;
+  for (const auto& [why, n] : r->rejections) counted += n;
+  for (const auto& d : r->decisions) trade_decisions += d.reason == decision::outcome::kTrade;
+  EXPECT_EQ(trade_decisions, 1);
+  EXPECT_EQ(counted + trade_decisions, 60);
+  EXPECT_EQ(r->rejections.at(decision::outcome::kNoSignal), 59);
+}
+
+TEST(Backtest, FitUsesThePipelinesNetEdgeFloor) {
+  // Engines sit below the cost layer, so they carry their own copy of the default floor.
+  EXPECT_EQ(engines::kNetEdgeFloorBps, costs::CostConfig{}.net_edge_floor_bps);
+  EXPECT_EQ(engines::TrainWindow{}.net_edge_floor_bps, costs::CostConfig{}.net_edge_floor_bps);
+  for (const char* sym : {"SOL-USDT", "BTC-USDT-PERP"})
+    EXPECT_EQ(engines::kNetEdgeFloorBps, costs::CostConfig::ForSymbol(sym).net_edge_floor_bps) << sym;
 }
 
 TEST(Backtest, ShortOnlyOnPerpsAndCostAttributionAddsUp) {
@@ -206,7 +221,9 @@ TEST(BiasChecks, LookaheadFailsOnALeakyEngine) {
   auto runner = [&](const data::BarSeries& bars,
                     const data::BarSeries* ref) -> Result<std::vector<decision::Decision>> {
     PeekEngine peek(&bars);
-    RunnerConfig rc{&fx.recipe, {&peek}, fx.regime, false, true};
+    // Every bar RANGE, so the leak reaches the decisions at the cuts: with the calibrated regime a
+    // cut may fall on an ILLIQUID bar (entered at once), where the pipeline stops before engines.
+    RunnerConfig rc{&fx.recipe, {&peek}, testfakes::AlwaysRange(fx.bars.symbol), false, true};
     return MakePipelineRunner(rc)(bars, ref);
   };
   auto rep = CheckLookahead(fx.bars, nullptr, runner, runner, {0.7, 0.9});
@@ -257,6 +274,18 @@ TEST(BacktestCli, JsonOnSampleData) {
     EXPECT_NEAR(sum, m["net_bps"].get<double>(), 1e-9) << id;
   }
   EXPECT_TRUE(j["rejections"].is_object());
+  // The rejections explain every test bar that did not trade (at most one trade decision is left
+  // unfilled at the end), for the combination and for each engine alone.
+  auto explained = [&](const nlohmann::json& rej, int64_t trades, const std::string& who) {
+    int64_t sum = 0;
+    for (auto& [why, n] : rej.items()) sum += n.get<int64_t>();
+    const int64_t bars = j["test"]["bars"].get<int64_t>();
+    EXPECT_LE(sum, bars - trades) << who;
+    EXPECT_GE(sum, bars - 2 * trades - 1) << who;
+  };
+  explained(j["rejections"], j["combined"]["trades"].get<int64_t>(), "combined");
+  for (auto& [id, m] : j["engines"].items()) explained(m["rejections"], m["trades"].get<int64_t>(), id);
+  EXPECT_TRUE(j["rejections"].contains("no_signal") || j["rejections"].contains("engines_off"));
   EXPECT_TRUE(j["trades"].is_array());
   EXPECT_EQ(j["combined"]["trades"].get<size_t>(), j["trades"].size());
   auto bad = huracan::testing::RunHuracan("backtest --data /nonexistent.parquet");

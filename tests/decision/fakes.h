@@ -20,7 +20,11 @@ class SigEngine : public engines::Engine {
       : id_(std::move(id)), col_name_(std::move(column)), edge_(edge), horizon_(horizon) {}
   std::string_view id() const override { return id_; }
   std::string_view family() const override { return "test"; }
-  std::vector<Regime> regimes() const override { return {Regime::kTrend, Regime::kRange, Regime::kPanic}; }
+  std::vector<Regime> regimes() const override { return regimes_; }
+  bool active() const override { return active_; }
+  // Test knobs: the regimes it trades in, and whether it is active (a fit that found no edge).
+  void set_regimes(std::vector<Regime> r) { regimes_ = std::move(r); }
+  void set_active(bool a) { active_ = a; }
   int horizon_minutes() const override { return horizon_; }
   std::vector<std::string> required_features() const override { return {col_name_}; }
   Status Bind(const std::vector<std::string>& names) override {
@@ -48,6 +52,8 @@ class SigEngine : public engines::Engine {
   double edge_;
   int horizon_;
   int col_ = -1;
+  std::vector<Regime> regimes_ = {Regime::kTrend, Regime::kRange, Regime::kPanic};
+  bool active_ = true;
 };
 
 // Thresholds that label every valid row RANGE (min dwell 1).

@@ -23,6 +23,7 @@ PipelineConfig Config(const std::string& symbol) {
 struct Run {
   std::vector<Decision> decisions;
   std::map<std::string, int64_t> rejections;
+  std::map<std::string, int64_t> waits;  // pipeline outcomes before the guardrails
 };
 
 Result<Run> RunAll(const testfakes::Market& m, std::vector<engines::Engine*> engines, PipelineConfig pc,
@@ -36,7 +37,7 @@ Result<Run> RunAll(const testfakes::Market& m, std::vector<engines::Engine*> eng
     clock.Set(m.bars.ts_ms[i] + 60'000);
     HURACAN_RETURN_IF_ERROR(pipe->OnBar(m.bars.bar(i)));
   }
-  return Run{sink.decisions, guard.rejections()};
+  return Run{sink.decisions, guard.rejections(), pipe->wait_counts()};
 }
 
 TEST(Pipeline, OneDecisionPerBarWithReasons) {
@@ -59,6 +60,51 @@ TEST(Pipeline, OneDecisionPerBarWithReasons) {
   EXPECT_DOUBLE_EQ(d.edge_bps, 60.0);
   EXPECT_NEAR(d.net_edge_bps, 60.0 - d.cost.total(), 1e-12);
   EXPECT_EQ(run->decisions[20].direction, Direction::kSell);  // perps may short
+}
+
+TEST(Pipeline, EveryBarThatDoesNotTradeHasACountedReason) {
+  auto m = MakeMarket("ETH-USDT-PERP", 40);
+  const size_t sig = static_cast<size_t>(testfakes::Col(m.frame, "sig"));
+  const size_t sig2 = static_cast<size_t>(testfakes::Col(m.frame, "sig2"));
+  m.frame.columns[0][0] = m.frame.columns[0][1] = std::nan("");  // two warm-up bars
+  m.frame.columns[4][3] = 50.0;                                  // one ILLIQUID bar (spread)
+  m.frame.columns[sig][10] = 1;                                  // a trade
+  m.frame.columns[sig][12] = 1;                                  // disagreement: below threshold
+  m.frame.columns[sig2][12] = -1;
+  m.frame.columns[sig][20] = -1;  // a sell: opposite signal, passes the guardrails
+  PipelineConfig pc = Config("ETH-USDT-PERP");
+  pc.regime.spread_illiquid = 10.0;
+  SigEngine a("fake_a", 60.0, 30), b("fake_b", 60.0, 30, "sig2");
+  auto run = RunAll(m, {&a, &b}, pc);
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  EXPECT_EQ(run->decisions[3].reason, outcome::kRegimeIlliquid);
+  EXPECT_EQ(run->decisions[12].reason, outcome::kBelowThreshold);
+  const std::map<std::string, int64_t> want = {{outcome::kWarmup, 2},
+                                               {outcome::kRegimeIlliquid, 1},
+                                               {outcome::kNoSignal, 40 - 2 - 1 - 1 - 2},
+                                               {outcome::kBelowThreshold, 1}};
+  EXPECT_EQ(run->waits, want);
+  int64_t trades = 0, counted = 0;
+  for (const auto& d : run->decisions) trades += d.reason == outcome::kTrade;
+  for (const auto& [why, n] : run->waits) counted += n;
+  for (const auto& [why, n] : run->rejections) counted += n;
+  EXPECT_EQ(trades, 2);
+  EXPECT_EQ(counted + trades, 40);  // one reason per bar
+
+  // Engines that are off, or that do not trade in the bar's regime, say so instead of no_signal.
+  a.set_active(false);
+  b.set_active(false);
+  run = RunAll(m, {&a, &b}, pc);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->decisions[10].reason, outcome::kEnginesOff);
+  EXPECT_EQ(run->waits.at(outcome::kEnginesOff), 40 - 2 - 1);
+  a.set_active(true);
+  a.set_regimes({Regime::kTrend});  // every bar here is RANGE
+  run = RunAll(m, {&a, &b}, pc);
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->decisions[10].reason, outcome::kRegimeNoEngine);
+  EXPECT_EQ(run->waits.at(outcome::kRegimeNoEngine), 40 - 2 - 1);
+  EXPECT_EQ(run->waits.count(outcome::kNoSignal), 0u);
 }
 
 TEST(Pipeline, ShortRefusedOnSpotAndNetEdgeFloor) {
