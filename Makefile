@@ -1,10 +1,12 @@
 # Two commands do everything: `make run` (main job on the embedded defaults) and `make test`.
 BUILD_DIR ?= build
 ASAN_DIR ?= build-asan
+FUZZ_DIR ?= $(CURDIR)/build-fuzz
+FUZZ_SECONDS ?= 120
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-asan bench format format-check clean
+.PHONY: deps build run test test-asan fuzz bench format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -29,6 +31,15 @@ test-asan: deps
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
+# The Parquet reader under libFuzzer + ASan + UBSan (clang), FUZZ_SECONDS long, from the seed corpus.
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DHURACAN_FUZZ=ON -DHURACAN_BUILD_TESTS=OFF \
+	  -DHURACAN_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(FUZZ_DIR) --target fuzz_parquet -j $(JOBS)
+	rm -rf $(FUZZ_DIR)/corpus && mkdir -p $(FUZZ_DIR)/corpus && cp fuzz/corpus/parquet/* $(FUZZ_DIR)/corpus/
+	$(FUZZ_DIR)/fuzz/fuzz_parquet -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -rss_limit_mb=2048 \
+	  -print_final_stats=1 $(FUZZ_DIR)/corpus
+
 # Every benchmark (docs/BENCHMARKS.md); reconfigures the build with the benchmarks on.
 bench: deps
 	bash bench/run_all.sh $(BUILD_DIR)
@@ -43,4 +54,4 @@ format-check:
 	@bash scripts/check-format.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

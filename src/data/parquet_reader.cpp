@@ -581,7 +581,7 @@ class Reader {
     const std::string& col = st->plan->leaf->path;
     ParquetColumn* out = st->out;
     size_t non_null = n;
-    RleDecoder rle(levels, levels_len, 1);
+    RleDecoder rle(levels, levels != nullptr ? levels_len : 0, 1);  // no levels: never offset a null pointer
     if (levels != nullptr && !rle.StartsWithRun(n, 1)) {
       HURACAN_RETURN_IF_ERROR(Charge(n * sizeof(uint32_t), col));
       level_buf_.resize(n);

@@ -206,6 +206,22 @@ TEST(ParquetCorruption, LyingFootersAreRefused) {
   }
 }
 
+// The fuzzer's seed corpus, including inputs that once found a bug (regress_*: e.g. a v2 data
+// page declaring definition levels for a required column). Under the sanitizers any UB fails.
+TEST(ParquetCorruption, FuzzCorpusReadsWithoutUndefinedBehaviour) {
+  const auto files = huracan::testing::ListFiles(huracan::testing::SourceDir() + "/fuzz/corpus/parquet", ".parquet");
+  ASSERT_GE(files.size(), 10u);
+  size_t regressions = 0;
+  for (const std::string& f : files) {
+    auto bytes = ReadFile(f);
+    ASSERT_TRUE(bytes.ok()) << f;
+    auto t = ReadParquetBuffer(*bytes, f);
+    if (!t.ok()) EXPECT_NE(t.error().message.find(f), std::string::npos) << t.error().message;
+    regressions += f.find("/regress_") != std::string::npos;
+  }
+  EXPECT_GE(regressions, 1u);
+}
+
 TEST(ParquetCorruption, HugeDeclaredSizesHitTheDecodeLimit) {
   // A page header may declare ~2 GiB; the reader must refuse before allocating it.
   auto inputs = Inputs();
