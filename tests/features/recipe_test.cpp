@@ -95,7 +95,7 @@ TEST(Recipe, HashIsPinned) {
   ASSERT_TRUE(def.ok() && ta.ok());
   EXPECT_NE(def->hash(), ta->hash());
   EXPECT_EQ(def->hash(), MustParse(std::string(BuiltinRecipeText("default"))).hash());
-  // Feature code version 2. Bundles store this hash; Hamilton refuses a bundle whose hash differs.
+  // Feature code version 2. Bundles record this hash, so a change here must be deliberate.
   EXPECT_EQ(def->hash(), "00ecbb3791b65406ef50d420f71652014d71d409445daeab257c38c2588e21af");
   EXPECT_EQ(ta->hash(), "a4d89dccb302d6a46e674103b2f7f1634712b9b226ee52e5f1c6e08a2c9057ce");
 }
