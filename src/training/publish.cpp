@@ -80,6 +80,7 @@ nlohmann::json CoinOutcome::ToJson() const {
           {"oos", oos.ToJson()},
           {"champion_oos", champion_oos ? champion_oos->ToJson() : nlohmann::json(nullptr)},
           {"contributors", contrib},
+          {"rejections", rejections},
           {"stages", stages},
           {"brief", Brief()}};
 }
@@ -108,6 +109,8 @@ Result<CoinOutcome> CoinOutcome::FromJson(const nlohmann::json& j, const std::st
     }
     if (j.contains("contributors"))
       for (const auto& c : j["contributors"]) o.contributors.push_back(EngineContribution::FromJson(c));
+    if (j.contains("rejections") && j["rejections"].is_object())
+      o.rejections = j["rejections"].get<std::map<std::string, int64_t>>();
     if (j.contains("stages") && j["stages"].is_object()) o.stages = j["stages"];
   } catch (const std::exception& e) {
     return DataLoss(source + ": " + e.what());
@@ -231,6 +234,10 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   out.challenger_path = stored.prefix;
   out.oos = coin.oos;
   out.contributors = coin.contributors;
+  if (coin.bundle.metrics.contains("rejections") && coin.bundle.metrics["rejections"].is_object()) {
+    for (const auto& [reason, bars] : coin.bundle.metrics["rejections"].items())
+      if (bars.is_number_integer()) out.rejections[reason] = bars.get<int64_t>();
+  }
   MaybeCrashAt("after_archive", symbol);
 
   // 8. Promotion decision against the champion, re-evaluated on the same recent window.

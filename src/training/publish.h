@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -88,6 +89,8 @@ struct CoinOutcome {
   registry::ModelMetricsSummary oos;
   std::optional<registry::ModelMetricsSummary> champion_oos;
   std::vector<EngineContribution> contributors;
+  // Why the combined OOS run did not trade: reason -> bars (metrics.json "rejections").
+  std::map<std::string, int64_t> rejections;
   nlohmann::json stages = nlohmann::json::object();  // stage -> seconds
 
   std::string Brief() const;  // one line for logs

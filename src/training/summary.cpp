@@ -279,6 +279,21 @@ std::string FormatSummaryText(const DailySummary& s) {
       ++shown;
     }
     t += "    top engines: " + (engines.empty() ? std::string("none traded out of sample") : engines) + "\n";
+    if (o.oos.trades == 0 && !o.rejections.empty()) {
+      // Why nothing traded: the reasons behind the OOS bars that did not trade, largest first.
+      std::vector<std::pair<int64_t, std::string>> why;
+      int64_t total = 0;
+      for (const auto& [reason, bars] : o.rejections) {
+        why.emplace_back(bars, reason);
+        total += bars;
+      }
+      std::sort(why.begin(), why.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+      std::string parts;
+      for (const auto& [bars, reason] : why)
+        parts += fmt::format("{}{} {:.0f}%", parts.empty() ? "" : ", ", reason,
+                             total > 0 ? 100.0 * static_cast<double>(bars) / static_cast<double>(total) : 0.0);
+      t += "    no OOS trade; bars by reason: " + parts + "\n";
+    }
     for (const auto& w : o.warnings) t += "    warning: " + w + "\n";
   }
 

@@ -45,6 +45,7 @@ DailySummary Sample() {
   c.outcome.symbol = "BTCUSDT-PERP";
   c.outcome.champion_before = c.outcome.champion_after = "BTCUSDT-PERP@20251107T000000Z";
   c.outcome.reason = "rejected: beat_champion: ...";
+  c.outcome.rejections = {{"engines_off", 300}, {"regime_illiquid", 100}};  // 0 OOS trades: why
   s.symbols = {c, b, a};
   return s;
 }
@@ -59,6 +60,8 @@ TEST(Summary, TextNamesChangesReasonsNumbersAndFailures) {
       << t;
   EXPECT_NE(t.find("BTCUSDT-PERP: champion KEPT: BTCUSDT-PERP@20251107T000000Z"), std::string::npos) << t;
   EXPECT_NE(t.find("why: rejected: beat_champion"), std::string::npos) << t;
+  EXPECT_NE(t.find("no OOS trade; bars by reason: engines_off 75%, regime_illiquid 25%\n"), std::string::npos) << t;
+  EXPECT_EQ(t.find("bars by reason"), t.rfind("bars by reason")) << "only the coin without trades says why: " << t;
   EXPECT_NE(t.find("120 trades, hit rate 55.0%, net edge +3.25 bps/trade"), std::string::npos) << t;
   EXPECT_NE(t.find("top engines: trend_ma (w 0.40, +5.00 bps, 40 trades)\n"), std::string::npos) << t;
   EXPECT_NE(t.find("1. SOLUSDT  +3.25 bps x 120 trades = +390 bps"), std::string::npos) << t;
