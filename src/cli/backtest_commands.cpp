@@ -94,6 +94,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
                            features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
   // Train on the first N days (default: the first half); the test starts after a purge gap equal to
   // the longest engine horizon, so no training label overlaps the test window.
+  if (!(a.train_days >= 0)) return InvalidArgument("--train-days must be >= 0 (0 = the first half)");
   size_t train_end = bars.size() / 2;
   if (a.train_days > 0) {
     const int64_t cut = bars.ts_ms[0] + static_cast<int64_t>(a.train_days * 86'400'000.0);
@@ -107,7 +108,8 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   if (train_end < 1000 || train_end + gap + 100 > bars.size())
     return InvalidArgument(a.data + ": " + std::to_string(bars.size()) +
                            " bars leave no room for a training window of " + std::to_string(train_end) +
-                           " bars and a test window");
+                           " bars (at least 1000) and a test window of at least " + std::to_string(gap + 100) +
+                           " bars");
   backtest::Fold fold{0, train_end, train_end + gap, bars.size()};
   backtest::FoldOptions opts;
   opts.backtest.pipeline.symbol = bars.symbol;

@@ -291,6 +291,14 @@ TEST(BacktestCli, JsonOnSampleData) {
   auto bad = huracan::testing::RunHuracan("backtest --data /nonexistent.parquet");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("nonexistent"), std::string::npos);
+  const std::string doge =
+      huracan::testing::ShellQuote(huracan::testing::SampleDir() + "/DOGE-USDT_1m_20251011_20251108.parquet");
+  auto negative = huracan::testing::RunHuracan("backtest --data " + doge + " --train-days -3");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.err.find("--train-days"), std::string::npos) << negative.err;
+  auto too_long = huracan::testing::RunHuracan("backtest --data " + doge + " --train-days 28");
+  EXPECT_EQ(too_long.exit_code, 2);
+  EXPECT_NE(too_long.err.find("test window"), std::string::npos) << too_long.err;
 }
 
 }  // namespace
