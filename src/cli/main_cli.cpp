@@ -13,6 +13,28 @@ constexpr Registrar kRegistrars[] = {
     &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
 };
 
+// Every error is one line on stderr: messages from libraries (libpq, for one) may hold newlines
+// and tabs; each run of white space that holds one becomes a single space.
+std::string OneLine(const std::string& message) {
+  std::string out;
+  bool pending_space = false;
+  for (char c : message) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      pending_space = true;
+    } else if (pending_space && c == ' ') {
+      // part of the same run of white space
+    } else {
+      if (pending_space) {
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        if (!out.empty()) out += ' ';
+        pending_space = false;
+      }
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunMain(int argc, char** argv) {
@@ -40,12 +62,12 @@ int RunMain(int argc, char** argv) {
   try {
     Result<int> rc = action();
     if (!rc.ok()) {
-      std::fprintf(stderr, "huracan: %s\n", rc.error().message.c_str());
+      std::fprintf(stderr, "huracan: %s\n", OneLine(rc.error().message).c_str());
       return kExitError;
     }
     return *rc;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "huracan: internal error: %s\n", e.what());
+    std::fprintf(stderr, "huracan: internal error: %s\n", OneLine(e.what()).c_str());
     return kExitError;
   } catch (...) {
     std::fprintf(stderr, "huracan: internal error: unknown exception\n");

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -227,6 +228,20 @@ TEST(TrainE2E, CorruptFileFailsThatSymbolAndTheExitCodeSaysSo) {
   ASSERT_TRUE(err.ok());
   EXPECT_NE(err->rows[0].Text(0).value_or("").find("DOGE-USDT_1m_20251011_20251108.parquet"), std::string::npos)
       << err->rows[0].Text(0).value_or("");
+}
+
+// A database that cannot be reached: exit 2, one line on stderr naming it (never the password),
+// and nothing written to the archive.
+TEST(TrainE2E, UnreachableDatabaseIsOneClearErrorAndWritesNothing) {
+  TrainRun r;
+  r.db = "postgresql://trainer:s3cret@127.0.0.1:1/huracan";
+  auto res = r.Train("--run-id db1");
+  EXPECT_EQ(res.exit_code, 2) << res.out << res.err;
+  EXPECT_EQ(std::count(res.err.begin(), res.err.end(), '\n'), 1) << "one line on stderr: " << res.err;
+  EXPECT_NE(res.err.find("127.0.0.1:1/huracan"), std::string::npos) << res.err;
+  EXPECT_NE(res.err.find("cannot connect"), std::string::npos) << res.err;
+  EXPECT_EQ(res.err.find("s3cret"), std::string::npos) << "password leaked: " << res.err;
+  EXPECT_FALSE(fs::exists(r.archive)) << "nothing may be archived without the database";
 }
 
 TEST(TrainE2E, KillNineAtEveryStageThenRerunCompletesWithoutDuplicates) {
