@@ -102,20 +102,16 @@ Status FeatureStream::LoadState(std::string_view bytes) {
 
 namespace {
 
-// Splits the recipe entries into `parts` groups of about equal cost (longest first onto the
-// lightest group). The cost of an entry is estimated from its column count plus a fixed
-// per-entry share for its state machine and shared sub-indicators.
-std::vector<std::vector<size_t>> SplitSpecs(const FeatureRecipe& recipe, size_t parts) {
+// Splits the recipe entries (widths[i] = columns of entry i) into `parts` groups of about equal
+// cost (longest first onto the lightest group). The cost of an entry is estimated from its column
+// count plus a fixed per-entry share for its state machine and shared sub-indicators.
+std::vector<std::vector<size_t>> SplitSpecs(const std::vector<size_t>& widths, size_t parts) {
   struct Item {
     size_t index;
     double cost;
   };
   std::vector<Item> items;
-  for (size_t i = 0; i < recipe.specs().size(); ++i) {
-    const FeatureSpec& spec = recipe.specs()[i];
-    const KindDef* def = FindKind(spec.kind);
-    items.push_back({i, 2.0 + (def ? static_cast<double>(def->names(spec.params).size()) : 1.0)});
-  }
+  for (size_t i = 0; i < widths.size(); ++i) items.push_back({i, 2.0 + static_cast<double>(widths[i])});
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.cost > b.cost; });
   std::vector<std::vector<size_t>> groups(parts);
   std::vector<double> load(parts, 0.0);
@@ -181,21 +177,22 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
   HURACAN_RETURN_IF_ERROR(check_sorted(bars, "bars"));
   if (ref) HURACAN_RETURN_IF_ERROR(check_sorted(*ref, "reference"));
 
-  // First column of each recipe entry in the full frame.
-  std::vector<size_t> first_col;
+  // Columns of each recipe entry, and its first column in the full frame.
+  std::vector<size_t> widths, first_col;
   size_t cols = 0;
   for (const FeatureSpec& spec : recipe.specs()) {
     const KindDef* def = FindKind(spec.kind);
     if (!def) return InvalidArgument("unknown feature kind '" + spec.kind + "'");
+    widths.push_back(def->names(spec.params).size());
     first_col.push_back(cols);
-    cols += def->names(spec.params).size();
+    cols += widths.back();
   }
   if (cols != recipe.names().size()) return Internal("feature column count mismatch");
 
   size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : std::thread::hardware_concurrency();
   threads = std::clamp<size_t>(threads, 1, std::max<size_t>(1, recipe.specs().size()));
   if (bars.size() < 4096) threads = 1;  // not worth a thread
-  const std::vector<std::vector<size_t>> groups = SplitSpecs(recipe, threads);
+  const std::vector<std::vector<size_t>> groups = SplitSpecs(widths, threads);
 
   std::vector<FeatureStream> streams;
   std::vector<std::vector<size_t>> group_cols;
@@ -203,10 +200,8 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
     HURACAN_ASSIGN_OR_RETURN(FeatureStream s, FeatureStream::CreatePart(recipe, g));
     streams.push_back(std::move(s));
     std::vector<size_t> gc;
-    for (size_t index : g) {
-      const size_t width = FindKind(recipe.specs()[index].kind)->names(recipe.specs()[index].params).size();
-      for (size_t k = 0; k < width; ++k) gc.push_back(first_col[index] + k);
-    }
+    for (size_t index : g)
+      for (size_t k = 0; k < widths[index]; ++k) gc.push_back(first_col[index] + k);
     group_cols.push_back(std::move(gc));
   }
 
@@ -221,8 +216,7 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
     for (size_t g = 1; g < streams.size(); ++g)
       workers.emplace_back([&, g] { RunPart(&streams[g], group_cols[g], bars, ref, &frame); });
     RunPart(&streams[0], group_cols[0], bars, ref, &frame);
-  }                                                                    // jthreads join here
-  for (std::vector<double>& c : frame.columns) c.resize(bars.size());  // a recipe with no entries
+  }  // jthreads join here; every column belongs to one group, which sized and filled it
   return frame;
 }
 
