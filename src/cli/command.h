@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -27,6 +29,10 @@ void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
 void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
+
+// An error message as one stderr line: messages from libraries (libpq, for one) may hold
+// newlines and tabs; each run of white space that holds one becomes a single space.
+std::string OneLine(std::string_view message);
 
 int RunMain(int argc, char** argv);
 

@@ -22,11 +22,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::ordered_json;
 
-// One stderr line per error: no embedded newlines.
+// One stderr line per error (the messages also go into per-file lines and JSON).
 Error OneLine(Error e) {
-  for (char& c : e.message) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
+  e.message = cli::OneLine(e.message);
   return e;
 }
 

@@ -13,9 +13,9 @@ constexpr Registrar kRegistrars[] = {
     &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
 };
 
-// Every error is one line on stderr: messages from libraries (libpq, for one) may hold newlines
-// and tabs; each run of white space that holds one becomes a single space.
-std::string OneLine(const std::string& message) {
+}  // namespace
+
+std::string OneLine(std::string_view message) {
   std::string out;
   bool pending_space = false;
   for (char c : message) {
@@ -34,8 +34,6 @@ std::string OneLine(const std::string& message) {
   }
   return out;
 }
-
-}  // namespace
 
 int RunMain(int argc, char** argv) {
   CLI::App app{"huracan: per-coin signal engines, walk-forward evaluation and live shadow trading"};
