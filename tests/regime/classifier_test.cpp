@@ -39,6 +39,23 @@ std::vector<double> Row(const features::FeatureFrame& f, size_t r) {
   return out;
 }
 
+// Hand-made classifier inputs relative to calibrated thresholds (kRegimeFeatures order): a calm
+// bar (RANGE), a trending one (TREND) and a spread blow-out (ILLIQUID).
+std::vector<double> CalmRow(const RegimeThresholds& t) {
+  return {t.adx_trend - 5, t.er_trend - 0.1, t.vol_panic / 2, 0.0, t.spread_illiquid / 2, t.amihud_illiquid / 2};
+}
+std::vector<double> TrendRow(const RegimeThresholds& t) {
+  std::vector<double> r = CalmRow(t);
+  r[0] = t.adx_trend + 5;
+  r[1] = t.er_trend + 0.05;
+  return r;
+}
+std::vector<double> WideSpreadRow(const RegimeThresholds& t) {
+  std::vector<double> r = CalmRow(t);
+  r[4] = t.spread_illiquid * 3;
+  return r;
+}
+
 TEST(Regime, PercentileInterpolatesAndIgnoresNaN) {
   EXPECT_DOUBLE_EQ(Percentile({1, 2, 3, 4, std::nan("")}, 0.5), 2.5);
   EXPECT_DOUBLE_EQ(Percentile({10, 0}, 1.0), 10.0);
@@ -132,13 +149,7 @@ TEST(Regime, IlliquidIsEnteredAtOnceAndLeftAfterTheDwell) {
   ASSERT_TRUE(t.ok());
   RegimeClassifier c(*t);
   ASSERT_TRUE(c.Bind(a.frame.names).ok());
-  std::vector<double> calm = {t->adx_trend - 5,       t->er_trend - 0.1,     t->vol_panic / 2, 0.0,
-                              t->spread_illiquid / 2, t->amihud_illiquid / 2};
-  std::vector<double> wide = calm;
-  wide[4] = t->spread_illiquid * 3;
-  std::vector<double> trend = calm;
-  trend[0] = t->adx_trend + 5;
-  trend[1] = t->er_trend + 0.05;
+  const std::vector<double> calm = CalmRow(*t), wide = WideSpreadRow(*t), trend = TrendRow(*t);
   EXPECT_EQ(c.Update(calm, 1e6), Regime::kRange);
   // One illiquid bar: ILLIQUID on that very bar, from RANGE and from TREND alike.
   EXPECT_EQ(c.Update(wide, 1e6), Regime::kIlliquid);
@@ -164,11 +175,7 @@ TEST(Regime, NewLabelNeedsMinDwell) {
   ASSERT_TRUE(t.ok());
   RegimeClassifier c(*t);
   ASSERT_TRUE(c.Bind(a.frame.names).ok());
-  std::vector<double> calm = {t->adx_trend - 5,       t->er_trend - 0.1,     t->vol_panic / 2, 0.0,
-                              t->spread_illiquid / 2, t->amihud_illiquid / 2};
-  std::vector<double> trend = calm;
-  trend[0] = t->adx_trend + 5;
-  trend[1] = t->er_trend + 0.05;
+  const std::vector<double> calm = CalmRow(*t), trend = TrendRow(*t);
   EXPECT_FALSE(c.ready());
   EXPECT_EQ(c.Update(calm, 1e6), Regime::kRange);
   EXPECT_TRUE(c.ready());
@@ -185,12 +192,10 @@ TEST(Regime, DetectsIlliquidAndPanic) {
   ASSERT_TRUE(t.ok());
   RegimeClassifier c(*t);
   ASSERT_TRUE(c.Bind(a.frame.names).ok());
-  std::vector<double> calm = {t->adx_trend - 5,       t->er_trend - 0.1,     t->vol_panic / 2, 0.0,
-                              t->spread_illiquid / 2, t->amihud_illiquid / 2};
+  const std::vector<double> calm = CalmRow(*t);
   EXPECT_EQ(c.Update(calm, 1e6), Regime::kRange);
   // Spread blow-out -> ILLIQUID at once.
-  std::vector<double> wide = calm;
-  wide[4] = t->spread_illiquid * 3;
+  const std::vector<double> wide = WideSpreadRow(*t);
   EXPECT_EQ(c.RawLabel(wide, 1e6).label, Regime::kIlliquid);
   c.Update(wide, 1e6);
   EXPECT_EQ(c.current(), Regime::kIlliquid);
