@@ -216,7 +216,9 @@ TEST(ParquetCorruption, FuzzCorpusReadsWithoutUndefinedBehaviour) {
     auto bytes = ReadFile(f);
     ASSERT_TRUE(bytes.ok()) << f;
     auto t = ReadParquetBuffer(*bytes, f);
-    if (!t.ok()) EXPECT_NE(t.error().message.find(f), std::string::npos) << t.error().message;
+    if (!t.ok()) {
+      EXPECT_NE(t.error().message.find(f), std::string::npos) << t.error().message;
+    }
     regressions += f.find("/regress_") != std::string::npos;
   }
   EXPECT_GE(regressions, 1u);
