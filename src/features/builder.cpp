@@ -19,15 +19,16 @@ FeatureStream::~FeatureStream() = default;
 Result<FeatureStream> FeatureStream::Create(const FeatureRecipe& recipe) {
   std::vector<size_t> all(recipe.specs().size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  HURACAN_ASSIGN_OR_RETURN(FeatureStream s, CreatePart(recipe, all));
+  HURACAN_ASSIGN_OR_RETURN(FeatureStream s, CreatePart(recipe, all, 1));
   if (s.out_.size() != recipe.names().size()) return Internal("feature column count mismatch");
   return s;
 }
 
-Result<FeatureStream> FeatureStream::CreatePart(const FeatureRecipe& recipe, const std::vector<size_t>& specs) {
+Result<FeatureStream> FeatureStream::CreatePart(const FeatureRecipe& recipe, const std::vector<size_t>& specs,
+                                                size_t block_rows) {
   FeatureStream s;
   s.recipe_ = std::make_unique<FeatureRecipe>(recipe);
-  s.shared_ = std::make_unique<SharedInputs>();
+  s.shared_ = std::make_unique<SharedInputs>(block_rows);
   int depth = 1;
   size_t offset = 0;
   for (size_t index : specs) {
@@ -53,19 +54,44 @@ std::span<const double> FeatureStream::Update(const Bar& bar, const Bar* ref_bar
   const double ref_close = ref_ok ? ref_bar->close : kNaN;
   const double log_close = std::log(bar.close);
   const double log_ref = ref_ok ? std::log(ref_close) : kNaN;
-  const double lr1 = n_ > 0 ? log_close - hist_->log_close(0) : kNaN;
-  const double ref_lr1 = n_ > 0 ? log_ref - hist_->log_ref_close(0) : kNaN;
+  const HistoryView prev = hist_->View();  // on the previous bar
+  const double lr1 = n_ > 0 ? log_close - prev.log_close(0) : kNaN;
+  const double ref_lr1 = n_ > 0 ? log_ref - prev.log_ref_close(0) : kNaN;
+  const double log_hl = std::log(bar.high / bar.low), log_co = std::log(bar.close / bar.open);
+  const uint8_t ref_flag = ref_ok ? 1 : 0;
   hist_->Push(bar.close, log_close, ref_close, log_ref);
-  const BarContext ctx{
-      bar,    n_,        prev_close_, log_close, lr1, std::log(bar.high / bar.low), std::log(bar.close / bar.open),
-      ref_ok, ref_close, ref_lr1,     *hist_};
-  shared_->Update(ctx);
+  BarBlock one;  // this bar as a block of one row
+  one.rows = 1;
+  one.first_index = n_;
+  one.ts_ms = &bar.ts_ms;
+  one.open = &bar.open;
+  one.high = &bar.high;
+  one.low = &bar.low;
+  one.close = &bar.close;
+  one.volume = &bar.volume;
+  one.prev_close = &prev_close_;
+  one.log_close = &log_close;
+  one.lr1 = &lr1;
+  one.log_hl = &log_hl;
+  one.log_co = &log_co;
+  one.ref_ok = &ref_flag;
+  one.ref_close = &ref_close;
+  one.ref_lr1 = &ref_lr1;
+  one.hist = hist_->View();
+  shared_->Run(one);
+  const BarContext ctx = one.At(0);
   double* out = out_.data();
   for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->Update(ctx, out + offsets_[i]);
   ++n_;
   prev_close_ = bar.close;
   prev_ref_close_ = ref_close;
   return out_;
+}
+
+void FeatureStream::RunBlock(const BarBlock& block, double* const* cols) {
+  shared_->Run(block);
+  for (size_t i = 0; i < nodes_.size(); ++i) nodes_[i]->Run(block, cols + offsets_[i]);
+  n_ += static_cast<int64_t>(block.rows);
 }
 
 void FeatureStream::Serialize(StateIO& io) {
@@ -125,41 +151,81 @@ std::vector<std::vector<size_t>> SplitSpecs(const std::vector<size_t>& widths, s
   return groups;
 }
 
-// Runs `part` over the whole series and writes its columns into frame->columns[cols[k]].
-void RunPart(FeatureStream* part, const std::vector<size_t>& cols, const data::BarSeries& bars,
-             const data::BarSeries* ref, FeatureFrame* frame) {
-  // The stream's per-bar counters live on this thread's stack: side by side in a vector, two
-  // threads' streams would share a cache line and slow each other down on every bar.
-  FeatureStream stream = std::move(*part);
-  const size_t n = bars.size(), width = cols.size();
-  for (size_t c : cols) frame->columns[c].resize(n);  // zero-fill (page faults) on this thread
-  // Rows go to a small row-major block first, then column by column into the frame: far fewer
-  // cache misses than scattering every row across all the columns.
-  constexpr size_t kBlock = 256;
-  std::vector<double> block(kBlock * width);
-  auto flush = [&](size_t end) {
-    const size_t begin = (end - 1) / kBlock * kBlock;
-    for (size_t k = 0; k < width; ++k) {
-      double* dst = frame->columns[cols[k]].data();
-      for (size_t r = begin; r < end; ++r) dst[r] = block[(r - begin) * width + k];
-    }
-  };
-  size_t j = 0;
-  Bar ref_bar;
-  for (size_t i = 0; i < n; ++i) {
-    const Bar bar{bars.ts_ms[i], bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]};
-    const Bar* rp = nullptr;
-    if (ref) {
-      while (j < ref->size() && ref->ts_ms[j] < bar.ts_ms) ++j;
-      if (j < ref->size() && ref->ts_ms[j] == bar.ts_ms) {
-        ref_bar = ref->bar(j);
-        rp = &ref_bar;
+// The per-bar inputs of a whole series that BarContext carries (logs, returns, the aligned
+// reference), computed once and read by every group's blocks.
+struct SeriesInputs {
+  std::vector<double> prev_close, log_close, lr1, log_hl, log_co, ref_close, log_ref, ref_lr1;
+  std::vector<uint8_t> ref_ok;
+
+  explicit SeriesInputs(size_t n)
+      : prev_close(n), log_close(n), lr1(n), log_hl(n), log_co(n), ref_close(n), log_ref(n), ref_lr1(n), ref_ok(n) {}
+
+  // Rows [begin, end): everything but the one-row differences (lr1, ref_lr1).
+  void FillLevels(const data::BarSeries& bars, const data::BarSeries* ref, size_t begin, size_t end) {
+    size_t j = 0;
+    if (ref && begin < end)
+      j = static_cast<size_t>(std::lower_bound(ref->ts_ms.begin(), ref->ts_ms.end(), bars.ts_ms[begin]) -
+                              ref->ts_ms.begin());
+    for (size_t i = begin; i < end; ++i) {
+      bool ok = false;
+      if (ref) {
+        while (j < ref->size() && ref->ts_ms[j] < bars.ts_ms[i]) ++j;
+        ok = j < ref->size() && ref->ts_ms[j] == bars.ts_ms[i];
       }
+      ref_ok[i] = ok ? 1 : 0;
+      ref_close[i] = ok ? ref->close[j] : kNaN;
+      log_ref[i] = ok ? std::log(ref_close[i]) : kNaN;
+      log_close[i] = std::log(bars.close[i]);
+      log_hl[i] = std::log(bars.high[i] / bars.low[i]);
+      log_co[i] = std::log(bars.close[i] / bars.open[i]);
+      prev_close[i] = i > 0 ? bars.close[i - 1] : kNaN;
     }
-    const std::span<const double> row = stream.Update(bar, rp);
-    std::copy(row.begin(), row.end(), block.begin() + static_cast<std::ptrdiff_t>((i % kBlock) * width));
-    if (i % kBlock == kBlock - 1 || i + 1 == n) flush(i + 1);
   }
+  void FillDifferences(size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      lr1[i] = i > 0 ? log_close[i] - log_close[i - 1] : kNaN;
+      ref_lr1[i] = i > 0 ? log_ref[i] - log_ref[i - 1] : kNaN;
+    }
+  }
+
+  // Rows [begin, begin + rows) of the series as a block.
+  BarBlock Block(const data::BarSeries& bars, size_t begin, size_t rows) const {
+    BarBlock b;
+    b.rows = rows;
+    b.first_index = static_cast<int64_t>(begin);
+    b.ts_ms = bars.ts_ms.data() + begin;
+    b.open = bars.open.data() + begin;
+    b.high = bars.high.data() + begin;
+    b.low = bars.low.data() + begin;
+    b.close = bars.close.data() + begin;
+    b.volume = bars.volume.data() + begin;
+    b.prev_close = prev_close.data() + begin;
+    b.log_close = log_close.data() + begin;
+    b.lr1 = lr1.data() + begin;
+    b.log_hl = log_hl.data() + begin;
+    b.log_co = log_co.data() + begin;
+    b.ref_ok = ref_ok.data() + begin;
+    b.ref_close = ref_close.data() + begin;
+    b.ref_lr1 = ref_lr1.data() + begin;
+    b.hist.close_ = bars.close.data();
+    b.hist.lclose_ = log_close.data();
+    b.hist.ref_ = ref_close.data();
+    b.hist.lref_ = log_ref.data();
+    b.hist.pos = static_cast<int64_t>(begin);
+    b.hist.mask = ~int64_t{0};
+    return b;
+  }
+};
+
+// Rows per block: the shared sub-indicators' outputs for one block stay in the core's cache.
+constexpr size_t kBlockRows = 512;
+
+// Runs fn(t, begin, end) for the T = `threads` row ranges of [0, n) on T threads.
+template <typename Fn>
+void ParallelRows(size_t n, size_t threads, Fn fn) {
+  std::vector<std::jthread> workers;
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back([&, t] { fn(n * t / threads, n * (t + 1) / threads); });
+  fn(0, n / threads);
 }
 
 }  // namespace
@@ -197,7 +263,7 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
   std::vector<FeatureStream> streams;
   std::vector<std::vector<size_t>> group_cols;
   for (const std::vector<size_t>& g : groups) {
-    HURACAN_ASSIGN_OR_RETURN(FeatureStream s, FeatureStream::CreatePart(recipe, g));
+    HURACAN_ASSIGN_OR_RETURN(FeatureStream s, FeatureStream::CreatePart(recipe, g, kBlockRows));
     streams.push_back(std::move(s));
     std::vector<size_t> gc;
     for (size_t index : g)
@@ -205,17 +271,32 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
     group_cols.push_back(std::move(gc));
   }
 
+  const size_t n = bars.size();
+  SeriesInputs in(n);
+  ParallelRows(n, threads, [&](size_t begin, size_t end) { in.FillLevels(bars, ref, begin, end); });
+  in.FillDifferences(0, n);
+
+  // Runs group g over the whole series, block by block, into its columns of the frame.
   FeatureFrame frame;
+  auto run_part = [&](size_t g) {
+    const std::vector<size_t>& gc = group_cols[g];
+    for (size_t c : gc) frame.columns[c].resize(n);  // zero-fill (page faults) on this thread
+    std::vector<double*> out(gc.size());
+    for (size_t begin = 0; begin < n; begin += kBlockRows) {
+      const size_t rows = std::min(kBlockRows, n - begin);
+      for (size_t k = 0; k < gc.size(); ++k) out[k] = frame.columns[gc[k]].data() + begin;
+      streams[g].RunBlock(in.Block(bars, begin, rows), out.data());
+    }
+  };
   frame.names = recipe.names();
   frame.ts_ms = bars.ts_ms;
   frame.columns.resize(cols);
   if (streams.size() <= 1) {
-    if (!streams.empty()) RunPart(&streams[0], group_cols[0], bars, ref, &frame);
+    if (!streams.empty()) run_part(0);
   } else {
     std::vector<std::jthread> workers;
-    for (size_t g = 1; g < streams.size(); ++g)
-      workers.emplace_back([&, g] { RunPart(&streams[g], group_cols[g], bars, ref, &frame); });
-    RunPart(&streams[0], group_cols[0], bars, ref, &frame);
+    for (size_t g = 1; g < streams.size(); ++g) workers.emplace_back([&, g] { run_part(g); });
+    run_part(0);
   }  // jthreads join here; every column belongs to one group, which sized and filled it
   return frame;
 }

@@ -24,6 +24,7 @@ namespace huracan::features {
 
 class Indicator;
 class SharedInputs;
+struct BarBlock;
 
 struct BatchOptions {
   // Threads for the batch build; 0 = one per hardware thread. The recipe's features are split
@@ -64,7 +65,13 @@ class FeatureStream {
   FeatureStream() = default;
   // A stream that computes only the recipe entries whose indices are in `specs` (ascending);
   // Update then returns just their columns, in that order. Batch mode runs one per thread.
-  static Result<FeatureStream> CreatePart(const FeatureRecipe& recipe, const std::vector<size_t>& specs);
+  // `block_rows`: the most rows one RunBlock call gets (1 for Update).
+  static Result<FeatureStream> CreatePart(const FeatureRecipe& recipe, const std::vector<size_t>& specs,
+                                          size_t block_rows);
+  // Batch mode: the rows of `block` through every feature, one feature at a time; output column k
+  // of this stream goes to cols[k][0 .. block.rows). The History is not used (the block's view
+  // reads the whole series), so such a stream is only for batch runs.
+  void RunBlock(const BarBlock& block, double* const* cols);
   void Serialize(class StateIO& io);
 
   std::unique_ptr<FeatureRecipe> recipe_;

@@ -25,10 +25,10 @@ double D(const Params& p, std::string_view key) { return p.find(key)->second; }
 // ---------------------------------------------------------------------------------------------
 // TA-Lib-exact indicators (the operation order follows TA-Lib's C code).
 
-class RsiNode final : public Indicator {
+class RsiNode final : public Node<RsiNode, 1> {
  public:
   explicit RsiNode(int p) : p_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double c = ctx.bar.close;
     if (n_ == 0) {
       prev_ = c;
@@ -77,13 +77,13 @@ class RsiNode final : public Indicator {
   double prev_ = 0, gain_ = 0, loss_ = 0;
 };
 
-class AtrNode final : public Indicator {
+class AtrNode final : public Node<AtrNode, 1> {
  public:
   AtrNode(int p, bool normalized) : p_(p), normalized_(normalized) {}
   void Bind(SharedInputs& sh) override { atr_ = sh.Atr(p_); }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
-    const double a = *atr_;
+    const double a = atr_[ctx.row];
     if (IsNaN(a) || !normalized_) {
       out[0] = a;
       return;
@@ -99,10 +99,10 @@ class AtrNode final : public Indicator {
 };
 
 // ADX, +DI, -DI in one pass (TA-Lib ADX, PLUS_DI, MINUS_DI share their smoothing).
-class AdxNode final : public Indicator {
+class AdxNode final : public Node<AdxNode, 3> {
  public:
   explicit AdxNode(int p) : p_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     out[0] = out[1] = out[2] = kNaN;
     if (n_ == 0) {
@@ -174,7 +174,7 @@ class AdxNode final : public Indicator {
 
 // TA-Lib MACD: the fast EMA is seeded so that it starts on the same bar as the slow one;
 // all three outputs start once the signal EMA is seeded. `norm` divides by close, in bps.
-class MacdNode final : public Indicator {
+class MacdNode final : public Node<MacdNode, 3> {
  public:
   MacdNode(int fast, int slow, int signal, bool norm)
       : fast_p_(std::min(fast, slow)),
@@ -182,10 +182,10 @@ class MacdNode final : public Indicator {
         fast_(fast_p_, 2.0 / static_cast<double>(fast_p_ + 1)),
         signal_(signal, 2.0 / static_cast<double>(signal + 1)),
         norm_(norm) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double c = ctx.bar.close;
     out[0] = out[1] = out[2] = kNaN;
-    const double s = *slow_;
+    const double s = slow_[ctx.row];
     double f = kNaN;
     if (ctx.index >= slow_p_ - fast_p_) f = fast_.Push(c);
     if (IsNaN(s) || IsNaN(f)) return;
@@ -213,10 +213,10 @@ class MacdNode final : public Indicator {
 };
 
 // TA-Lib BBANDS with an SMA middle band (running sums, stddev from the precomputed SMA).
-class BbandsNode final : public Indicator {
+class BbandsNode final : public Node<BbandsNode, 3> {
  public:
   BbandsNode(int p, double k) : sma_(p), sq_(p), k_(k) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double x = ctx.bar.close;
     const double mid = sma_.Push(x);
     double mean2 = sq_.Push(x * x);
@@ -241,11 +241,11 @@ class BbandsNode final : public Indicator {
   double k_;
 };
 
-class EmaNode final : public Indicator {
+class EmaNode final : public Node<EmaNode, 1> {
  public:
   explicit EmaNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { ema_ = sh.Ema(p_); }
-  void Update(const BarContext&, double* out) override { out[0] = *ema_; }
+  void Step(const BarContext& ctx, double* out) { out[0] = ema_[ctx.row]; }
   void Serialize(StateIO&) override {}
 
  private:
@@ -253,26 +253,26 @@ class EmaNode final : public Indicator {
   const double* ema_ = nullptr;
 };
 
-class SmaNode final : public Indicator {
+class SmaNode final : public Node<SmaNode, 1> {
  public:
   explicit SmaNode(int p) : sma_(p) {}
-  void Update(const BarContext& ctx, double* out) override { out[0] = sma_.Push(ctx.bar.close); }
+  void Step(const BarContext& ctx, double* out) { out[0] = sma_.Push(ctx.bar.close); }
   void Serialize(StateIO& io) override { sma_.Serialize(io); }
 
  private:
   TaSma sma_;
 };
 
-class WillrNode final : public Indicator {
+class WillrNode final : public Node<WillrNode, 1> {
  public:
   explicit WillrNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
-  void Update(const BarContext& ctx, double* out) override {
-    if (!ch_->hi.full()) {
+  void Step(const BarContext& ctx, double* out) {
+    if (!ch_->full[ctx.row]) {
       out[0] = kNaN;
       return;
     }
-    const double h = ch_->hi.value(), l = ch_->lo.value();
+    const double h = ch_->hi[ctx.row], l = ch_->lo[ctx.row];
     const double diff = (h - l) / (-100.0);
     out[0] = diff != 0.0 ? (h - ctx.bar.close) / diff : 0.0;
   }
@@ -283,14 +283,14 @@ class WillrNode final : public Indicator {
   const SharedInputs::Channel* ch_ = nullptr;
 };
 
-class StochNode final : public Indicator {
+class StochNode final : public Node<StochNode, 2> {
  public:
   StochNode(int fastk, int slowk, int slowd) : fastk_(fastk), slowk_(slowk), slowd_(slowd) {}
   void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(fastk_); }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     out[0] = out[1] = kNaN;
-    if (!ch_->hi.full()) return;
-    const double h = ch_->hi.value(), l = ch_->lo.value();
+    if (!ch_->full[ctx.row]) return;
+    const double h = ch_->hi[ctx.row], l = ch_->lo[ctx.row];
     const double diff = (h - l) / 100.0;
     const double k = diff != 0.0 ? (ctx.bar.close - l) / diff : 0.0;
     const double sk = slowk_.Push(k);
@@ -312,10 +312,10 @@ class StochNode final : public Indicator {
 };
 
 // TA-Lib CCI: typical prices in a circular buffer summed in slot order, mean deviation by loop.
-class CciNode final : public Indicator {
+class CciNode final : public Node<CciNode, 1> {
  public:
   explicit CciNode(int p) : p_(p), buf_(static_cast<size_t>(p), 0.0) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     const double tp = (b.high + b.low + b.close) / 3;
     buf_[slot_] = tp;
@@ -346,10 +346,10 @@ class CciNode final : public Indicator {
   std::vector<double> buf_;
 };
 
-class MfiNode final : public Indicator {
+class MfiNode final : public Node<MfiNode, 1> {
  public:
   explicit MfiNode(int p) : p_(p), pos_buf_(static_cast<size_t>(p), 0.0), neg_buf_(static_cast<size_t>(p), 0.0) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     const double tp = (b.high + b.low + b.close) / 3.0;
     out[0] = kNaN;
@@ -402,9 +402,9 @@ class MfiNode final : public Indicator {
   std::vector<double> pos_buf_, neg_buf_;
 };
 
-class ObvNode final : public Indicator {
+class ObvNode final : public Node<ObvNode, 1> {
  public:
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double c = ctx.bar.close;
     if (ctx.index == 0) {
       obv_ = ctx.bar.volume;
@@ -421,10 +421,10 @@ class ObvNode final : public Indicator {
   double obv_ = 0;
 };
 
-class RocNode final : public Indicator {
+class RocNode final : public Node<RocNode, 1> {
  public:
   explicit RocNode(int p) : p_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     if (ctx.index < p_) {
       out[0] = kNaN;
       return;
@@ -441,10 +441,10 @@ class RocNode final : public Indicator {
 // ---------------------------------------------------------------------------------------------
 // Scale-free features of the default recipe.
 
-class LogReturnNode final : public Indicator {
+class LogReturnNode final : public Node<LogReturnNode, 1> {
  public:
   explicit LogReturnNode(int p) : p_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     out[0] = ctx.index >= p_ ? kBps * (ctx.log_close - ctx.hist.log_close(p_)) : kNaN;
   }
   void Serialize(StateIO&) override {}
@@ -453,15 +453,15 @@ class LogReturnNode final : public Indicator {
   int p_;
 };
 
-class EmaRatioNode final : public Indicator {
+class EmaRatioNode final : public Node<EmaRatioNode, 1> {
  public:
   EmaRatioNode(int fast, int slow) : fp_(fast), sp_(slow) {}
   void Bind(SharedInputs& sh) override {
     fast_ = sh.Ema(fp_);
     slow_ = sh.Ema(sp_);
   }
-  void Update(const BarContext&, double* out) override {
-    const double f = *fast_, s = *slow_;
+  void Step(const BarContext& ctx, double* out) {
+    const double f = fast_[ctx.row], s = slow_[ctx.row];
     out[0] = (IsNaN(f) || IsNaN(s)) ? kNaN : kBps * (f / s - 1.0);
   }
   void Serialize(StateIO&) override {}
@@ -471,10 +471,10 @@ class EmaRatioNode final : public Indicator {
   const double *fast_ = nullptr, *slow_ = nullptr;
 };
 
-class SmaRatioNode final : public Indicator {
+class SmaRatioNode final : public Node<SmaRatioNode, 1> {
  public:
   explicit SmaRatioNode(int p) : p_(p), sum_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     sum_.Push(ctx.bar.close);
     if (sum_.valid() < p_) {
       out[0] = kNaN;
@@ -490,47 +490,46 @@ class SmaRatioNode final : public Indicator {
 };
 
 // Sample standard deviation of 1-bar log returns over the window, in bps.
-class VolCcNode final : public Indicator {
+class VolCcNode final : public Node<VolCcNode, 1> {
  public:
   explicit VolCcNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { m_ = sh.ReturnMoments(p_, false); }
-  void Update(const BarContext&, double* out) override {
-    out[0] = m_->valid() == p_ ? std::sqrt(m_->var_sample()) : kNaN;
-  }
+  void Step(const BarContext& ctx, double* out) { out[0] = m_->valid[ctx.row] == p_ ? m_->sd_sample[ctx.row] : kNaN; }
   void Serialize(StateIO&) override {}
 
  private:
   int p_;
-  const RollingMoments* m_ = nullptr;
+  const SharedInputs::Moments* m_ = nullptr;
 };
 
-class VolRatioNode final : public Indicator {
+class VolRatioNode final : public Node<VolRatioNode, 1> {
  public:
   VolRatioNode(int fast, int slow) : fp_(fast), sp_(slow) {}
   void Bind(SharedInputs& sh) override {
     fast_ = sh.ReturnMoments(fp_, false);
     slow_ = sh.ReturnMoments(sp_, false);
   }
-  void Update(const BarContext&, double* out) override {
-    if (fast_->valid() < fp_ || slow_->valid() < sp_) {
+  void Step(const BarContext& ctx, double* out) {
+    const size_t r = ctx.row;
+    if (fast_->valid[r] < fp_ || slow_->valid[r] < sp_) {
       out[0] = kNaN;
       return;
     }
-    const double f = std::sqrt(fast_->var_sample()), s = std::sqrt(slow_->var_sample());
+    const double f = fast_->sd_sample[r], s = slow_->sd_sample[r];
     out[0] = s > 0 ? f / s : 1.0;
   }
   void Serialize(StateIO&) override {}
 
  private:
   int fp_, sp_;
-  const RollingMoments *fast_ = nullptr, *slow_ = nullptr;
+  const SharedInputs::Moments *fast_ = nullptr, *slow_ = nullptr;
 };
 
 // Parkinson (kind 0) or Garman-Klass (kind 1) per-bar volatility over the window, in bps.
-class RangeVolNode final : public Indicator {
+class RangeVolNode final : public Node<RangeVolNode, 1> {
  public:
   RangeVolNode(int p, bool gk) : p_(p), gk_(gk), sum_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double hl = ctx.log_hl;
     double term;
     if (gk_) {
@@ -556,16 +555,17 @@ class RangeVolNode final : public Indicator {
 };
 
 // Bollinger %b and bandwidth with a population standard deviation (as TA-Lib's BBANDS).
-class BbPositionNode final : public Indicator {
+class BbPositionNode final : public Node<BbPositionNode, 2> {
  public:
   BbPositionNode(int p, double k) : p_(p), k_(k) {}
   void Bind(SharedInputs& sh) override { m_ = sh.CloseMoments(p_); }
-  void Update(const BarContext& ctx, double* out) override {
-    if (m_->valid() < p_) {
+  void Step(const BarContext& ctx, double* out) {
+    const size_t r = ctx.row;
+    if (m_->valid[r] < p_) {
       out[0] = out[1] = kNaN;
       return;
     }
-    const double mid = m_->mean(), sd = std::sqrt(m_->var_pop());
+    const double mid = m_->mean[r], sd = m_->sd_pop[r];
     if (Flat(sd, mid)) {
       out[0] = 0.5;
       out[1] = 0.0;
@@ -580,20 +580,20 @@ class BbPositionNode final : public Indicator {
  private:
   int p_;
   double k_;
-  const RollingMoments* m_ = nullptr;
+  const SharedInputs::Moments* m_ = nullptr;
 };
 
-class KeltnerPosNode final : public Indicator {
+class KeltnerPosNode final : public Node<KeltnerPosNode, 1> {
  public:
   KeltnerPosNode(int p, double k) : p_(p), k_(k) {}
   void Bind(SharedInputs& sh) override {
     ema_ = sh.Ema(p_);
     atr_ = sh.Atr(p_);
   }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
-    const double e = *ema_;
-    const double a = *atr_;
+    const double e = ema_[ctx.row];
+    const double a = atr_[ctx.row];
     if (IsNaN(e) || IsNaN(a)) {
       out[0] = kNaN;
       return;
@@ -608,16 +608,16 @@ class KeltnerPosNode final : public Indicator {
   const double *ema_ = nullptr, *atr_ = nullptr;
 };
 
-class DonchianPosNode final : public Indicator {
+class DonchianPosNode final : public Node<DonchianPosNode, 1> {
  public:
   explicit DonchianPosNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
-  void Update(const BarContext& ctx, double* out) override {
-    if (!ch_->hi.full()) {
+  void Step(const BarContext& ctx, double* out) {
+    if (!ch_->full[ctx.row]) {
       out[0] = kNaN;
       return;
     }
-    const double h = ch_->hi.value(), l = ch_->lo.value(), rng = h - l;
+    const double h = ch_->hi[ctx.row], l = ch_->lo[ctx.row], rng = h - l;
     out[0] = rng > 0 ? (ctx.bar.close - l) / rng : 0.5;
   }
   void Serialize(StateIO&) override {}
@@ -628,18 +628,20 @@ class DonchianPosNode final : public Indicator {
 };
 
 // Channel of the previous `p` bars (excluding t): break (+1/-1/0) and wick sweeps.
-class PriorChannelNode final : public Indicator {
+template <bool kSweep>
+class PriorChannelNode final : public Node<PriorChannelNode<kSweep>, kSweep ? 2 : 1> {
  public:
-  PriorChannelNode(int p, bool sweep) : p_(p), sweep_(sweep) {}
+  explicit PriorChannelNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
-    if (!ch_->prev_full) {
+    const size_t r = ctx.row;
+    if (!ch_->prev_full[r]) {
       out[0] = kNaN;
-      if (sweep_) out[1] = kNaN;
+      if (kSweep) out[1] = kNaN;
     } else {
-      const double h = ch_->prev_hi, l = ch_->prev_lo;
-      if (sweep_) {
+      const double h = ch_->prev_hi[r], l = ch_->prev_lo[r];
+      if (kSweep) {
         out[0] = (b.high > h && b.close < h) ? 1.0 : 0.0;
         out[1] = (b.low < l && b.close > l) ? 1.0 : 0.0;
       } else {
@@ -651,11 +653,10 @@ class PriorChannelNode final : public Indicator {
 
  private:
   int p_;
-  bool sweep_;
   const SharedInputs::Channel* ch_ = nullptr;
 };
 
-class SqueezeNode final : public Indicator {
+class SqueezeNode final : public Node<SqueezeNode, 2> {
  public:
   SqueezeNode(int p, double bb_k, double kc_k, int min_bars) : p_(p), bb_k_(bb_k), kc_k_(kc_k), min_bars_(min_bars) {}
   void Bind(SharedInputs& sh) override {
@@ -663,14 +664,15 @@ class SqueezeNode final : public Indicator {
     ema_ = sh.Ema(p_);
     atr_ = sh.Atr(p_);
   }
-  void Update(const BarContext&, double* out) override {
-    const double e = *ema_;
-    const double a = *atr_;
-    if (m_->valid() < p_ || IsNaN(e) || IsNaN(a)) {
+  void Step(const BarContext& ctx, double* out) {
+    const size_t r = ctx.row;
+    const double e = ema_[r];
+    const double a = atr_[r];
+    if (m_->valid[r] < p_ || IsNaN(e) || IsNaN(a)) {
       out[0] = out[1] = kNaN;
       return;
     }
-    const double mid = m_->mean(), sd = std::sqrt(m_->var_pop());
+    const double mid = m_->mean[r], sd = m_->sd_pop[r];
     const bool on = (mid + bb_k_ * sd < e + kc_k_ * a) && (mid - bb_k_ * sd > e - kc_k_ * a);
     out[0] = on ? 1.0 : 0.0;
     out[1] = (!on && run_ >= min_bars_) ? 1.0 : 0.0;
@@ -683,14 +685,14 @@ class SqueezeNode final : public Indicator {
   double bb_k_, kc_k_;
   int64_t min_bars_;
   int64_t run_ = 0;
-  const RollingMoments* m_ = nullptr;
+  const SharedInputs::Moments* m_ = nullptr;
   const double *ema_ = nullptr, *atr_ = nullptr;
 };
 
-class EfficiencyRatioNode final : public Indicator {
+class EfficiencyRatioNode final : public Node<EfficiencyRatioNode, 1> {
  public:
   explicit EfficiencyRatioNode(int p) : p_(p), path_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     path_.Push(ctx.index == 0 ? kNaN : std::fabs(ctx.bar.close - ctx.prev_close));
     if (path_.valid() < p_) {
       out[0] = kNaN;
@@ -706,43 +708,58 @@ class EfficiencyRatioNode final : public Indicator {
   RollingSum path_;
 };
 
-class ReturnMomentsNode final : public Indicator {
+class ReturnMomentsNode final : public Node<ReturnMomentsNode, 2> {
  public:
   explicit ReturnMomentsNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { m_ = sh.ReturnMoments(p_, true); }
-  void Update(const BarContext&, double* out) override {
-    if (m_->valid() < p_) {
+  void Step(const BarContext& ctx, double* out) {
+    const size_t r = ctx.row;
+    if (m_->valid[r] < p_) {
       out[0] = out[1] = kNaN;
       return;
     }
-    const double m2 = m_->var_pop();
+    const double m2 = m_->var_pop[r];
     if (!(m2 > 1e-18)) {
       out[0] = out[1] = 0.0;
       return;
     }
-    out[0] = m_->m3() / (m2 * std::sqrt(m2));
-    out[1] = m_->m4() / (m2 * m2) - 3.0;
+    out[0] = m_->m3[r] / (m2 * std::sqrt(m2));
+    out[1] = m_->m4[r] / (m2 * m2) - 3.0;
   }
   void Serialize(StateIO&) override {}
 
  private:
   int p_;
-  const RollingMoments* m_ = nullptr;
+  const SharedInputs::Moments* m_ = nullptr;
 };
 
 // z-score of a bar field against the window (incl. t), population stdev. field 0 close, 1 volume.
-class ZScoreNode final : public Indicator {
+class ZScoreNode final : public Node<ZScoreNode, 1> {
  public:
   ZScoreNode(int p, bool volume) : p_(p), volume_(volume), own_(volume ? p : 1) {}
-  void Bind(SharedInputs& sh) override { m_ = volume_ ? &own_ : sh.CloseMoments(p_); }
-  void Update(const BarContext& ctx, double* out) override {
-    const double x = volume_ ? ctx.bar.volume : ctx.bar.close;
-    if (volume_) own_.Push(x);
-    if (m_->valid() < p_) {
-      out[0] = kNaN;
-      return;
+  void Bind(SharedInputs& sh) override {
+    if (!volume_) m_ = sh.CloseMoments(p_);
+  }
+  void Step(const BarContext& ctx, double* out) {
+    double x, mean, sd;
+    if (volume_) {
+      x = ctx.bar.volume;
+      own_.Push(x);
+      if (own_.valid() < p_) {
+        out[0] = kNaN;
+        return;
+      }
+      mean = own_.mean();
+      sd = std::sqrt(own_.var_pop());
+    } else {
+      x = ctx.bar.close;
+      if (m_->valid[ctx.row] < p_) {
+        out[0] = kNaN;
+        return;
+      }
+      mean = m_->mean[ctx.row];
+      sd = m_->sd_pop[ctx.row];
     }
-    const double mean = m_->mean(), sd = std::sqrt(m_->var_pop());
     out[0] = Flat(sd, mean) ? 0.0 : (x - mean) / sd;
   }
   void Serialize(StateIO& io) override {
@@ -753,32 +770,32 @@ class ZScoreNode final : public Indicator {
   int p_;
   bool volume_;
   RollingMoments own_;  // volume window (close windows are shared)
-  const RollingMoments* m_ = nullptr;
+  const SharedInputs::Moments* m_ = nullptr;
 };
 
-class ReturnZNode final : public Indicator {
+class ReturnZNode final : public Node<ReturnZNode, 1> {
  public:
   ReturnZNode(int p, int vol_p) : p_(p), vol_p_(vol_p) {}
   void Bind(SharedInputs& sh) override { m_ = sh.ReturnMoments(vol_p_, false); }
-  void Update(const BarContext& ctx, double* out) override {
-    if (ctx.index < p_ || m_->valid() < vol_p_) {
+  void Step(const BarContext& ctx, double* out) {
+    if (ctx.index < p_ || m_->valid[ctx.row] < vol_p_) {
       out[0] = kNaN;
       return;
     }
     const double ret = kBps * (ctx.log_close - ctx.hist.log_close(p_));
-    const double vol = std::sqrt(m_->var_sample());
+    const double vol = m_->sd_sample[ctx.row];
     out[0] = vol > 0 ? ret / (vol * std::sqrt(static_cast<double>(p_))) : 0.0;
   }
   void Serialize(StateIO&) override {}
 
  private:
   int p_, vol_p_;
-  const RollingMoments* m_ = nullptr;
+  const SharedInputs::Moments* m_ = nullptr;
 };
 
-class CandleShapeNode final : public Indicator {
+class CandleShapeNode final : public Node<CandleShapeNode, 4> {
  public:
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     const double rng = b.high - b.low;
     out[0] = kBps * rng / b.close;
@@ -789,23 +806,24 @@ class CandleShapeNode final : public Indicator {
   void Serialize(StateIO&) override {}
 };
 
-class VwapDevNode final : public Indicator {
+class VwapDevNode final : public Node<VwapDevNode, 1> {
  public:
   VwapDevNode(int p, int atr_p) : p_(p), atr_p_(atr_p), pv_(p) {}
   void Bind(SharedInputs& sh) override {
     v_ = sh.VolumeSum(p_);
     atr_ = sh.Atr(atr_p_);
   }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     const double tp = (b.high + b.low + b.close) / 3.0;
     pv_.Push(tp * b.volume);
-    const double a = *atr_;
-    if (v_->valid() < p_ || IsNaN(a)) {
+    const size_t r = ctx.row;
+    const double a = atr_[r];
+    if (v_->valid[r] < p_ || IsNaN(a)) {
       out[0] = kNaN;
       return;
     }
-    const double vwap = v_->sum() > 0 ? pv_.sum() / v_->sum() : b.close;
+    const double vwap = v_->sum[r] > 0 ? pv_.sum() / v_->sum[r] : b.close;
     out[0] = a > 0 ? (b.close - vwap) / a : 0.0;
   }
   void Serialize(StateIO& io) override { pv_.Serialize(io); }
@@ -813,43 +831,44 @@ class VwapDevNode final : public Indicator {
  private:
   int p_, atr_p_;
   RollingSum pv_;
-  const RollingSum* v_ = nullptr;
+  const SharedInputs::Sum* v_ = nullptr;
   const double* atr_ = nullptr;
 };
 
-class VolumeRatioNode final : public Indicator {
+class VolumeRatioNode final : public Node<VolumeRatioNode, 1> {
  public:
   VolumeRatioNode(int fast, int slow) : fp_(fast), sp_(slow) {}
   void Bind(SharedInputs& sh) override {
     fast_ = sh.VolumeSum(fp_);
     slow_ = sh.VolumeSum(sp_);
   }
-  void Update(const BarContext&, double* out) override {
-    if (slow_->valid() < sp_ || fast_->valid() < fp_) {
+  void Step(const BarContext& ctx, double* out) {
+    const size_t r = ctx.row;
+    if (slow_->valid[r] < sp_ || fast_->valid[r] < fp_) {
       out[0] = kNaN;
       return;
     }
-    const double f = fast_->sum() / fp_, s = slow_->sum() / sp_;
+    const double f = fast_->sum[r] / fp_, s = slow_->sum[r] / sp_;
     out[0] = s > 0 ? f / s : 1.0;
   }
   void Serialize(StateIO&) override {}
 
  private:
   int fp_, sp_;
-  const RollingSum *fast_ = nullptr, *slow_ = nullptr;
+  const SharedInputs::Sum *fast_ = nullptr, *slow_ = nullptr;
 };
 
 // OLS slope of OBV over the last p bars, per bar, divided by the mean volume of those bars.
 // OBV's level cancels out of the slope, so it is computed from the p-1 signed volumes inside
 // the window with fixed weights k(p-k)/2 (no cumulative sum that could lose precision).
-class ObvSlopeNode final : public Indicator {
+class ObvSlopeNode final : public Node<ObvSlopeNode, 1> {
  public:
   explicit ObvSlopeNode(int p) : p_(p), sv_(static_cast<size_t>(p - 1), 0.0) {
     for (int k = 1; k < p; ++k) w_.push_back(0.5 * k * (p - k));
     sxx_ = static_cast<double>(p) * (static_cast<double>(p) * p - 1.0) / 12.0;
   }
   void Bind(SharedInputs& sh) override { vol_ = sh.VolumeSum(p_); }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     if (ctx.index > 0) {
       const double s = b.close > ctx.prev_close ? b.volume : b.close < ctx.prev_close ? -b.volume : 0.0;
@@ -866,7 +885,7 @@ class ObvSlopeNode final : public Indicator {
     const size_t m = sv_.size();
     for (size_t k = 0, j = slot_; k < m; ++k, j = j + 1 == m ? 0 : j + 1) acc += w_[k] * sv_[j];
     const double slope = acc / sxx_;
-    const double mean_v = vol_->sum() / p_;
+    const double mean_v = vol_->sum[ctx.row] / p_;
     out[0] = mean_v > 0 ? slope / mean_v : 0.0;
   }
   void Serialize(StateIO& io) override {
@@ -881,36 +900,37 @@ class ObvSlopeNode final : public Indicator {
   int64_t nsv_ = 0;
   size_t slot_ = 0;
   double sxx_ = 1;
-  const RollingSum* vol_ = nullptr;
+  const SharedInputs::Sum* vol_ = nullptr;
 };
 
-class ClvVolNode final : public Indicator {
+class ClvVolNode final : public Node<ClvVolNode, 1> {
  public:
   explicit ClvVolNode(int p) : p_(p), cv_(p) {}
   void Bind(SharedInputs& sh) override { v_ = sh.VolumeSum(p_); }
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     const double rng = b.high - b.low;
     const double clv = rng > 0 ? ((b.close - b.low) - (b.high - b.close)) / rng : 0.0;
     cv_.Push(clv * b.volume);
-    if (v_->valid() < p_) {
+    const size_t r = ctx.row;
+    if (v_->valid[r] < p_) {
       out[0] = kNaN;
       return;
     }
-    out[0] = v_->sum() > 0 ? cv_.sum() / v_->sum() : 0.0;
+    out[0] = v_->sum[r] > 0 ? cv_.sum() / v_->sum[r] : 0.0;
   }
   void Serialize(StateIO& io) override { cv_.Serialize(io); }
 
  private:
   int p_;
   RollingSum cv_;
-  const RollingSum* v_ = nullptr;
+  const SharedInputs::Sum* v_ = nullptr;
 };
 
-class UptickRatioNode final : public Indicator {
+class UptickRatioNode final : public Node<UptickRatioNode, 1> {
  public:
   explicit UptickRatioNode(int p) : p_(p), up_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     up_.Push(ctx.index == 0 ? kNaN : (ctx.bar.close > ctx.prev_close ? 1.0 : 0.0));
     out[0] = up_.valid() < p_ ? kNaN : up_.sum() / p_;
   }
@@ -922,10 +942,10 @@ class UptickRatioNode final : public Indicator {
 };
 
 // Mean of |ret_1 in bps| / (close * volume) * 1e6 over the window; bars without volume skipped.
-class AmihudNode final : public Indicator {
+class AmihudNode final : public Node<AmihudNode, 1> {
  public:
   explicit AmihudNode(int p) : p_(p), sum_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double dollar = ctx.bar.close * ctx.bar.volume;
     sum_.Push((IsNaN(ctx.lr1) || !(dollar > 0)) ? kNaN : std::fabs(kBps * ctx.lr1) / dollar * 1e6);
     if (ctx.index < p_ || sum_.valid() == 0) {
@@ -943,10 +963,10 @@ class AmihudNode final : public Indicator {
 
 // Corwin-Schultz (2012) two-bar high-low spread estimate; negative estimates set to 0; mean over
 // the window; in bps.
-class CsSpreadNode final : public Indicator {
+class CsSpreadNode final : public Node<CsSpreadNode, 1> {
  public:
   explicit CsSpreadNode(int p) : p_(p), sum_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     double s = kNaN;
     if (ctx.index > 0) {
@@ -980,10 +1000,10 @@ class CsSpreadNode final : public Indicator {
 
 // NR-n: the bar's range is strictly narrower than each of the previous n-1 bars. The break
 // signal looks for the most recent such bar within the previous `lookback` bars.
-class NrNode final : public Indicator {
+class NrNode final : public Node<NrNode, 2> {
  public:
   NrNode(int p, int lookback) : p_(p), lookback_(lookback), rng_(static_cast<size_t>(p), 0.0) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const Bar& b = ctx.bar;
     const double r = b.high - b.low;
     const size_t slot = slot_;
@@ -1023,9 +1043,9 @@ class NrNode final : public Indicator {
   double last_h_ = 0, last_l_ = 0;
 };
 
-class CalendarNode final : public Indicator {
+class CalendarNode final : public Node<CalendarNode, 4> {
  public:
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     constexpr int64_t kDay = 86'400'000;
     const int64_t ts = ctx.bar.ts_ms;
     int64_t days = ts / kDay, ms = ts % kDay;
@@ -1056,20 +1076,20 @@ double RefLogReturn(const BarContext& ctx, int from, int p) {
   return kBps * (ctx.hist.log_ref_close(from) - ctx.hist.log_ref_close(from + p));
 }
 
-class BtcReturnNode final : public Indicator {
+class BtcReturnNode final : public Node<BtcReturnNode, 1> {
  public:
   BtcReturnNode(int p, int lag) : p_(p), lag_(lag) {}
-  void Update(const BarContext& ctx, double* out) override { out[0] = ctx.ref_ok ? RefLogReturn(ctx, lag_, p_) : kNaN; }
+  void Step(const BarContext& ctx, double* out) { out[0] = ctx.ref_ok ? RefLogReturn(ctx, lag_, p_) : kNaN; }
   void Serialize(StateIO&) override {}
 
  private:
   int p_, lag_;
 };
 
-class RelReturnBtcNode final : public Indicator {
+class RelReturnBtcNode final : public Node<RelReturnBtcNode, 1> {
  public:
   explicit RelReturnBtcNode(int p) : p_(p) {}
-  void Update(const BarContext& ctx, double* out) override {
+  void Step(const BarContext& ctx, double* out) {
     const double btc = ctx.ref_ok ? RefLogReturn(ctx, 0, p_) : kNaN;
     out[0] = IsNaN(btc) ? kNaN : kBps * (ctx.log_close - ctx.hist.log_close(p_)) - btc;
   }
@@ -1081,11 +1101,11 @@ class RelReturnBtcNode final : public Indicator {
 
 // Rolling OLS beta of the coin's 1-bar log returns on BTC's over the last p rows, using the rows
 // where both returns exist; needs at least half the window (SharedInputs::BetaBtc).
-class BetaBtcNode final : public Indicator {
+class BetaBtcNode final : public Node<BetaBtcNode, 1> {
  public:
   explicit BetaBtcNode(int p) : p_(p) {}
   void Bind(SharedInputs& sh) override { beta_ = sh.BetaBtc(p_); }
-  void Update(const BarContext&, double* out) override { out[0] = *beta_; }
+  void Step(const BarContext& ctx, double* out) { out[0] = beta_[ctx.row]; }
   void Serialize(StateIO&) override {}
 
  private:
@@ -1094,12 +1114,12 @@ class BetaBtcNode final : public Indicator {
 };
 
 // z-score over p rows of the residual ln(close) - beta * ln(btc close), beta = rolling beta.
-class PairsResidZNode final : public Indicator {
+class PairsResidZNode final : public Node<PairsResidZNode, 1> {
  public:
   PairsResidZNode(int beta_p, int p) : p_(p), beta_p_(beta_p), m_(p) {}
   void Bind(SharedInputs& sh) override { beta_ = sh.BetaBtc(beta_p_); }
-  void Update(const BarContext& ctx, double* out) override {
-    const double beta = *beta_;
+  void Step(const BarContext& ctx, double* out) {
+    const double beta = beta_[ctx.row];
     const double resid = IsNaN(beta) ? kNaN : ctx.log_close - beta * ctx.hist.log_ref_close(0);
     m_.Push(resid);
     ++n_;
@@ -1317,7 +1337,7 @@ std::vector<KindDef> BuildKinds() {
                         [](int p) { return std::make_unique<DonchianPosNode>(p); }));
   v.push_back(OnePeriod("donchian_break", "donchian_break", 20, 1,
                         "+1 close above the previous p bars' max high, -1 below their min low, else 0",
-                        [](int p) { return std::make_unique<PriorChannelNode>(p, false); }));
+                        [](int p) { return std::make_unique<PriorChannelNode<false>>(p); }));
   {
     KindDef k;
     k.kind = "squeeze";
@@ -1431,7 +1451,7 @@ std::vector<KindDef> BuildKinds() {
     k.params = {Period(20)};
     k.names = [T](const Params& p) { return Names{"sweep_high_" + T(p, "period"), "sweep_low_" + T(p, "period")}; };
     k.make = [](const Params& p) -> std::unique_ptr<Indicator> {
-      return std::make_unique<PriorChannelNode>(P(p, "period"), true);
+      return std::make_unique<PriorChannelNode<true>>(P(p, "period"));
     };
     k.history = NoHistory();
     v.push_back(k);
@@ -1513,6 +1533,17 @@ void History::Push(double close, double log_close, double ref_close, double log_
   ++n_;
 }
 
+HistoryView History::View() const {
+  HistoryView v;
+  v.close_ = close_.data();
+  v.lclose_ = lclose_.data();
+  v.ref_ = ref_.data();
+  v.lref_ = lref_.data();
+  v.pos = n_ - 1;
+  v.mask = mask_;
+  return v;
+}
+
 void History::Serialize(StateIO& io) {
   io.F(n_);
   io.F(close_);
@@ -1522,81 +1553,236 @@ void History::Serialize(StateIO& io) {
 }
 
 namespace {
-template <typename T, typename... Args>
-T* Register(std::vector<std::unique_ptr<T>>& v, int period, Args&&... args) {
+
+// One shared sub-indicator: its state and its outputs for the rows of the current block.
+struct EmaEntry {
+  int period;
+  TaEma state;
+  std::vector<double> value;
+};
+struct AtrEntry {
+  int period;
+  TaAtr state;
+  std::vector<double> value;
+};
+struct MomentsEntry {
+  int period;
+  RollingMoments state;
+  bool returns;  // moments of 1e4 * lr1 (else of close)
+  bool higher;
+  SharedInputs::Moments out;
+};
+struct ChannelEntry {
+  int period;
+  MonoDeque<true> hi;
+  MonoDeque<false> lo;
+  SharedInputs::Channel out;
+};
+struct SumEntry {
+  int period;
+  RollingSum state;
+  SharedInputs::Sum out;
+};
+struct BetaEntry {
+  int period;
+  int64_t n = 0;
+  RollingCov cov;
+  std::vector<double> value;
+};
+
+template <typename T>
+T* FindPeriod(std::vector<std::unique_ptr<T>>& v, int period) {
   for (auto& e : v)
     if (e->period == period) return e.get();
-  v.push_back(std::unique_ptr<T>(new T{period, std::forward<Args>(args)...}));
-  return v.back().get();
+  return nullptr;
 }
+
+SharedInputs::Moments MomentsOut(size_t cap) {
+  SharedInputs::Moments m;
+  m.valid.assign(cap, 0);
+  for (auto* col : {&m.mean, &m.sd_pop, &m.sd_sample, &m.var_pop, &m.m3, &m.m4}) col->assign(cap, kNaN);
+  return m;
+}
+
 }  // namespace
 
-const double* SharedInputs::Ema(int period) { return &Register(ema_, period, TaEma(period))->value; }
-const double* SharedInputs::Atr(int period) { return &Register(atr_, period, TaAtr(period))->value; }
-const RollingMoments* SharedInputs::CloseMoments(int period) {
-  return &Register(close_m_, period, RollingMoments(period))->state;
-}
-const RollingMoments* SharedInputs::ReturnMoments(int period, bool higher) {
-  Entry<RollingMoments>* e = Find(ret_m_, period);
-  if (!e) return &Register(ret_m_, period, RollingMoments(period, higher))->state;
-  // The third and fourth sums do not change the first two: upgrading keeps var_* identical.
-  if (higher) e->state = RollingMoments(period, true);
-  return &e->state;
-}
-const SharedInputs::Channel* SharedInputs::HighLow(int period) {
-  return &Register(chan_, period, Channel(period))->state;
-}
-const RollingSum* SharedInputs::VolumeSum(int period) { return &Register(vol_, period, RollingSum(period))->state; }
-const double* SharedInputs::BetaBtc(int period) { return &Register(beta_, period, Beta(period))->value; }
+struct SharedInputs::Impl {
+  size_t cap;
+  std::vector<std::unique_ptr<EmaEntry>> ema;
+  std::vector<std::unique_ptr<AtrEntry>> atr;
+  std::vector<std::unique_ptr<MomentsEntry>> moments;
+  std::vector<std::unique_ptr<ChannelEntry>> chan;
+  std::vector<std::unique_ptr<SumEntry>> vol;
+  std::vector<std::unique_ptr<BetaEntry>> beta;
 
-void SharedInputs::Update(const BarContext& ctx) {
-  const Bar& b = ctx.bar;
-  for (auto& e : ema_) e->value = e->state.Push(b.close);
-  if (!atr_.empty()) {
-    const double tr = ctx.index == 0 ? kNaN : TaTrueRange(b.high, b.low, ctx.prev_close);
-    for (auto& e : atr_) e->value = e->state.Push(tr);
+  MomentsEntry* FindMoments(int period, bool returns) {
+    for (auto& e : moments)
+      if (e->period == period && e->returns == returns) return e.get();
+    return nullptr;
   }
-  for (auto& e : close_m_) e->state.Push(b.close);
-  if (!ret_m_.empty()) {
-    const double r = kBps * ctx.lr1;
-    for (auto& e : ret_m_) e->state.Push(r);
+};
+
+SharedInputs::SharedInputs(size_t block_rows) : impl_(std::make_unique<Impl>()) {
+  impl_->cap = std::max<size_t>(1, block_rows);
+}
+SharedInputs::~SharedInputs() = default;
+
+const double* SharedInputs::Ema(int period) {
+  EmaEntry* e = FindPeriod(impl_->ema, period);
+  if (!e) {
+    impl_->ema.push_back(
+        std::unique_ptr<EmaEntry>(new EmaEntry{period, TaEma(period), std::vector<double>(impl_->cap, kNaN)}));
+    e = impl_->ema.back().get();
   }
-  for (auto& e : chan_) {
-    Channel& c = e->state;
-    c.prev_full = c.hi.full();
-    c.prev_hi = c.hi.value();
-    c.prev_lo = c.lo.value();
-    c.hi.Push(b.high);
-    c.lo.Push(b.low);
+  return e->value.data();
+}
+
+const double* SharedInputs::Atr(int period) {
+  AtrEntry* e = FindPeriod(impl_->atr, period);
+  if (!e) {
+    impl_->atr.push_back(
+        std::unique_ptr<AtrEntry>(new AtrEntry{period, TaAtr(period), std::vector<double>(impl_->cap, kNaN)}));
+    e = impl_->atr.back().get();
   }
-  for (auto& e : vol_) e->state.Push(b.volume);
-  for (auto& e : beta_) {
-    Beta& s = e->state;
-    s.cov.Push(kBps * ctx.ref_lr1, kBps * ctx.lr1);
-    ++s.n;
-    if (!ctx.ref_ok || s.n < e->period || 2 * s.cov.valid() < e->period) {
-      e->value = kNaN;
-    } else {
-      const double vx = s.cov.var_x();
-      e->value = vx > 1e-12 ? s.cov.cov() / vx : 0.0;
+  return e->value.data();
+}
+
+const SharedInputs::Moments* SharedInputs::CloseMoments(int period) {
+  MomentsEntry* e = impl_->FindMoments(period, false);
+  if (!e) {
+    impl_->moments.push_back(std::unique_ptr<MomentsEntry>(
+        new MomentsEntry{period, RollingMoments(period), false, false, MomentsOut(impl_->cap)}));
+    e = impl_->moments.back().get();
+  }
+  return &e->out;
+}
+
+const SharedInputs::Moments* SharedInputs::ReturnMoments(int period, bool higher) {
+  MomentsEntry* e = impl_->FindMoments(period, true);
+  if (!e) {
+    impl_->moments.push_back(std::unique_ptr<MomentsEntry>(
+        new MomentsEntry{period, RollingMoments(period, higher), true, higher, MomentsOut(impl_->cap)}));
+    e = impl_->moments.back().get();
+  } else if (higher && !e->higher) {
+    // The third and fourth sums do not change the first two: upgrading keeps var_* identical.
+    e->state = RollingMoments(period, true);
+    e->higher = true;
+  }
+  return &e->out;
+}
+
+const SharedInputs::Channel* SharedInputs::HighLow(int period) {
+  ChannelEntry* e = FindPeriod(impl_->chan, period);
+  if (!e) {
+    const size_t cap = impl_->cap;
+    Channel out{std::vector<uint8_t>(cap, 0),   std::vector<uint8_t>(cap, 0),   std::vector<double>(cap, kNaN),
+                std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN)};
+    impl_->chan.push_back(std::unique_ptr<ChannelEntry>(
+        new ChannelEntry{period, MonoDeque<true>(period), MonoDeque<false>(period), std::move(out)}));
+    e = impl_->chan.back().get();
+  }
+  return &e->out;
+}
+
+const SharedInputs::Sum* SharedInputs::VolumeSum(int period) {
+  SumEntry* e = FindPeriod(impl_->vol, period);
+  if (!e) {
+    const size_t cap = impl_->cap;
+    impl_->vol.push_back(std::unique_ptr<SumEntry>(
+        new SumEntry{period, RollingSum(period), Sum{std::vector<int64_t>(cap, 0), std::vector<double>(cap, kNaN)}}));
+    e = impl_->vol.back().get();
+  }
+  return &e->out;
+}
+
+const double* SharedInputs::BetaBtc(int period) {
+  BetaEntry* e = FindPeriod(impl_->beta, period);
+  if (!e) {
+    impl_->beta.push_back(std::unique_ptr<BetaEntry>(
+        new BetaEntry{period, 0, RollingCov(period), std::vector<double>(impl_->cap, kNaN)}));
+    e = impl_->beta.back().get();
+  }
+  return e->value.data();
+}
+
+void SharedInputs::Run(const BarBlock& blk) {
+  const size_t rows = blk.rows;
+  for (auto& e : impl_->ema)
+    for (size_t r = 0; r < rows; ++r) e->value[r] = e->state.Push(blk.close[r]);
+  for (auto& e : impl_->atr)
+    for (size_t r = 0; r < rows; ++r) {
+      const bool first = blk.first_index + static_cast<int64_t>(r) == 0;
+      e->value[r] = e->state.Push(first ? kNaN : TaTrueRange(blk.high[r], blk.low[r], blk.prev_close[r]));
+    }
+  for (auto& e : impl_->moments) {
+    Moments& o = e->out;
+    RollingMoments& m = e->state;
+    for (size_t r = 0; r < rows; ++r) {
+      m.Push(e->returns ? kBps * blk.lr1[r] : blk.close[r]);
+      o.valid[r] = m.valid();
+      if (m.valid() == 0) continue;  // the other outputs are not read
+      if (e->returns) {
+        o.sd_sample[r] = std::sqrt(m.var_sample());
+        o.var_pop[r] = m.var_pop();
+        if (e->higher) {
+          o.m3[r] = m.m3();
+          o.m4[r] = m.m4();
+        }
+      } else {
+        o.mean[r] = m.mean();
+        o.sd_pop[r] = std::sqrt(m.var_pop());
+      }
     }
   }
+  for (auto& e : impl_->chan) {
+    Channel& o = e->out;
+    for (size_t r = 0; r < rows; ++r) {
+      o.prev_full[r] = e->hi.full();
+      o.prev_hi[r] = e->hi.value();
+      o.prev_lo[r] = e->lo.value();
+      e->hi.Push(blk.high[r]);
+      e->lo.Push(blk.low[r]);
+      o.full[r] = e->hi.full();
+      o.hi[r] = e->hi.value();
+      o.lo[r] = e->lo.value();
+    }
+  }
+  for (auto& e : impl_->vol)
+    for (size_t r = 0; r < rows; ++r) {
+      e->state.Push(blk.volume[r]);
+      e->out.valid[r] = e->state.valid();
+      e->out.sum[r] = e->state.sum();
+    }
+  for (auto& e : impl_->beta)
+    for (size_t r = 0; r < rows; ++r) {
+      BetaEntry& s = *e;
+      s.cov.Push(kBps * blk.ref_lr1[r], kBps * blk.lr1[r]);
+      ++s.n;
+      if (!blk.ref_ok[r] || s.n < s.period || 2 * s.cov.valid() < s.period) {
+        s.value[r] = kNaN;
+      } else {
+        const double vx = s.cov.var_x();
+        s.value[r] = vx > 1e-12 ? s.cov.cov() / vx : 0.0;
+      }
+    }
 }
 
 void SharedInputs::Serialize(StateIO& io) {
-  // Values of the last bar are outputs, not state: every Update recomputes them.
-  for (auto& e : ema_) e->state.Serialize(io);
-  for (auto& e : atr_) e->state.Serialize(io);
-  for (auto& e : close_m_) e->state.Serialize(io);
-  for (auto& e : ret_m_) e->state.Serialize(io);
-  for (auto& e : chan_) {
-    e->state.hi.Serialize(io);
-    e->state.lo.Serialize(io);
+  // Outputs are not state: every Run recomputes them. Order: as registered, kind by kind.
+  for (auto& e : impl_->ema) e->state.Serialize(io);
+  for (auto& e : impl_->atr) e->state.Serialize(io);
+  for (auto& e : impl_->moments)
+    if (!e->returns) e->state.Serialize(io);
+  for (auto& e : impl_->moments)
+    if (e->returns) e->state.Serialize(io);
+  for (auto& e : impl_->chan) {
+    e->hi.Serialize(io);
+    e->lo.Serialize(io);
   }
-  for (auto& e : vol_) e->state.Serialize(io);
-  for (auto& e : beta_) {
-    io.F(e->state.n);
-    e->state.cov.Serialize(io);
+  for (auto& e : impl_->vol) e->state.Serialize(io);
+  for (auto& e : impl_->beta) {
+    io.F(e->n);
+    e->cov.Serialize(io);
   }
 }
 

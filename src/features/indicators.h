@@ -4,6 +4,7 @@
 // give identical numbers by construction.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -29,22 +30,45 @@ struct ParamDef {
   std::string_view help;
 };
 
-// The last bars of the series (closes and reference closes), shared by all indicators.
+// A read-only view of the last closes and reference closes, positioned on the current bar.
+// Streaming mode views the stream's ring buffer (History); batch mode views the whole series'
+// arrays (mask = all ones, pos = row), so the indicators read the same values either way.
+struct HistoryView {
+  const double* close_ = nullptr;
+  const double* lclose_ = nullptr;
+  const double* ref_ = nullptr;
+  const double* lref_ = nullptr;
+  int64_t pos = 0;   // slot of the current bar
+  int64_t mask = 0;  // ring capacity - 1, or ~0 for a whole series
+
+  // Value k bars ago (k = 0 is the current bar). Requires k <= the bars seen before this one
+  // and, in streaming mode, k <= the stream's history depth.
+  double close(int k) const { return close_[At(k)]; }
+  double log_close(int k) const { return lclose_[At(k)]; }
+  double ref_close(int k) const { return ref_[At(k)]; }
+  double log_ref_close(int k) const { return lref_[At(k)]; }
+  HistoryView Advanced(int64_t rows) const {
+    HistoryView v = *this;
+    v.pos += rows;
+    return v;
+  }
+
+ private:
+  size_t At(int k) const { return static_cast<size_t>((pos - k) & mask); }
+};
+
+// The last bars of a stream (closes and reference closes), shared by all its indicators.
 class History {
  public:
   explicit History(int depth);
   // ref_close is NaN when the reference bar is missing.
   void Push(double close, double log_close, double ref_close, double log_ref_close);
-  // Value k bars ago (k = 0 is the current bar). Requires k < count() and k <= depth.
-  double close(int k) const { return close_[At(k)]; }
-  double log_close(int k) const { return lclose_[At(k)]; }
-  double ref_close(int k) const { return ref_[At(k)]; }
-  double log_ref_close(int k) const { return lref_[At(k)]; }
+  // Positioned on the last pushed bar.
+  HistoryView View() const;
   int64_t count() const { return n_; }
   void Serialize(StateIO& io);
 
  private:
-  size_t At(int k) const { return static_cast<size_t>((n_ - 1 - k) & mask_); }
   std::vector<double> close_, lclose_, ref_, lref_;
   int64_t mask_ = 0;
   int64_t n_ = 0;
@@ -52,7 +76,7 @@ class History {
 
 // What an indicator sees for one bar.
 struct BarContext {
-  const Bar& bar;
+  Bar bar;
   int64_t index;      // 0-based position of this bar in the stream
   double prev_close;  // NaN on the first bar
   double log_close;   // ln(close)
@@ -62,65 +86,91 @@ struct BarContext {
   bool ref_ok;        // the reference bar at this timestamp is present
   double ref_close;   // NaN when missing
   double ref_lr1;     // ln(ref close) - ln(previous row's ref close); NaN if either is missing
-  const History& hist;
+  HistoryView hist;
+  size_t row;  // row of this bar in the current block (index into the SharedInputs outputs)
 };
 
-struct BarContext;
+// Consecutive bars with their derived inputs, as parallel arrays: one bar in streaming mode,
+// a block of a series in batch mode. Every array has `rows` entries; `hist` is positioned on
+// row 0.
+struct BarBlock {
+  size_t rows = 0;
+  int64_t first_index = 0;  // stream index of row 0
+  const int64_t* ts_ms = nullptr;
+  const double *open = nullptr, *high = nullptr, *low = nullptr, *close = nullptr, *volume = nullptr;
+  const double *prev_close = nullptr, *log_close = nullptr, *lr1 = nullptr, *log_hl = nullptr, *log_co = nullptr;
+  const uint8_t* ref_ok = nullptr;
+  const double *ref_close = nullptr, *ref_lr1 = nullptr;
+  HistoryView hist;
+
+  BarContext At(size_t r) const {
+    return BarContext{Bar{ts_ms[r], open[r], high[r], low[r], close[r], volume[r]},
+                      first_index + static_cast<int64_t>(r),
+                      prev_close[r],
+                      log_close[r],
+                      lr1[r],
+                      log_hl[r],
+                      log_co[r],
+                      ref_ok[r] != 0,
+                      ref_close[r],
+                      ref_lr1[r],
+                      hist.Advanced(static_cast<int64_t>(r)),
+                      r};
+  }
+};
 
 // Sub-indicators that several features of one recipe need (the same EMA, ATR, 20-bar moments,
 // return volatilities, high/low channels, volume sums, beta). Each distinct one is registered
-// once when the stream is built, updated once per bar before the features run, and saved once
-// in the state. The features read its value for the current bar; the arithmetic is exactly
-// what each feature did with its own private copy, so sharing changes no output bit.
+// once when the stream is built, run once per block of bars before the features run (one
+// sub-indicator over all the block's rows, then the next), and saved once in the state. Its
+// outputs for the block's rows sit in arrays of `block_rows` entries that the features read at
+// `ctx.row`. The arithmetic is exactly what each feature did with its own private copy, so
+// sharing changes no output bit.
 class SharedInputs {
  public:
-  // High/low channel of the last `period` bars: the extremes before this bar was pushed
-  // (previous `period` bars) and after (incl. this bar).
+  // Rolling moments over a window; `valid` = non-NaN values in it (the others are meaningless
+  // while it is 0).
+  struct Moments {
+    std::vector<int64_t> valid;
+    std::vector<double> mean;
+    std::vector<double> sd_pop;     // sqrt(population variance)
+    std::vector<double> sd_sample;  // sqrt(sample variance); NaN with fewer than 2 values
+    std::vector<double> var_pop;
+    std::vector<double> m3, m4;  // population central moments (higher-moment windows only)
+  };
+  // High/low channel of the last `period` bars: after this bar was pushed (incl. this bar) and
+  // before (the previous `period` bars).
   struct Channel {
-    explicit Channel(int p) : hi(p), lo(p) {}
-    MonoDeque<true> hi;
-    MonoDeque<false> lo;
-    bool prev_full = false;
-    double prev_hi = kNaN, prev_lo = kNaN;
+    std::vector<uint8_t> full, prev_full;
+    std::vector<double> hi, lo, prev_hi, prev_lo;
+  };
+  struct Sum {
+    std::vector<int64_t> valid;
+    std::vector<double> sum;
   };
 
+  // `block_rows`: the most rows one Run call gets (1 for a stream).
+  explicit SharedInputs(size_t block_rows);
+  ~SharedInputs();
+  SharedInputs(const SharedInputs&) = delete;
+  SharedInputs& operator=(const SharedInputs&) = delete;
+
   // Registration, at stream creation. The returned pointers stay valid for the object's life.
-  const double* Ema(int period);  // TA-Lib EMA of close (this bar's output, NaN until seeded)
-  const double* Atr(int period);  // TA-Lib ATR (this bar's output)
-  const RollingMoments* CloseMoments(int period);
+  const double* Ema(int period);  // TA-Lib EMA of close (NaN until seeded)
+  const double* Atr(int period);  // TA-Lib ATR
+  const Moments* CloseMoments(int period);
   // Moments of 1e4 * lr1; `higher` adds the third and fourth moments.
-  const RollingMoments* ReturnMoments(int period, bool higher);
+  const Moments* ReturnMoments(int period, bool higher);
   const Channel* HighLow(int period);
-  const RollingSum* VolumeSum(int period);
+  const Sum* VolumeSum(int period);
   const double* BetaBtc(int period);  // rolling beta of lr1 on ref lr1 (NaN when not available)
 
-  void Update(const BarContext& ctx);
+  void Run(const BarBlock& block);
   void Serialize(StateIO& io);
 
  private:
-  template <typename T>
-  struct Entry {
-    int period;
-    T state;
-    double value = kNaN;
-  };
-  struct Beta {
-    explicit Beta(int p) : cov(p) {}
-    int64_t n = 0;
-    RollingCov cov;
-  };
-  template <typename T>
-  static Entry<T>* Find(std::vector<std::unique_ptr<Entry<T>>>& v, int period) {
-    for (auto& e : v)
-      if (e->period == period) return e.get();
-    return nullptr;
-  }
-  std::vector<std::unique_ptr<Entry<TaEma>>> ema_;
-  std::vector<std::unique_ptr<Entry<TaAtr>>> atr_;
-  std::vector<std::unique_ptr<Entry<RollingMoments>>> close_m_, ret_m_;
-  std::vector<std::unique_ptr<Entry<Channel>>> chan_;
-  std::vector<std::unique_ptr<Entry<RollingSum>>> vol_;
-  std::vector<std::unique_ptr<Entry<Beta>>> beta_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 class Indicator {
@@ -130,7 +180,27 @@ class Indicator {
   virtual void Bind(SharedInputs&) {}
   // Writes this indicator's outputs for the bar (NaN when not available).
   virtual void Update(const BarContext& ctx, double* out) = 0;
+  // Runs every row of `block` in order; output k of row r goes to cols[k][r]. The same
+  // arithmetic as Update, one call per block instead of one per bar.
+  virtual void Run(const BarBlock& block, double* const* cols) = 0;
   virtual void Serialize(StateIO& io) = 0;
+};
+
+// Base of every indicator: it writes one `Step(ctx, out)` with `kWidth` outputs, which serves
+// both the per-bar Update and the per-block Run (there, inlined into one loop over the rows).
+template <typename Derived, int kWidth>
+class Node : public Indicator {
+ public:
+  void Update(const BarContext& ctx, double* out) final { static_cast<Derived*>(this)->Step(ctx, out); }
+  void Run(const BarBlock& block, double* const* cols) final {
+    double* __restrict c[kWidth];
+    for (int k = 0; k < kWidth; ++k) c[k] = cols[k];
+    for (size_t r = 0; r < block.rows; ++r) {
+      double v[kWidth];
+      static_cast<Derived*>(this)->Step(block.At(r), v);
+      for (int k = 0; k < kWidth; ++k) c[k][r] = v[k];
+    }
+  }
 };
 
 struct KindDef {
