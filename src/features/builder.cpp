@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <thread>
 
 #include "features/indicators.h"
@@ -9,7 +10,7 @@
 
 namespace huracan::features {
 namespace {
-constexpr std::string_view kStateMagic = "HURACAN-FEATURE-STATE/2";
+constexpr std::string_view kStateMagic = "HURACAN-FEATURE-STATE/3";
 }  // namespace
 
 FeatureStream::FeatureStream(FeatureStream&&) noexcept = default;
@@ -128,23 +129,46 @@ Status FeatureStream::LoadState(std::string_view bytes) {
 
 namespace {
 
-// Splits the recipe entries (widths[i] = columns of entry i) into `parts` groups of about equal
-// cost (longest first onto the lightest group). The cost of an entry is estimated from its column
-// count plus a fixed per-entry share for its state machine and shared sub-indicators.
-std::vector<std::vector<size_t>> SplitSpecs(const std::vector<size_t>& widths, size_t parts) {
+// Splits the recipe entries into `parts` groups of about equal estimated batch cost. An entry
+// costs its own KindDef::batch_ns plus the shared sub-indicators it reads that its group does
+// not compute yet (each group computes its own), so entries that read the same ones tend to
+// land together. Heaviest first, each onto the group it leaves the least loaded.
+std::vector<std::vector<size_t>> SplitSpecs(const FeatureRecipe& recipe, size_t parts) {
   struct Item {
     size_t index;
-    double cost;
+    double own;
+    std::vector<std::pair<std::string, double>> shared;
+    double total;
   };
   std::vector<Item> items;
-  for (size_t i = 0; i < widths.size(); ++i) items.push_back({i, 2.0 + static_cast<double>(widths[i])});
-  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.cost > b.cost; });
+  for (size_t i = 0; i < recipe.specs().size(); ++i) {
+    const FeatureSpec& spec = recipe.specs()[i];
+    const KindDef* def = FindKind(spec.kind);  // known: checked by the caller
+    SharedInputs probe(1);
+    def->make(spec.params)->Bind(probe);
+    Item it{i, def->batch_ns, probe.Registered(), def->batch_ns};
+    for (const auto& sh : it.shared) it.total += sh.second;
+    items.push_back(std::move(it));
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.total > b.total; });
   std::vector<std::vector<size_t>> groups(parts);
   std::vector<double> load(parts, 0.0);
+  std::vector<std::set<std::string>> have(parts);
   for (const Item& it : items) {
-    const size_t g = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    groups[g].push_back(it.index);
-    load[g] += it.cost;
+    size_t best = 0;
+    double best_load = 0;
+    for (size_t g = 0; g < parts; ++g) {
+      double l = load[g] + it.own;
+      for (const auto& [key, ns] : it.shared)
+        if (!have[g].contains(key)) l += ns;
+      if (g == 0 || l < best_load) {
+        best = g;
+        best_load = l;
+      }
+    }
+    groups[best].push_back(it.index);
+    load[best] = best_load;
+    for (const auto& sh : it.shared) have[best].insert(sh.first);
   }
   for (auto& g : groups) std::sort(g.begin(), g.end());
   std::erase_if(groups, [](const std::vector<size_t>& g) { return g.empty(); });
@@ -157,8 +181,11 @@ struct SeriesInputs {
   std::vector<double> prev_close, log_close, lr1, log_hl, log_co, ref_close, log_ref, ref_lr1;
   std::vector<uint8_t> ref_ok;
 
-  explicit SeriesInputs(size_t n)
-      : prev_close(n), log_close(n), lr1(n), log_hl(n), log_co(n), ref_close(n), log_ref(n), ref_lr1(n), ref_ok(n) {}
+  // Sizes every array for n bars (keeping the memory of a longer series).
+  void Resize(size_t n) {
+    for (auto* v : {&prev_close, &log_close, &lr1, &log_hl, &log_co, &ref_close, &log_ref, &ref_lr1}) v->resize(n);
+    ref_ok.resize(n);
+  }
 
   // Rows [begin, end): everything but the one-row differences (lr1, ref_lr1).
   void FillLevels(const data::BarSeries& bars, const data::BarSeries* ref, size_t begin, size_t end) {
@@ -230,8 +257,18 @@ void ParallelRows(size_t n, size_t threads, Fn fn) {
 
 }  // namespace
 
-Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars, const data::BarSeries* ref,
-                                   const BatchOptions& options) {
+struct BatchBuilder::Scratch {
+  SeriesInputs in;
+};
+
+BatchBuilder::BatchBuilder(BatchOptions options) : options_(options), scratch_(std::make_unique<Scratch>()) {}
+BatchBuilder::BatchBuilder(BatchBuilder&&) noexcept = default;
+BatchBuilder& BatchBuilder::operator=(BatchBuilder&&) noexcept = default;
+BatchBuilder::~BatchBuilder() = default;
+
+Status BatchBuilder::BuildInto(const FeatureRecipe& recipe, const data::BarSeries& bars, const data::BarSeries* ref,
+                               FeatureFrame* out) {
+  const BatchOptions& options = options_;
   auto check_sorted = [](const data::BarSeries& s, const char* what) -> Status {
     for (size_t i = 1; i < s.size(); ++i)
       if (s.ts_ms[i] <= s.ts_ms[i - 1])
@@ -258,7 +295,7 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
   size_t threads = options.threads > 0 ? static_cast<size_t>(options.threads) : std::thread::hardware_concurrency();
   threads = std::clamp<size_t>(threads, 1, std::max<size_t>(1, recipe.specs().size()));
   if (bars.size() < 4096) threads = 1;  // not worth a thread
-  const std::vector<std::vector<size_t>> groups = SplitSpecs(widths, threads);
+  const std::vector<std::vector<size_t>> groups = SplitSpecs(recipe, threads);
 
   std::vector<FeatureStream> streams;
   std::vector<std::vector<size_t>> group_cols;
@@ -272,15 +309,16 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
   }
 
   const size_t n = bars.size();
-  SeriesInputs in(n);
+  SeriesInputs& in = scratch_->in;
+  in.Resize(n);
   ParallelRows(n, threads, [&](size_t begin, size_t end) { in.FillLevels(bars, ref, begin, end); });
   in.FillDifferences(0, n);
 
   // Runs group g over the whole series, block by block, into its columns of the frame.
-  FeatureFrame frame;
+  FeatureFrame& frame = *out;
   auto run_part = [&](size_t g) {
     const std::vector<size_t>& gc = group_cols[g];
-    for (size_t c : gc) frame.columns[c].resize(n);  // zero-fill (page faults) on this thread
+    for (size_t c : gc) frame.columns[c].resize(n);  // a new column's page faults happen on this thread
     std::vector<double*> out(gc.size());
     for (size_t begin = 0; begin < n; begin += kBlockRows) {
       const size_t rows = std::min(kBlockRows, n - begin);
@@ -298,6 +336,13 @@ Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarS
     for (size_t g = 1; g < streams.size(); ++g) workers.emplace_back([&, g] { run_part(g); });
     run_part(0);
   }  // jthreads join here; every column belongs to one group, which sized and filled it
+  return Status::Ok();
+}
+
+Result<FeatureFrame> BuildFeatures(const FeatureRecipe& recipe, const data::BarSeries& bars, const data::BarSeries* ref,
+                                   const BatchOptions& options) {
+  FeatureFrame frame;
+  HURACAN_RETURN_IF_ERROR(BatchBuilder(options).BuildInto(recipe, bars, ref, &frame));
   return frame;
 }
 

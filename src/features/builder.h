@@ -60,8 +60,7 @@ class FeatureStream {
   int64_t bars_seen() const { return n_; }
 
  private:
-  friend Result<FeatureFrame> BuildFeatures(const FeatureRecipe&, const data::BarSeries&, const data::BarSeries*,
-                                            const BatchOptions&);
+  friend class BatchBuilder;
   FeatureStream() = default;
   // A stream that computes only the recipe entries whose indices are in `specs` (ascending);
   // Update then returns just their columns, in that order. Batch mode runs one per thread.
@@ -83,6 +82,29 @@ class FeatureStream {
   int64_t n_ = 0;
   double prev_close_ = kNaN;
   double prev_ref_close_ = kNaN;
+};
+
+// Batch mode with buffers kept between calls: the per-bar inputs it computes (~15 MB for 216k
+// bars) and, through BuildInto, the caller's output frame (71 columns x 216k rows = 123 MB for
+// the default recipe). Faulting in that much fresh memory costs about as much as computing the
+// features on this kind of machine, so a worker that builds one series after another should
+// keep one builder and one frame (docs/BENCHMARKS.md). Not thread-safe: one builder per thread.
+class BatchBuilder {
+ public:
+  explicit BatchBuilder(BatchOptions options = {});
+  BatchBuilder(BatchBuilder&&) noexcept;
+  BatchBuilder& operator=(BatchBuilder&&) noexcept;
+  ~BatchBuilder();
+
+  // The same frame as BuildFeatures, written into *frame: its columns' memory is reused where
+  // it is large enough. On error (unsorted timestamps, unknown kind) *frame is left unchanged.
+  Status BuildInto(const FeatureRecipe& recipe, const data::BarSeries& bars, const data::BarSeries* ref,
+                   FeatureFrame* frame);
+
+ private:
+  struct Scratch;
+  BatchOptions options_;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 // Batch mode: features of every bar of `bars`. `ref` (may be null) is the reference series for

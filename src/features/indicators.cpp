@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 #include "features/frame.h"
@@ -335,7 +336,7 @@ class CciNode final : public Node<CciNode, 1> {
   }
   void Serialize(StateIO& io) override {
     io.F(n_);
-    io.F(slot_);
+    io.Index(slot_, buf_.size());
     io.F(buf_);
   }
 
@@ -386,7 +387,7 @@ class MfiNode final : public Node<MfiNode, 1> {
   }
   void Serialize(StateIO& io) override {
     io.F(n_);
-    io.F(slot_);
+    io.Index(slot_, pos_buf_.size());
     io.F(prev_);
     io.F(pos_);
     io.F(neg_);
@@ -881,16 +882,19 @@ class ObvSlopeNode final : public Node<ObvSlopeNode, 1> {
       return;
     }
     // Oldest signed volume in the window gets k = 1.
+    // The ring from the oldest slot to its end, then from its start: two straight loops.
     double acc = 0;
     const size_t m = sv_.size();
-    for (size_t k = 0, j = slot_; k < m; ++k, j = j + 1 == m ? 0 : j + 1) acc += w_[k] * sv_[j];
+    size_t k = 0;
+    for (size_t j = slot_; j < m; ++j, ++k) acc += w_[k] * sv_[j];
+    for (size_t j = 0; j < slot_; ++j, ++k) acc += w_[k] * sv_[j];
     const double slope = acc / sxx_;
     const double mean_v = vol_->sum[ctx.row] / p_;
     out[0] = mean_v > 0 ? slope / mean_v : 0.0;
   }
   void Serialize(StateIO& io) override {
     io.F(nsv_);
-    io.F(slot_);
+    io.Index(slot_, sv_.size());
     io.F(sv_);
   }
 
@@ -973,7 +977,9 @@ class CsSpreadNode final : public Node<CsSpreadNode, 1> {
       const double k = 3.0 - 2.0 * std::numbers::sqrt2;
       const double l1 = ctx.log_hl, l0 = plhl_;
       const double beta = l1 * l1 + l0 * l0;
-      const double g = std::log(std::max(b.high, ph_) / std::min(b.low, pl_));
+      // The two-bar range is often one bar's own range, whose log is already known (same bits).
+      const double hi = std::max(b.high, ph_), lo = std::min(b.low, pl_);
+      const double g = (hi == b.high && lo == b.low) ? l1 : (hi == ph_ && lo == pl_) ? l0 : std::log(hi / lo);
       const double gamma = g * g;
       const double alpha = (std::sqrt(2.0 * beta) - std::sqrt(beta)) / k - std::sqrt(gamma / k);
       const double ea = std::exp(alpha);
@@ -1013,8 +1019,8 @@ class NrNode final : public Node<NrNode, 2> {
       out[0] = out[1] = kNaN;
       return;
     }
-    bool nr = true;
-    for (size_t k = 0; k < rng_.size() && nr; ++k) nr = k == slot || r < rng_[k];
+    bool nr = true;  // no early exit: a fixed loop the compiler unrolls, without mispredictions
+    for (size_t k = 0; k < rng_.size(); ++k) nr &= (k == slot) | (r < rng_[k]);
     double brk = 0.0;
     if (last_idx_ >= 0 && ctx.index - last_idx_ <= lookback_) {
       brk = b.close > last_h_ ? 1.0 : b.close < last_l_ ? -1.0 : 0.0;
@@ -1028,7 +1034,7 @@ class NrNode final : public Node<NrNode, 2> {
     }
   }
   void Serialize(StateIO& io) override {
-    io.F(slot_);
+    io.Index(slot_, rng_.size());
     io.F(last_idx_);
     io.F(last_h_);
     io.F(last_l_);
@@ -1043,6 +1049,26 @@ class NrNode final : public Node<NrNode, 2> {
   double last_h_ = 0, last_l_ = 0;
 };
 
+// sin/cos of 2 pi * tod. Bars on a whole minute (all of them in 1m/1h/1d data) read a table
+// built with the very same expression, so the table changes no bit.
+struct SinCos {
+  double s, c;
+};
+SinCos TimeOfDay(int64_t ms_of_day) {
+  constexpr int64_t kDay = 86'400'000, kMinute = 60'000;
+  auto eval = [](int64_t ms) {
+    const double tod = static_cast<double>(ms) / static_cast<double>(kDay);
+    const double two_pi = 2.0 * std::numbers::pi;
+    return SinCos{std::sin(two_pi * tod), std::cos(two_pi * tod)};
+  };
+  static const std::vector<SinCos> minutes = [&] {
+    std::vector<SinCos> t;
+    for (int64_t m = 0; m < kDay / kMinute; ++m) t.push_back(eval(m * kMinute));
+    return t;
+  }();
+  return ms_of_day % kMinute == 0 ? minutes[static_cast<size_t>(ms_of_day / kMinute)] : eval(ms_of_day);
+}
+
 class CalendarNode final : public Node<CalendarNode, 4> {
  public:
   void Step(const BarContext& ctx, double* out) {
@@ -1053,16 +1079,24 @@ class CalendarNode final : public Node<CalendarNode, 4> {
       ms += kDay;
       --days;
     }
-    const double tod = static_cast<double>(ms) / static_cast<double>(kDay);
-    int64_t dow = (days + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
-    if (dow < 0) dow += 7;
-    const double two_pi = 2.0 * std::numbers::pi;
-    out[0] = std::sin(two_pi * tod);
-    out[1] = std::cos(two_pi * tod);
-    out[2] = std::sin(two_pi * static_cast<double>(dow) / 7.0);
-    out[3] = std::cos(two_pi * static_cast<double>(dow) / 7.0);
+    const SinCos tod = TimeOfDay(ms);
+    out[0] = tod.s;
+    out[1] = tod.c;
+    if (days != day_) {  // a cache of a pure function of the day, not state
+      day_ = days;
+      int64_t dow = (days + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
+      if (dow < 0) dow += 7;
+      const double two_pi = 2.0 * std::numbers::pi;
+      dow_ = {std::sin(two_pi * static_cast<double>(dow) / 7.0), std::cos(two_pi * static_cast<double>(dow) / 7.0)};
+    }
+    out[2] = dow_.s;
+    out[3] = dow_.c;
   }
   void Serialize(StateIO&) override {}
+
+ private:
+  int64_t day_ = std::numeric_limits<int64_t>::min();
+  SinCos dow_{};
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -1509,6 +1543,43 @@ std::vector<KindDef> BuildKinds() {
     k.uses_ref = true;
     v.push_back(k);
   }
+  // KindDef::batch_ns, from a per-kind timing of the default recipe's batch build over 216k bars.
+  constexpr std::pair<std::string_view, double> kBatchNs[] = {
+      {"rsi", 12},
+      {"adx", 24},
+      {"bbands", 12},
+      {"sma", 8},
+      {"cci", 34},
+      {"mfi", 16},
+      {"stoch", 12},
+      {"macd", 8},
+      {"macd_norm", 8},
+      {"sma_ratio", 10},
+      {"vol_parkinson", 11},
+      {"vol_gk", 11},
+      {"squeeze", 6},
+      {"efficiency_ratio", 10},
+      {"return_moments", 7},
+      {"candle_shape", 9},
+      {"vwap_deviation", 11},
+      {"volume_z", 18},
+      {"volume_ratio", 5},
+      {"obv_slope", 31},
+      {"clv_volume", 11},
+      {"uptick_ratio", 10},
+      {"amihud", 11},
+      {"cs_spread", 60},
+      {"narrow_range", 23},
+      {"sweep", 8},
+      {"calendar", 11},
+      {"pairs_residual_z", 19},
+      {"bb_position", 5},
+      {"return_z", 5},
+      {"donchian_break", 4},
+  };
+  for (KindDef& k : v)
+    for (const auto& [kind, ns] : kBatchNs)
+      if (k.kind == kind) k.batch_ns = ns;
   return v;
 }
 
@@ -1569,13 +1640,14 @@ struct MomentsEntry {
   int period;
   RollingMoments state;
   bool returns;  // moments of 1e4 * lr1 (else of close)
-  bool higher;
+  bool higher;   // var_pop, m3, m4 are read
+  bool sample;   // sd_sample is read
   SharedInputs::Moments out;
 };
 struct ChannelEntry {
   int period;
-  MonoDeque<true> hi;
-  MonoDeque<false> lo;
+  WindowExtreme<true> hi;
+  WindowExtreme<false> lo;
   SharedInputs::Channel out;
 };
 struct SumEntry {
@@ -1651,7 +1723,7 @@ const SharedInputs::Moments* SharedInputs::CloseMoments(int period) {
   MomentsEntry* e = impl_->FindMoments(period, false);
   if (!e) {
     impl_->moments.push_back(std::unique_ptr<MomentsEntry>(
-        new MomentsEntry{period, RollingMoments(period), false, false, MomentsOut(impl_->cap)}));
+        new MomentsEntry{period, RollingMoments(period), false, false, false, MomentsOut(impl_->cap)}));
     e = impl_->moments.back().get();
   }
   return &e->out;
@@ -1661,12 +1733,14 @@ const SharedInputs::Moments* SharedInputs::ReturnMoments(int period, bool higher
   MomentsEntry* e = impl_->FindMoments(period, true);
   if (!e) {
     impl_->moments.push_back(std::unique_ptr<MomentsEntry>(
-        new MomentsEntry{period, RollingMoments(period, higher), true, higher, MomentsOut(impl_->cap)}));
+        new MomentsEntry{period, RollingMoments(period, higher), true, higher, !higher, MomentsOut(impl_->cap)}));
     e = impl_->moments.back().get();
   } else if (higher && !e->higher) {
     // The third and fourth sums do not change the first two: upgrading keeps var_* identical.
     e->state = RollingMoments(period, true);
     e->higher = true;
+  } else if (!higher) {
+    e->sample = true;
   }
   return &e->out;
 }
@@ -1678,7 +1752,7 @@ const SharedInputs::Channel* SharedInputs::HighLow(int period) {
     Channel out{std::vector<uint8_t>(cap, 0),   std::vector<uint8_t>(cap, 0),   std::vector<double>(cap, kNaN),
                 std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN)};
     impl_->chan.push_back(std::unique_ptr<ChannelEntry>(
-        new ChannelEntry{period, MonoDeque<true>(period), MonoDeque<false>(period), std::move(out)}));
+        new ChannelEntry{period, WindowExtreme<true>(period), WindowExtreme<false>(period), std::move(out)}));
     e = impl_->chan.back().get();
   }
   return &e->out;
@@ -1722,9 +1796,9 @@ void SharedInputs::Run(const BarBlock& blk) {
       o.valid[r] = m.valid();
       if (m.valid() == 0) continue;  // the other outputs are not read
       if (e->returns) {
-        o.sd_sample[r] = std::sqrt(m.var_sample());
-        o.var_pop[r] = m.var_pop();
+        if (e->sample) o.sd_sample[r] = std::sqrt(m.var_sample());
         if (e->higher) {
+          o.var_pop[r] = m.var_pop();
           o.m3[r] = m.m3();
           o.m4[r] = m.m4();
         }
@@ -1765,6 +1839,20 @@ void SharedInputs::Run(const BarBlock& blk) {
         s.value[r] = vx > 1e-12 ? s.cov.cov() / vx : 0.0;
       }
     }
+}
+
+std::vector<std::pair<std::string, double>> SharedInputs::Registered() const {
+  std::vector<std::pair<std::string, double>> out;
+  auto add = [&](const char* what, int period, double ns) {
+    out.emplace_back(what + ("/" + std::to_string(period)), ns);
+  };
+  for (const auto& e : impl_->ema) add("ema", e->period, 6);
+  for (const auto& e : impl_->atr) add("atr", e->period, 10);
+  for (const auto& e : impl_->moments) add(e->returns ? "return_moments" : "close_moments", e->period, 20);
+  for (const auto& e : impl_->chan) add("channel", e->period, 12);
+  for (const auto& e : impl_->vol) add("volume_sum", e->period, 7);
+  for (const auto& e : impl_->beta) add("beta", e->period, 17);
+  return out;
 }
 
 void SharedInputs::Serialize(StateIO& io) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/market.h"
@@ -129,14 +130,16 @@ struct BarBlock {
 class SharedInputs {
  public:
   // Rolling moments over a window; `valid` = non-NaN values in it (the others are meaningless
-  // while it is 0).
+  // while it is 0). Only what the registered readers use is filled: close windows fill mean
+  // and sd_pop; return windows fill sd_sample (requested without the higher moments) and
+  // var_pop, m3, m4 (requested with them).
   struct Moments {
     std::vector<int64_t> valid;
     std::vector<double> mean;
     std::vector<double> sd_pop;     // sqrt(population variance)
     std::vector<double> sd_sample;  // sqrt(sample variance); NaN with fewer than 2 values
     std::vector<double> var_pop;
-    std::vector<double> m3, m4;  // population central moments (higher-moment windows only)
+    std::vector<double> m3, m4;  // population central moments
   };
   // High/low channel of the last `period` bars: after this bar was pushed (incl. this bar) and
   // before (the previous `period` bars).
@@ -166,6 +169,9 @@ class SharedInputs {
   const double* BetaBtc(int period);  // rolling beta of lr1 on ref lr1 (NaN when not available)
 
   void Run(const BarBlock& block);
+  // What is registered, one key per sub-indicator ("ema/20", "atr/14", ...), with its rough
+  // batch cost in ns per bar (see KindDef::batch_ns).
+  std::vector<std::pair<std::string, double>> Registered() const;
   void Serialize(StateIO& io);
 
  private:
@@ -211,6 +217,10 @@ struct KindDef {
   std::function<std::unique_ptr<Indicator>(const Params&)> make;
   std::function<int(const Params&)> history;  // closes read back through History (0 = none)
   bool uses_ref = false;
+  // Rough batch cost in ns per bar with the default parameters, not counting the shared
+  // sub-indicators it reads (measured on the 2-core reference machine). Only used to balance
+  // the batch threads; it never changes a result.
+  double batch_ns = 4;
 };
 
 const std::vector<KindDef>& AllKinds();

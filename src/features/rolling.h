@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "features/frame.h"
@@ -39,7 +40,7 @@ class TaSma {
   }
   void Serialize(StateIO& io) {
     io.F(n_);
-    io.F(slot_);
+    io.Index(slot_, buf_.size());
     io.F(total_);
     io.F(buf_);
   }
@@ -129,50 +130,56 @@ inline double TaTrueRange(double high, double low, double prev_close) {
   return greatest;
 }
 
-// Max (kMax) or min of the last `period` pushed values: a monotonic deque in a ring.
+// Max (kMax) or min of the last `period` pushed values; NaN values are skipped. The values come
+// in segments of `period`: the window is the newest segment's first j values (their running
+// extreme) and the previous segment's last period - j values, whose suffix extremes are built
+// once per segment (van Herk / Gil-Werman). O(1) per push amortised, with one well-predicted
+// branch; the extreme of a set is exact, so any correct method gives the same bits. A window
+// holding only NaNs gives -inf (max) or +inf (min).
 template <bool kMax>
-class MonoDeque {
+class WindowExtreme {
  public:
-  explicit MonoDeque(int period)
-      : p_(period), idx_(static_cast<size_t>(period) + 1, 0), val_(static_cast<size_t>(period) + 1, 0.0) {}
+  explicit WindowExtreme(int period)
+      : p_(period), cur_(static_cast<size_t>(period), kNone), suffix_(static_cast<size_t>(period), kNone) {}
   void Push(double v) {
-    const int64_t cap = static_cast<int64_t>(val_.size());
-    while (size_ > 0) {
-      int64_t back = head_ + size_ - 1;
-      if (back >= cap) back -= cap;
-      if (kMax ? val_[static_cast<size_t>(back)] <= v : val_[static_cast<size_t>(back)] >= v)
-        --size_;
-      else
-        break;
-    }
-    int64_t slot = head_ + size_;
-    if (slot >= cap) slot -= cap;
-    idx_[static_cast<size_t>(slot)] = n_;
-    val_[static_cast<size_t>(slot)] = v;
-    ++size_;
-    while (idx_[static_cast<size_t>(head_)] <= n_ - p_) {
-      head_ = head_ + 1 == cap ? 0 : head_ + 1;
-      --size_;
-    }
+    cur_[j_] = v;
+    run_ = Better(run_, v);
+    ++j_;
     ++n_;
+    if (j_ < cur_.size()) {
+      value_ = Better(run_, suffix_[j_]);
+      return;
+    }
+    // The segment is complete: the window is exactly this segment, which becomes the previous one.
+    value_ = run_;
+    double acc = kNone;
+    for (size_t k = cur_.size(); k-- > 0;) suffix_[k] = acc = Better(acc, cur_[k]);
+    j_ = 0;
+    run_ = kNone;
   }
-  // Extreme of the last min(count, period) values; NaN when empty.
-  double value() const { return size_ > 0 ? val_[static_cast<size_t>(head_)] : kNaN; }
+  // Extreme of the last min(count, period) values; NaN before the first push.
+  double value() const { return n_ > 0 ? value_ : kNaN; }
   int64_t count() const { return n_; }
   bool full() const { return n_ >= p_; }
   void Serialize(StateIO& io) {
     io.F(n_);
-    io.F(head_);
-    io.F(size_);
-    io.F(idx_);
-    io.F(val_);
+    io.Index(j_, cur_.size());
+    io.F(run_);
+    io.F(value_);
+    io.F(cur_);
+    io.F(suffix_);
   }
 
  private:
+  // The identity of Better: nothing beats it, and it beats nothing.
+  static constexpr double kNone =
+      kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  static double Better(double a, double b) { return (kMax ? b > a : b < a) ? b : a; }  // NaN b: a
   int64_t p_;
-  std::vector<int64_t> idx_;
-  std::vector<double> val_;
-  int64_t n_ = 0, head_ = 0, size_ = 0;
+  std::vector<double> cur_, suffix_;
+  size_t j_ = 0;
+  int64_t n_ = 0;
+  double run_ = kNone, value_ = kNone;
 };
 
 // Sum of the last `period` values (NaN values are skipped and counted apart), recomputed
@@ -205,7 +212,7 @@ class RollingSum {
   int64_t count() const { return n_; }
   void Serialize(StateIO& io) {
     io.F(n_);
-    io.F(slot_);
+    io.Index(slot_, buf_.size());
     io.F(valid_);
     io.F(sum_);
     io.F(buf_);
@@ -275,7 +282,7 @@ class RollingMoments {
   }
   void Serialize(StateIO& io) {
     io.F(n_);
-    io.F(slot_);
+    io.Index(slot_, buf_.size());
     io.F(valid_);
     io.F(shift_);
     io.F(s1_);
@@ -359,7 +366,7 @@ class RollingCov {
   }
   void Serialize(StateIO& io) {
     io.F(n_);
-    io.F(slot_);
+    io.Index(slot_, xs_.size());
     io.F(valid_);
     io.F(kx_);
     io.F(ky_);

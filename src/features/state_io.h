@@ -37,6 +37,13 @@ class StateIO {
     pos_ += sizeof(T);
   }
 
+  // A position in a buffer of `size` slots: on load it must be below `size` (a corrupt state
+  // must not index outside the buffer).
+  void Index(size_t& v, size_t size) {
+    F(v);
+    if (loading_ && ok_ && v >= size) ok_ = false;
+  }
+
   // A fixed-size buffer: on load the stored size must equal the current size.
   template <typename T>
   void F(std::vector<T>& v) {

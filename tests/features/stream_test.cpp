@@ -280,6 +280,47 @@ TEST(CrossAsset, MissingReferenceBarGivesNaN) {
   }
 }
 
+// One BatchBuilder and one frame across calls (longer series, shorter, another recipe, an error)
+// give exactly the frames of fresh BuildFeatures calls; a refused build leaves the frame as it was.
+TEST(Batch, ReusedBuilderAndFrameEqualFreshBuilds) {
+  const auto files = testutil::SampleFiles();
+  const data::BarSeries btc = testutil::LoadBars(testutil::BtcFile(files));
+  const data::BarSeries bars = testutil::LoadBars(files.back());
+  BatchBuilder builder(BatchOptions{2});
+  FeatureFrame frame;
+  struct Case {
+    const char* recipe;
+    size_t rows;
+  };
+  for (const Case& c : {Case{"default", bars.size()}, Case{"default", 5000}, Case{"talib-reference", 7000},
+                        Case{"default", bars.size()}}) {
+    const data::BarSeries part = bars.slice(0, c.rows);
+    const FeatureRecipe recipe = Recipe(c.recipe);
+    ASSERT_TRUE(builder.BuildInto(recipe, part, &btc, &frame).ok());
+    auto fresh = BuildFeatures(recipe, part, &btc);
+    ASSERT_TRUE(fresh.ok());
+    ASSERT_EQ(frame.names, fresh->names) << c.recipe;
+    ASSERT_EQ(frame.ts_ms, fresh->ts_ms) << c.recipe;
+    ASSERT_EQ(frame.columns.size(), fresh->columns.size()) << c.recipe;
+    size_t bad = 0;
+    for (size_t k = 0; k < frame.cols(); ++k) {
+      ASSERT_EQ(frame.columns[k].size(), c.rows);
+      for (size_t i = 0; i < c.rows; ++i) {
+        const double a = frame.columns[k][i], b = fresh->columns[k][i];
+        if (!(a == b || (std::isnan(a) && std::isnan(b))) && ++bad <= 5)
+          ADD_FAILURE() << c.recipe << " rows " << c.rows << " row " << i << " " << frame.names[k];
+      }
+    }
+    EXPECT_EQ(bad, 0u) << c.recipe << " rows " << c.rows;
+  }
+  data::BarSeries unsorted = bars.slice(0, 10);
+  std::swap(unsorted.ts_ms[3], unsorted.ts_ms[4]);
+  const std::vector<int64_t> ts_before = frame.ts_ms;
+  EXPECT_FALSE(builder.BuildInto(Recipe("default"), unsorted, &btc, &frame).ok());
+  EXPECT_EQ(frame.ts_ms, ts_before);
+  EXPECT_EQ(frame.columns[0].size(), bars.size());
+}
+
 TEST(Batch, RefusesUnsortedTimestamps) {
   data::BarSeries bars;
   bars.symbol = "XUSDT";
