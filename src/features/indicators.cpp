@@ -1781,13 +1781,17 @@ const double* SharedInputs::BetaBtc(int period) {
 
 void SharedInputs::Run(const BarBlock& blk) {
   const size_t rows = blk.rows;
-  for (auto& e : impl_->ema)
-    for (size_t r = 0; r < rows; ++r) e->value[r] = e->state.Push(blk.close[r]);
-  for (auto& e : impl_->atr)
+  // EMAs and ATRs are recurrences bound by the latency of their own previous value: updating all
+  // of them row by row lets the CPU overlap their independent chains.
+  if (!impl_->ema.empty() || !impl_->atr.empty()) {
     for (size_t r = 0; r < rows; ++r) {
+      for (auto& e : impl_->ema) e->value[r] = e->state.Push(blk.close[r]);
+      if (impl_->atr.empty()) continue;
       const bool first = blk.first_index + static_cast<int64_t>(r) == 0;
-      e->value[r] = e->state.Push(first ? kNaN : TaTrueRange(blk.high[r], blk.low[r], blk.prev_close[r]));
+      const double tr = first ? kNaN : TaTrueRange(blk.high[r], blk.low[r], blk.prev_close[r]);
+      for (auto& e : impl_->atr) e->value[r] = e->state.Push(tr);
     }
+  }
   for (auto& e : impl_->moments) {
     Moments& o = e->out;
     RollingMoments& m = e->state;
