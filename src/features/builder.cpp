@@ -114,8 +114,14 @@ std::string FeatureStream::SaveState() const {
 
 Status FeatureStream::LoadState(std::string_view bytes) {
   const std::string header = std::string(kStateMagic) + "\n" + recipe_->hash() + "\n";
-  if (bytes.substr(0, kStateMagic.size()) != kStateMagic)
+  if (bytes.substr(0, kStateMagic.size()) != kStateMagic) {
+    constexpr std::string_view kFamily = "HURACAN-FEATURE-STATE/";
+    if (bytes.substr(0, kFamily.size()) == kFamily)
+      return FailedPrecondition(
+          "feature state: written in format '" + std::string(bytes.substr(0, std::min(bytes.find('\n'), size_t{40}))) +
+          "', this build reads '" + std::string(kStateMagic) + "': rebuild the stream from history");
     return InvalidArgument("feature state: not a feature-stream state");
+  }
   if (bytes.size() < header.size() || bytes.substr(0, header.size()) != header)
     return FailedPrecondition("feature state: saved for another recipe (feature hash differs from " + recipe_->hash() +
                               ")");

@@ -173,6 +173,14 @@ TEST(BatchStream, LoadStateRefusesOtherRecipeAndGarbage) {
     EXPECT_EQ(c->bars_seen(), 0);
   }
   EXPECT_FALSE(c->LoadState(state + "x").ok());
+  // A state of an older format version is refused with both versions named.
+  std::string old_format = state;
+  old_format.replace(0, old_format.find('\n'), "HURACAN-FEATURE-STATE/2");
+  const Status older = c->LoadState(old_format);
+  ASSERT_FALSE(older.ok());
+  EXPECT_NE(older.error().message.find("HURACAN-FEATURE-STATE/2"), std::string::npos) << older.error().message;
+  EXPECT_NE(older.error().message.find("rebuild"), std::string::npos) << older.error().message;
+  EXPECT_EQ(c->bars_seen(), 0);
   EXPECT_TRUE(c->LoadState(state).ok());
   EXPECT_EQ(c->bars_seen(), 50);
 }
