@@ -982,8 +982,14 @@ class CsSpreadNode final : public Node<CsSpreadNode, 1> {
       const double g = (hi == b.high && lo == b.low) ? l1 : (hi == ph_ && lo == pl_) ? l0 : std::log(hi / lo);
       const double gamma = g * g;
       const double alpha = (std::sqrt(2.0 * beta) - std::sqrt(beta)) / k - std::sqrt(gamma / k);
-      const double ea = std::exp(alpha);
-      s = std::max(0.0, 2.0 * (ea - 1.0) / (1.0 + ea));
+      // alpha <= 0 (or NaN) makes the estimate <= 0 (or NaN), which the clamp turns into 0:
+      // the same 0.0 without the exp.
+      if (alpha > 0) {
+        const double ea = std::exp(alpha);
+        s = std::max(0.0, 2.0 * (ea - 1.0) / (1.0 + ea));
+      } else {
+        s = 0.0;
+      }
     }
     ph_ = b.high;
     pl_ = b.low;
@@ -1545,38 +1551,55 @@ std::vector<KindDef> BuildKinds() {
   }
   // KindDef::batch_ns, from a per-kind timing of the default recipe's batch build over 216k bars.
   constexpr std::pair<std::string_view, double> kBatchNs[] = {
+      {"cs_spread", 55},
+      {"cci", 35},
+      {"obv_slope", 31},
+      {"adx", 23},
+      {"narrow_range", 18},
+      {"volume_z", 18},
+      {"pairs_residual_z", 17.5},
+      {"mfi", 16},
+      {"vol_parkinson", 12},
+      {"vol_gk", 11},
       {"rsi", 12},
-      {"adx", 24},
+      {"vwap_deviation", 11},
+      {"stoch", 11},
+      {"amihud", 11},
+      {"sma_ratio", 10.5},
+      {"efficiency_ratio", 10},
+      {"clv_volume", 10},
+      {"uptick_ratio", 10},
+      {"calendar", 10},
+      {"macd", 9},
+      {"macd_norm", 9},
+      {"candle_shape", 9},
       {"bbands", 12},
       {"sma", 8},
-      {"cci", 34},
-      {"mfi", 16},
-      {"stoch", 12},
-      {"macd", 8},
-      {"macd_norm", 8},
-      {"sma_ratio", 10},
-      {"vol_parkinson", 11},
-      {"vol_gk", 11},
-      {"squeeze", 6},
-      {"efficiency_ratio", 10},
+      {"sweep", 7},
       {"return_moments", 7},
-      {"candle_shape", 9},
-      {"vwap_deviation", 11},
-      {"volume_z", 18},
+      {"squeeze", 6},
       {"volume_ratio", 5},
-      {"obv_slope", 31},
-      {"clv_volume", 11},
-      {"uptick_ratio", 10},
-      {"amihud", 11},
-      {"cs_spread", 60},
-      {"narrow_range", 23},
-      {"sweep", 8},
-      {"calendar", 11},
-      {"pairs_residual_z", 19},
       {"bb_position", 5},
-      {"return_z", 5},
+      {"return_z", 4.5},
+      {"willr", 4},
       {"donchian_break", 4},
+      {"close_z", 3.5},
+      {"btc_return", 3},
+      {"rel_return_btc", 3},
+      {"natr", 3},
+      {"atr", 3},
+      {"vol_ratio", 3},
+      {"obv", 3},
+      {"donchian_position", 2.6},
+      {"roc", 2.5},
+      {"keltner_position", 2.4},
+      {"ema_ratio", 2.2},
+      {"vol_cc", 2.2},
+      {"log_return", 2},
+      {"ema", 1.5},
+      {"beta_btc", 1},
   };
+
   for (KindDef& k : v)
     for (const auto& [kind, ns] : kBatchNs)
       if (k.kind == kind) k.batch_ns = ns;
@@ -1850,12 +1873,12 @@ std::vector<std::pair<std::string, double>> SharedInputs::Registered() const {
   auto add = [&](const char* what, int period, double ns) {
     out.emplace_back(what + ("/" + std::to_string(period)), ns);
   };
-  for (const auto& e : impl_->ema) add("ema", e->period, 6);
-  for (const auto& e : impl_->atr) add("atr", e->period, 10);
-  for (const auto& e : impl_->moments) add(e->returns ? "return_moments" : "close_moments", e->period, 20);
+  for (const auto& e : impl_->ema) add("ema", e->period, 2.5);
+  for (const auto& e : impl_->atr) add("atr", e->period, 2.5);
+  for (const auto& e : impl_->moments) add(e->returns ? "return_moments" : "close_moments", e->period, 17);
   for (const auto& e : impl_->chan) add("channel", e->period, 12);
   for (const auto& e : impl_->vol) add("volume_sum", e->period, 7);
-  for (const auto& e : impl_->beta) add("beta", e->period, 17);
+  for (const auto& e : impl_->beta) add("beta", e->period, 16.5);
   return out;
 }
 
