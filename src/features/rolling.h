@@ -1,5 +1,5 @@
 // Rolling building blocks shared by the indicators. Every block is a small state machine:
-// Push() consumes one value and costs O(1) (amortised for the max/min deques), and
+// Push() consumes one value and costs O(1) (amortised for the window max/min), and
 // Serialize() saves or restores the whole state, so a stream can stop and resume exactly.
 //
 // Two families:
