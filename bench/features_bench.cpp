@@ -60,6 +60,16 @@ const Data& D() {
 // Argument: threads of the batch build (its features are split over them). The batch cases run
 // 15 repetitions of >= 0.5 s each: on a VM whose speed drifts, the median of many short runs is
 // steadier than the mean of a few long ones.
+void BatchCases(benchmark::internal::Benchmark* b) {
+  b->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(0.5)->Repetitions(15)->UseRealTime();
+}
+
+void CountPerBar(benchmark::State& state, size_t bars) {
+  state.counters["bars"] = static_cast<double>(bars);
+  state.counters["ns_per_bar"] = benchmark::Counter(
+      static_cast<double>(bars), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 void BM_DefaultBatch(benchmark::State& state) {
   const auto recipe = *features::BuiltinRecipe("default");
   const Data& d = D();
@@ -68,14 +78,12 @@ void BM_DefaultBatch(benchmark::State& state) {
     auto frame = features::BuildFeatures(recipe, d.bars, &d.btc, options);
     benchmark::DoNotOptimize(frame.ok());
   }
-  state.counters["bars"] = static_cast<double>(d.bars.size());
-  state.counters["ns_per_bar"] = benchmark::Counter(
-      static_cast<double>(d.bars.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  CountPerBar(state, d.bars.size());
 }
-BENCHMARK(BM_DefaultBatch)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(0.5)->Repetitions(15)->UseRealTime();
+BENCHMARK(BM_DefaultBatch)->Apply(BatchCases);
 
-// The same with one BatchBuilder and one output frame kept across iterations (a training worker
-// building one coin after another): no fresh 123 MB frame to fault in on every call.
+// The same with one BatchBuilder and one output frame kept across iterations (a process
+// building one series after another): no fresh 123 MB frame to fault in on every call.
 void BM_DefaultBatchReuse(benchmark::State& state) {
   const auto recipe = *features::BuiltinRecipe("default");
   const Data& d = D();
@@ -85,9 +93,10 @@ void BM_DefaultBatchReuse(benchmark::State& state) {
     const Status st = builder.BuildInto(recipe, d.bars, &d.btc, &frame);
     benchmark::DoNotOptimize(st.ok());
   }
-  state.counters["ns_per_bar"] = benchmark::Counter(
-      static_cast<double>(d.bars.size()), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  CountPerBar(state, d.bars.size());
 }
+BENCHMARK(BM_DefaultBatchReuse)->Apply(BatchCases);
+
 // Only what a fresh frame costs before any feature is computed: 71 columns of 216k doubles
 // allocated and zero-filled (page faults), on `threads` threads as the batch build does.
 void BM_FreshFrameOnly(benchmark::State& state) {
@@ -104,21 +113,7 @@ void BM_FreshFrameOnly(benchmark::State& state) {
     benchmark::DoNotOptimize(columns.data());
   }
 }
-BENCHMARK(BM_FreshFrameOnly)
-    ->Arg(1)
-    ->Arg(2)
-    ->Unit(benchmark::kMillisecond)
-    ->MinTime(0.5)
-    ->Repetitions(15)
-    ->UseRealTime();
-
-BENCHMARK(BM_DefaultBatchReuse)
-    ->Arg(1)
-    ->Arg(2)
-    ->Unit(benchmark::kMillisecond)
-    ->MinTime(0.5)
-    ->Repetitions(15)
-    ->UseRealTime();
+BENCHMARK(BM_FreshFrameOnly)->Apply(BatchCases);
 
 void BM_DefaultStreamingPerBar(benchmark::State& state) {
   const auto recipe = *features::BuiltinRecipe("default");
