@@ -1,6 +1,7 @@
 // The feature builder's public API: the same recipe evaluated over a whole series (batch) or one
-// bar at a time (streaming). Batch mode runs the streaming state machines over the series, so the
-// two give identical numbers, and the value at bar t only ever depends on bars <= t.
+// bar at a time (streaming). Batch mode runs the streaming state machines over the series (in
+// blocks of rows, one feature at a time), so the two give identical numbers, and the value at bar
+// t only ever depends on bars <= t.
 //
 // Cross-asset features read a reference series (BTC) aligned by timestamp: the reference bar
 // with the same ts_ms as the coin's bar. If there is none, those features are NaN on that bar
