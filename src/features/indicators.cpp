@@ -1649,14 +1649,11 @@ void History::Serialize(StateIO& io) {
 namespace {
 
 // One shared sub-indicator: its state and its outputs for the rows of the current block.
-struct EmaEntry {
+// EMA and ATR: one value per row.
+template <typename State>
+struct ValueEntry {
   int period;
-  TaEma state;
-  std::vector<double> value;
-};
-struct AtrEntry {
-  int period;
-  TaAtr state;
+  State state;
   std::vector<double> value;
 };
 struct MomentsEntry {
@@ -1685,11 +1682,22 @@ struct BetaEntry {
   std::vector<double> value;
 };
 
-template <typename T>
-T* FindPeriod(std::vector<std::unique_ptr<T>>& v, int period) {
+// The entry of `period` in `v`, added as make() if there is none yet.
+template <typename T, typename Make>
+T* FindOrAdd(std::vector<std::unique_ptr<T>>& v, int period, Make make) {
   for (auto& e : v)
     if (e->period == period) return e.get();
-  return nullptr;
+  v.push_back(std::make_unique<T>(make()));
+  return v.back().get();
+}
+
+template <typename State>
+const double* FindOrAddValue(std::vector<std::unique_ptr<ValueEntry<State>>>& v, int period, size_t cap) {
+  return FindOrAdd(v, period,
+                   [&] {
+                     return ValueEntry<State>{period, State(period), std::vector<double>(cap, kNaN)};
+                   })
+      ->value.data();
 }
 
 SharedInputs::Moments MomentsOut(size_t cap) {
@@ -1703,8 +1711,8 @@ SharedInputs::Moments MomentsOut(size_t cap) {
 
 struct SharedInputs::Impl {
   size_t cap;
-  std::vector<std::unique_ptr<EmaEntry>> ema;
-  std::vector<std::unique_ptr<AtrEntry>> atr;
+  std::vector<std::unique_ptr<ValueEntry<TaEma>>> ema;
+  std::vector<std::unique_ptr<ValueEntry<TaAtr>>> atr;
   std::vector<std::unique_ptr<MomentsEntry>> moments;
   std::vector<std::unique_ptr<ChannelEntry>> chan;
   std::vector<std::unique_ptr<SumEntry>> vol;
@@ -1722,25 +1730,9 @@ SharedInputs::SharedInputs(size_t block_rows) : impl_(std::make_unique<Impl>()) 
 }
 SharedInputs::~SharedInputs() = default;
 
-const double* SharedInputs::Ema(int period) {
-  EmaEntry* e = FindPeriod(impl_->ema, period);
-  if (!e) {
-    impl_->ema.push_back(
-        std::unique_ptr<EmaEntry>(new EmaEntry{period, TaEma(period), std::vector<double>(impl_->cap, kNaN)}));
-    e = impl_->ema.back().get();
-  }
-  return e->value.data();
-}
+const double* SharedInputs::Ema(int period) { return FindOrAddValue(impl_->ema, period, impl_->cap); }
 
-const double* SharedInputs::Atr(int period) {
-  AtrEntry* e = FindPeriod(impl_->atr, period);
-  if (!e) {
-    impl_->atr.push_back(
-        std::unique_ptr<AtrEntry>(new AtrEntry{period, TaAtr(period), std::vector<double>(impl_->cap, kNaN)}));
-    e = impl_->atr.back().get();
-  }
-  return e->value.data();
-}
+const double* SharedInputs::Atr(int period) { return FindOrAddValue(impl_->atr, period, impl_->cap); }
 
 const SharedInputs::Moments* SharedInputs::CloseMoments(int period) {
   MomentsEntry* e = impl_->FindMoments(period, false);
@@ -1769,37 +1761,29 @@ const SharedInputs::Moments* SharedInputs::ReturnMoments(int period, bool higher
 }
 
 const SharedInputs::Channel* SharedInputs::HighLow(int period) {
-  ChannelEntry* e = FindPeriod(impl_->chan, period);
-  if (!e) {
-    const size_t cap = impl_->cap;
-    Channel out{std::vector<uint8_t>(cap, 0),   std::vector<uint8_t>(cap, 0),   std::vector<double>(cap, kNaN),
-                std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN)};
-    impl_->chan.push_back(std::unique_ptr<ChannelEntry>(
-        new ChannelEntry{period, WindowExtreme<true>(period), WindowExtreme<false>(period), std::move(out)}));
-    e = impl_->chan.back().get();
-  }
-  return &e->out;
+  const size_t cap = impl_->cap;
+  return &FindOrAdd(impl_->chan, period, [&] {
+            Channel out{std::vector<uint8_t>(cap, 0),   std::vector<uint8_t>(cap, 0),   std::vector<double>(cap, kNaN),
+                        std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN), std::vector<double>(cap, kNaN)};
+            return ChannelEntry{period, WindowExtreme<true>(period), WindowExtreme<false>(period), std::move(out)};
+          })->out;
 }
 
 const SharedInputs::Sum* SharedInputs::VolumeSum(int period) {
-  SumEntry* e = FindPeriod(impl_->vol, period);
-  if (!e) {
-    const size_t cap = impl_->cap;
-    impl_->vol.push_back(std::unique_ptr<SumEntry>(
-        new SumEntry{period, RollingSum(period), Sum{std::vector<int64_t>(cap, 0), std::vector<double>(cap, kNaN)}}));
-    e = impl_->vol.back().get();
-  }
-  return &e->out;
+  const size_t cap = impl_->cap;
+  return &FindOrAdd(impl_->vol, period, [&] {
+            return SumEntry{period, RollingSum(period),
+                            Sum{std::vector<int64_t>(cap, 0), std::vector<double>(cap, kNaN)}};
+          })->out;
 }
 
 const double* SharedInputs::BetaBtc(int period) {
-  BetaEntry* e = FindPeriod(impl_->beta, period);
-  if (!e) {
-    impl_->beta.push_back(std::unique_ptr<BetaEntry>(
-        new BetaEntry{period, 0, RollingCov(period), std::vector<double>(impl_->cap, kNaN)}));
-    e = impl_->beta.back().get();
-  }
-  return e->value.data();
+  const size_t cap = impl_->cap;
+  return FindOrAdd(impl_->beta, period,
+                   [&] {
+                     return BetaEntry{period, 0, RollingCov(period), std::vector<double>(cap, kNaN)};
+                   })
+      ->value.data();
 }
 
 void SharedInputs::Run(const BarBlock& blk) {
