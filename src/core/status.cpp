@@ -26,6 +26,18 @@ Error NotFound(std::string msg) { return {ErrorCode::kNotFound, std::move(msg)};
 Error DataLoss(std::string msg) { return {ErrorCode::kDataLoss, std::move(msg)}; }
 Error Unimplemented(std::string msg) { return {ErrorCode::kUnimplemented, std::move(msg)}; }
 Error Unavailable(std::string msg) { return {ErrorCode::kUnavailable, std::move(msg)}; }
+Error Aborted(std::string msg) { return {ErrorCode::kAborted, std::move(msg)}; }
 Error Internal(std::string msg) { return {ErrorCode::kInternal, std::move(msg)}; }
+
+Error WithContext(Error e, std::string_view context) {
+  if (context.empty()) return e;
+  e.message = std::string(context) + ": " + e.message;
+  return e;
+}
+
+Status WithContext(Status s, std::string_view context) {
+  if (s.ok()) return s;
+  return WithContext(s.error(), context);
+}
 
 }  // namespace huracan

@@ -3,6 +3,7 @@
 
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -29,7 +30,11 @@ struct Error {
   std::string message;
 
   std::string ToString() const;
+  // Retry this same call (after a backoff): the failure was transient.
   bool retryable() const { return code == ErrorCode::kUnavailable || code == ErrorCode::kDeadlineExceeded; }
+  // Do not retry this call; retry the larger unit of work that contains it (a transaction, a
+  // symbol's whole job), which starts again from a consistent state.
+  bool retry_higher_up() const { return code == ErrorCode::kAborted; }
 };
 
 Error InvalidArgument(std::string msg);
@@ -38,7 +43,12 @@ Error NotFound(std::string msg);
 Error DataLoss(std::string msg);
 Error Unimplemented(std::string msg);
 Error Unavailable(std::string msg);
+Error Aborted(std::string msg);
 Error Internal(std::string msg);
+
+// The one way to add context to an error: the code is kept, and the message becomes
+// "context: message". Context names the thing at fault (a file, a symbol, a table).
+Error WithContext(Error e, std::string_view context);
 
 // Wraps an error so Result<T> can be constructed from it unambiguously.
 struct Unexpected {
@@ -102,6 +112,14 @@ class [[nodiscard]] Status {
   bool ok_ = true;
 };
 
+// WithContext on a Status or Result: an ok value passes through untouched.
+Status WithContext(Status s, std::string_view context);
+template <typename T>
+Result<T> WithContext(Result<T> r, std::string_view context) {
+  if (r.ok()) return r;
+  return WithContext(r.error(), context);
+}
+
 }  // namespace huracan
 
 // Propagate an error from an expression returning Status or Result<T>.
@@ -112,9 +130,22 @@ class [[nodiscard]] Status {
     auto&& huracan_status_ = (expr);                           \
     if (!huracan_status_.ok()) return huracan_status_.error(); \
   } while (0)
+// The same, with context put before the message ("context: message"). `context` is evaluated only
+// on error, so it may build a string.
+#define HURACAN_RETURN_IF_ERROR_CTX(expr, context)                                                \
+  do {                                                                                            \
+    auto&& huracan_status_ = (expr);                                                              \
+    if (!huracan_status_.ok()) return ::huracan::WithContext(huracan_status_.error(), (context)); \
+  } while (0)
 #define HURACAN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.error();                  \
   lhs = std::move(tmp).value()
 #define HURACAN_ASSIGN_OR_RETURN(lhs, expr) \
   HURACAN_ASSIGN_OR_RETURN_IMPL(HURACAN_CONCAT(huracan_result_, __LINE__), lhs, expr)
+#define HURACAN_ASSIGN_OR_RETURN_CTX_IMPL(tmp, lhs, expr, context)      \
+  auto tmp = (expr);                                                    \
+  if (!tmp.ok()) return ::huracan::WithContext(tmp.error(), (context)); \
+  lhs = std::move(tmp).value()
+#define HURACAN_ASSIGN_OR_RETURN_CTX(lhs, expr, context) \
+  HURACAN_ASSIGN_OR_RETURN_CTX_IMPL(HURACAN_CONCAT(huracan_result_, __LINE__), lhs, expr, context)
