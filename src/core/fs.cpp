@@ -21,6 +21,21 @@ Result<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
+int WriteAll(int fd, std::string_view bytes) {
+  const char* p = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  return 0;
+}
+
 Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
   fs::path target(path);
   std::error_code ec;
@@ -29,19 +44,11 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Unavailable(tmp + ": cannot create: " + std::strerror(errno));
-  const char* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Unavailable(tmp + ": write failed: " + why);
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
+  if (int err = WriteAll(fd, bytes); err != 0) {
+    std::string why = std::strerror(err);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return Unavailable(tmp + ": write failed: " + why);
   }
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     ::unlink(tmp.c_str());

@@ -35,6 +35,11 @@ Error WithContext(Error e, std::string_view context) {
   return e;
 }
 
+Error WithContextUnlessNamed(Error e, std::string_view context) {
+  if (e.message.find(context) != std::string::npos) return e;
+  return WithContext(std::move(e), context);
+}
+
 Status WithContext(Status s, std::string_view context) {
   if (s.ok()) return s;
   return WithContext(s.error(), context);

@@ -49,6 +49,9 @@ Error Internal(std::string msg);
 // The one way to add context to an error: the code is kept, and the message becomes
 // "context: message". Context names the thing at fault (a file, a symbol, a table).
 Error WithContext(Error e, std::string_view context);
+// WithContext, unless the message already contains `context` (e.g. a path the reader already
+// named): the file is named once.
+Error WithContextUnlessNamed(Error e, std::string_view context);
 
 // Wraps an error so Result<T> can be constructed from it unambiguously.
 struct Unexpected {

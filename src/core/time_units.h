@@ -18,6 +18,9 @@ constexpr int64_t FloorDiv(int64_t a, int64_t b) {
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+// The remainder that goes with FloorDiv: in [0, b) for b > 0.
+constexpr int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
 // The UTC day number since 1970-01-01 (day 0).
 constexpr int64_t UtcDay(int64_t ms) { return FloorDiv(ms, kMsPerDay); }
 // Milliseconds since the start of the UTC day, in [0, kMsPerDay).
@@ -32,6 +35,7 @@ constexpr int WeekdayOfDay(int64_t day) {
 // The UTC weekday of a timestamp, Monday = 0 ... Sunday = 6.
 constexpr int UtcWeekday(int64_t ms) { return WeekdayOfDay(UtcDay(ms)); }
 
+static_assert(FloorMod(-7, 5) == 3 && FloorMod(7, 5) == 2);
 static_assert(UtcDay(-1) == -1 && UtcMsOfDay(-1) == kMsPerDay - 1);
 static_assert(UtcWeekday(0) == 3);              // Thursday
 static_assert(UtcWeekday(4 * kMsPerDay) == 0);  // 1970-01-05, a Monday

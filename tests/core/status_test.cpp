@@ -52,6 +52,13 @@ TEST(Status, WithContextKeepsCodeAndPrefixesMessage) {
   EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST(Status, WithContextUnlessNamedNamesTheFileOnce) {
+  EXPECT_EQ(WithContextUnlessNamed(DataLoss("a.csv: line 3: bad"), "a.csv").message, "a.csv: line 3: bad");
+  Error e = WithContextUnlessNamed(Unavailable("no such file"), "a.csv");
+  EXPECT_EQ(e.message, "a.csv: no such file");
+  EXPECT_EQ(e.code, ErrorCode::kUnavailable);
+}
+
 TEST(Status, ContextMacros) {
   EXPECT_TRUE(ContextOnReturn(4).ok());
   Status st = ContextOnReturn(5);
