@@ -1,5 +1,6 @@
 #include "storage/database.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -10,6 +11,7 @@
 #include <exception>
 #include <thread>
 
+#include "core/time_units.h"
 #include "storage/postgres_db.h"
 #include "storage/sqlite_db.h"
 
@@ -122,6 +124,12 @@ std::optional<std::string> SqlRow::Text(std::string_view column) const {
   return Text(*i);
 }
 
+std::string AbbrevSql(std::string_view sql) {
+  std::string s(sql.substr(0, 120));
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  return sql.size() > 120 ? s + "..." : s;
+}
+
 const char* DbBackendName(DbBackend backend) { return backend == DbBackend::kSqlite ? "sqlite" : "postgres"; }
 
 Status Database::Transaction(const std::function<Status(Database&)>& body, int attempts) {
@@ -133,7 +141,7 @@ Status Database::Transaction(const std::function<Status(Database&)>& body, int a
     Status begin = Begin();
     if (!begin.ok()) {
       last = begin;
-      if (begin.error().code == ErrorCode::kUnavailable) continue;
+      if (begin.error().retryable()) continue;
       return last;
     }
     in_transaction_ = true;
@@ -150,7 +158,9 @@ Status Database::Transaction(const std::function<Status(Database&)>& body, int a
     if (result.ok()) return result;
     (void)Rollback();
     last = result;
-    if (result.error().code != ErrorCode::kUnavailable) return last;
+    // The transaction is the unit that is re-run: for a transient failure of one of its calls,
+    // and for an aborted one (a lock conflict or serialization failure that undid it).
+    if (!result.error().retryable() && !result.error().retry_higher_up()) return last;
   }
   return last;
 }
@@ -177,8 +187,8 @@ std::string DefaultDatabaseUrl() {
 }
 
 std::string SqlTimestamp(int64_t epoch_ms) {
-  int64_t secs = epoch_ms >= 0 ? epoch_ms / 1000 : -((-epoch_ms + 999) / 1000);
-  int ms = static_cast<int>(epoch_ms - secs * 1000);
+  int64_t secs = FloorDiv(epoch_ms, kMsPerSecond);
+  int ms = static_cast<int>(epoch_ms - secs * kMsPerSecond);
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);

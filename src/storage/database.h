@@ -99,6 +99,9 @@ struct SqlRows {
 enum class DbBackend { kSqlite, kPostgres };
 const char* DbBackendName(DbBackend backend);
 
+// A statement for an error message: its first 120 characters on one line ("..." when cut).
+std::string AbbrevSql(std::string_view sql);
+
 class Database {
  public:
   virtual ~Database() = default;
@@ -107,8 +110,10 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   // Runs one statement; returns the number of rows changed (0 for DDL).
-  // A busy/locked SQLite database or a Postgres serialization failure returns Unavailable
-  // after the backend's own retries; constraint violations return FailedPrecondition.
+  // A busy/locked SQLite database or a Postgres serialization failure or deadlock returns
+  // Unavailable after the backend's own retries (retryable(): run the statement again); inside a
+  // Transaction it returns Aborted at once (retry_higher_up(): re-run the whole transaction).
+  // Constraint violations return FailedPrecondition.
   virtual Result<int64_t> Exec(std::string_view sql, const SqlParams& params = {}) = 0;
   // Runs one statement and returns its rows.
   virtual Result<SqlRows> Query(std::string_view sql, const SqlParams& params = {}) = 0;
@@ -118,8 +123,9 @@ class Database {
   // Runs `body` inside one transaction: commits when it returns OK, rolls back otherwise (and
   // when it throws; the exception becomes an Internal error). SQLite takes the write lock up
   // front (BEGIN IMMEDIATE) so two writers never deadlock; a busy start is retried. When the
-  // whole transaction fails with Unavailable it is re-run up to `attempts` times, so `body`
-  // must be safe to re-run. Nested calls are refused (FailedPrecondition).
+  // whole transaction fails with a retryable() or retry_higher_up() error (Unavailable, Aborted,
+  // DeadlineExceeded) it is re-run up to `attempts` times, so `body` must be safe to re-run.
+  // Nested calls are refused (FailedPrecondition).
   Status Transaction(const std::function<Status(Database&)>& body, int attempts = 5);
 
   virtual DbBackend backend() const = 0;

@@ -76,17 +76,7 @@ Status LocalObjectStore::Put(const std::string& key, std::string_view bytes) {
     ::unlink(tmp.c_str());
     return e;
   };
-  const char* p = bytes.data();
-  size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return abort_with(Unavailable(path + ": write failed: " + Errno()));
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
+  if (WriteAll(fd, bytes) != 0) return abort_with(Unavailable(path + ": write failed: " + Errno()));
   if (options_.fsync && ::fsync(fd) != 0) return abort_with(Unavailable(path + ": fsync failed: " + Errno()));
   int rc = ::close(fd);
   fd = -1;

@@ -180,10 +180,7 @@ Result<int> Migrate(Database& db) {
                                 " is newer than this binary knows (" + std::to_string(LatestSchemaVersion()) + ")");
     for (const Migration& m : Migrations()) {
       if (m.version <= version) continue;
-      Status applied = tx.ExecScript(m.sql);
-      if (!applied.ok())
-        return Error{applied.error().code,
-                     "migration " + std::to_string(m.version) + " (" + m.name + "): " + applied.error().message};
+      HURACAN_RETURN_IF_ERROR_CTX(tx.ExecScript(m.sql), "migration " + std::to_string(m.version) + " (" + m.name + ")");
       HURACAN_RETURN_IF_ERROR(tx.Exec("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                                       {m.version, m.name, SqlTimestamp(NowMs())}));
       version = m.version;

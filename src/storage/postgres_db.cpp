@@ -11,12 +11,6 @@ namespace {
 // Type OIDs from pg_type.h.
 constexpr pqxx::oid kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700, kBool = 16;
 
-std::string Abbrev(std::string_view sql) {
-  std::string s(sql.substr(0, 120));
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return sql.size() > 120 ? s + "..." : s;
-}
-
 class PostgresDatabase final : public Database {
  public:
   PostgresDatabase(std::unique_ptr<pqxx::connection> conn, std::string described)
@@ -122,17 +116,19 @@ class PostgresDatabase final : public Database {
       return Unavailable(described_ + ": connection lost: " + e.what());
     } catch (const pqxx::sql_error& e) {
       std::string state = e.sqlstate();
-      std::string msg = described_ + ": " + std::string(e.what()) + " [" + state + "] in: " + Abbrev(sql);
+      std::string msg = described_ + ": " + std::string(e.what()) + " [" + state + "] in: " + AbbrevSql(sql);
       while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-      if (state == "40001" || state == "40P01" || state.rfind("08", 0) == 0 || state == "55P03" || state == "57P03")
-        return Unavailable(msg);
+      // A serialization failure or deadlock undid the server's transaction: inside our
+      // Transaction only re-running all of it helps (Aborted); a single statement is retryable.
+      if (state == "40001" || state == "40P01") return in_transaction() ? Aborted(msg) : Unavailable(msg);
+      if (state.rfind("08", 0) == 0 || state == "55P03" || state == "57P03") return Unavailable(msg);
       if (state.rfind("23", 0) == 0) return FailedPrecondition(msg);
       if (state.rfind("42", 0) == 0 || state.rfind("22", 0) == 0) return InvalidArgument(msg);
       return Internal(msg);
     } catch (const pqxx::usage_error& e) {
-      return InvalidArgument(described_ + ": " + e.what() + " in: " + Abbrev(sql));
+      return InvalidArgument(described_ + ": " + e.what() + " in: " + AbbrevSql(sql));
     } catch (const std::exception& e) {
-      return Internal(described_ + ": " + e.what() + " in: " + Abbrev(sql));
+      return Internal(described_ + ": " + e.what() + " in: " + AbbrevSql(sql));
     }
   }
 

@@ -9,12 +9,6 @@
 namespace huracan::storage {
 namespace {
 
-std::string Abbrev(std::string_view sql) {
-  std::string s(sql.substr(0, 120));
-  std::replace(s.begin(), s.end(), '\n', ' ');
-  return sql.size() > 120 ? s + "..." : s;
-}
-
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(sqlite3* db, std::string path, SqliteOptions options)
@@ -48,10 +42,13 @@ class SqliteDatabase final : public Database {
 
  private:
   Error ErrorFor(int rc, std::string_view sql) const {
-    std::string msg = Describe() + ": " + sqlite3_errmsg(db_) + " (" + sqlite3_errstr(rc) + ") in: " + Abbrev(sql);
+    std::string msg = Describe() + ": " + sqlite3_errmsg(db_) + " (" + sqlite3_errstr(rc) + ") in: " + AbbrevSql(sql);
     switch (rc & 0xff) {
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
+        // Inside a transaction a busy statement is not retried (the lock order is the caller's):
+        // the whole transaction is re-run by Database::Transaction.
+        return in_transaction() ? Aborted(msg) : Unavailable(msg);
       case SQLITE_IOERR:
       case SQLITE_FULL:
       case SQLITE_CANTOPEN: return Unavailable(msg);
@@ -85,7 +82,7 @@ class SqliteDatabase final : public Database {
     int expected = sqlite3_bind_parameter_count(stmt);
     if (expected != static_cast<int>(params.size()))
       return InvalidArgument(Describe() + ": statement wants " + std::to_string(expected) + " parameters, got " +
-                             std::to_string(params.size()) + ": " + Abbrev(sql));
+                             std::to_string(params.size()) + ": " + AbbrevSql(sql));
     for (size_t i = 0; i < params.size(); ++i) {
       const SqlValue& p = params[i];
       int idx = static_cast<int>(i) + 1, rc;
@@ -128,7 +125,7 @@ class SqliteDatabase final : public Database {
     if (tail != nullptr) {
       std::string_view rest(tail);
       if (rest.find_first_not_of(" \t\r\n;") != std::string_view::npos)
-        return InvalidArgument(Describe() + ": one statement at a time (use ExecScript): " + Abbrev(raw_sql));
+        return InvalidArgument(Describe() + ": one statement at a time (use ExecScript): " + AbbrevSql(raw_sql));
     }
     HURACAN_RETURN_IF_ERROR(Bind(stmt, params, raw_sql));
     auto columns = std::make_shared<std::vector<std::string>>();

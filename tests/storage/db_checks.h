@@ -14,8 +14,6 @@
 
 namespace huracan::storage {
 
-inline Error Aborted_(std::string msg) { return Error{ErrorCode::kAborted, std::move(msg)}; }
-
 // The SPEC's exact columns, written out here independently of migrations.cpp.
 inline const std::map<std::string, std::vector<std::string>>& SpecColumns() {
   static const std::map<std::string, std::vector<std::string>> kSpec = {
@@ -127,13 +125,27 @@ inline void CheckValuesAndTransactions(Database& db) {
   ASSERT_FALSE(dup.ok());
   EXPECT_EQ(dup.error().code, ErrorCode::kFailedPrecondition) << dup.error().message;
 
-  // A failing transaction leaves nothing behind; a good one commits.
-  Status failed = db.Transaction([](Database& tx) -> Status {
-    HURACAN_RETURN_IF_ERROR(tx.Exec("INSERT INTO daily_equity (date, nav) VALUES (?, ?)", {"2025-11-08", 1000.0}));
-    return Aborted_("stop here");
-  });
+  // A failing transaction leaves nothing behind; a good one commits. An aborted one is re-run
+  // whole (retry_higher_up), a permanent failure is not.
+  int runs = 0;
+  Status failed = db.Transaction(
+      [&runs](Database& tx) -> Status {
+        ++runs;
+        HURACAN_RETURN_IF_ERROR(tx.Exec("INSERT INTO daily_equity (date, nav) VALUES (?, ?)", {"2025-11-08", 1000.0}));
+        return Aborted("stop here");
+      },
+      2);
   EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(runs, 2);
   EXPECT_EQ(db.Query("SELECT * FROM daily_equity")->size(), 0u);
+  runs = 0;
+  Status refused = db.Transaction([&runs](Database&) -> Status {
+    ++runs;
+    return FailedPrecondition("no");
+  });
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(runs, 1);
   Status good = db.Transaction([](Database& tx) -> Status {
     HURACAN_RETURN_IF_ERROR(tx.Exec("INSERT INTO daily_equity (date, nav) VALUES (?, ?)", {"2025-11-08", 1000.0}));
     HURACAN_RETURN_IF_ERROR(tx.Exec("INSERT INTO daily_equity (date, nav) VALUES (?, ?)", {"2025-11-09", 1010.5}));
