@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/time_units.h"
+
 namespace huracan::data {
 
 void BarSeries::reserve(size_t n) {
@@ -51,11 +53,11 @@ int64_t TimeframeMs(const std::string& tf) {
   while (i < tf.size() && tf[i] >= '0' && tf[i] <= '9') n = n * 10 + (tf[i++] - '0');
   if (n <= 0 || i + 1 != tf.size()) return 0;
   switch (tf[i]) {
-    case 's': return n * 1000;
-    case 'm': return n * 60'000;
-    case 'h': return n * 3'600'000;
-    case 'd': return n * 86'400'000;
-    case 'w': return n * 7 * 86'400'000;
+    case 's': return n * kMsPerSecond;
+    case 'm': return n * kMsPerMinute;
+    case 'h': return n * kMsPerHour;
+    case 'd': return n * kMsPerDay;
+    case 'w': return n * 7 * kMsPerDay;
     default: return 0;
   }
 }

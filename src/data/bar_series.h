@@ -26,6 +26,18 @@ struct BarSeries {
   bool is_perp() const;  // symbol ends with "-PERP": shorts allowed
 };
 
+// The bar of `ref` at exactly `ts_ms`, for walking a reference series (BTC) beside another in
+// increasing time: `*cursor` only moves forward. Copies the bar into `*out` and returns `out`;
+// nullptr when `ref` is null or has no bar at `ts_ms`.
+inline const Bar* AlignedBar(const BarSeries* ref, int64_t ts_ms, size_t* cursor, Bar* out) {
+  if (!ref) return nullptr;
+  size_t& i = *cursor;
+  while (i < ref->size() && ref->ts_ms[i] < ts_ms) ++i;
+  if (i >= ref->size() || ref->ts_ms[i] != ts_ms) return nullptr;
+  *out = ref->bar(i);
+  return out;
+}
+
 // Timeframe length in ms ("1m" -> 60000); 0 if unknown.
 int64_t TimeframeMs(const std::string& timeframe);
 

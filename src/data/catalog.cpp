@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/strings.h"
 #include "data/csv.h"
 #include "data/parquet.h"
 #include "data/timestamps.h"
@@ -19,50 +20,12 @@ namespace fs = std::filesystem;
 constexpr const char* kQuotes[] = {"FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "DAI", "BTC", "ETH",
                                    "BNB",   "EUR",  "TRY",  "BRL",  "GBP",  "AUD",  "JPY", "USD"};
 
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 bool AssetName(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c); });
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t p = s.find(sep, start);
-    out.push_back(s.substr(start, p == std::string_view::npos ? std::string_view::npos : p - start));
-    if (p == std::string_view::npos) return out;
-    start = p + 1;
-  }
-}
-
 bool AllDigits(std::string_view s, size_t n) {
   return s.size() == n && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
-}
-
-Error NameFile(Error e, const std::string& path) {
-  if (e.message.find(path) == std::string::npos) e.message = path + ": " + e.message;
-  return e;
 }
 
 }  // namespace
@@ -70,7 +33,7 @@ Error NameFile(Error e, const std::string& path) {
 std::optional<Market> ParseMarket(std::string_view text) {
   std::string s = Upper(text);
   Market m;
-  if (EndsWith(s, "-PERP")) {
+  if (s.ends_with("-PERP")) {
     m.perp = true;
     s.resize(s.size() - 5);
   }
@@ -85,7 +48,7 @@ std::optional<Market> ParseMarket(std::string_view text) {
   std::string_view best;
   for (const char* q : kQuotes) {
     std::string_view quote(q);
-    if (s.size() > quote.size() && EndsWith(s, quote) && quote.size() > best.size()) best = quote;
+    if (s.size() > quote.size() && s.ends_with(quote) && quote.size() > best.size()) best = quote;
   }
   if (best.empty()) return std::nullopt;
   m.base = s.substr(0, s.size() - best.size());
@@ -98,10 +61,10 @@ std::optional<DataFileName> ParseDataFileName(std::string_view path) {
   DataFileName out;
   std::string lower = Lower(name);
   std::string_view stem;
-  if (EndsWith(lower, ".parquet")) {
+  if (lower.ends_with(".parquet")) {
     out.format = "parquet";
     stem = std::string_view(name).substr(0, name.size() - 8);
-  } else if (EndsWith(lower, ".csv")) {
+  } else if (lower.ends_with(".csv")) {
     out.format = "csv";
     stem = std::string_view(name).substr(0, name.size() - 4);
   } else {
@@ -147,7 +110,7 @@ Result<std::vector<std::string>> ListCandleFiles(const std::string& path) {
     if (ec) return Unavailable(path + ": cannot list: " + ec.message());
     if (!it->is_regular_file(ec)) continue;
     std::string lower = Lower(it->path().filename().string());
-    if (EndsWith(lower, ".parquet") || EndsWith(lower, ".csv")) out.push_back(it->path().string());
+    if (lower.ends_with(".parquet") || lower.ends_with(".csv")) out.push_back(it->path().string());
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -188,11 +151,11 @@ Result<BarSeries> LoadBars(const std::string& path) {
   if (!fs::is_regular_file(st)) return InvalidArgument(path + ": not a regular file");
   std::string lower = Lower(fs::path(path).filename().string());
   Result<BarSeries> bars = InvalidArgument(path + ": unknown file type; expected .parquet or .csv");
-  if (EndsWith(lower, ".parquet"))
+  if (lower.ends_with(".parquet"))
     bars = ReadParquetBars(path);
-  else if (EndsWith(lower, ".csv"))
+  else if (lower.ends_with(".csv"))
     bars = ReadCsvBars(path);
-  if (!bars.ok()) return NameFile(bars.error(), path);
+  if (!bars.ok()) return WithContextUnlessNamed(bars.error(), path);
   if (auto name = ParseDataFileName(path)) {
     bars->symbol = name->market.id();
     bars->timeframe = name->timeframe;
@@ -255,8 +218,7 @@ Result<std::vector<std::string>> SelectSymbols(const std::vector<CatalogEntry>& 
     for (size_t i = 0; i < ranked.size() && i < static_cast<size_t>(n); ++i) out.push_back(ranked[i].second);
     return out;
   }
-  for (std::string_view item : Split(spec, ',')) {
-    std::string want = Trim(item);
+  for (const std::string& want : SplitCommaList(spec, EmptyItems::kKeep)) {
     if (want.empty()) return InvalidArgument("--symbols '" + spec + "': empty symbol in the list");
     auto market = ParseMarket(want);
     std::string id = market ? market->id() : Upper(want);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/fs.h"
+#include "core/strings.h"
 
 namespace huracan::data {
 namespace {
@@ -27,7 +28,8 @@ constexpr std::array<const char*, kBinanceColumns> kBinanceHeader = {"open_time"
                                                                      "taker_buy_quote_volume",
                                                                      "ignore"};
 
-std::string_view Trim(std::string_view s) {
+// A CSV field without surrounding blanks, a trailing \r and enclosing double quotes.
+std::string_view TrimField(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
@@ -40,10 +42,10 @@ void SplitFields(std::string_view line, std::vector<std::string_view>* out) {
   while (true) {
     size_t comma = line.find(',', start);
     if (comma == std::string_view::npos) {
-      out->push_back(Trim(line.substr(start)));
+      out->push_back(TrimField(line.substr(start)));
       return;
     }
-    out->push_back(Trim(line.substr(start, comma - start)));
+    out->push_back(TrimField(line.substr(start, comma - start)));
     start = comma + 1;
   }
 }
@@ -63,12 +65,6 @@ std::optional<double> ParseDouble(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 std::string Quote(std::string_view s) {
@@ -137,7 +133,7 @@ Result<BarSeries> ParseCsvBars(std::string_view text, const std::string& name, C
     std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? text.size() : nl + 1;
     ++line_no;
-    if (Trim(line).empty()) continue;
+    if (TrimField(line).empty()) continue;
     const std::string where = name + ":" + std::to_string(line_no);
     SplitFields(line, &fields);
     if (!cols) {
@@ -216,11 +212,7 @@ Result<BarSeries> ParseCsvBars(std::string_view text, const std::string& name, C
 
 Result<BarSeries> ReadCsvBars(const std::string& path, CsvInfo* info) {
   Result<std::string> text = ReadFile(path);
-  if (!text.ok()) {
-    Error e = text.error();
-    if (e.message.find(path) == std::string::npos) e.message = path + ": " + e.message;
-    return e;
-  }
+  if (!text.ok()) return WithContextUnlessNamed(text.error(), path);
   return ParseCsvBars(*text, path, info);
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/time_units.h"
+
 namespace huracan::data {
 namespace {
 
@@ -29,11 +31,6 @@ void SymbolFromFileName(const std::string& path, BarSeries* bars) {
   }
   bars->symbol = pair.substr(0, dash) + pair.substr(dash + 1) + (perp ? "-PERP" : "");
   bars->timeframe = tf;
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
 // Divisor that turns the column's values into epoch ms. Labelled columns are trusted; a plain

@@ -226,10 +226,10 @@ class Reader {
 
   Result<ParquetTable> Read() {
     auto footer = pq::FooterBytes(file_);
-    if (!footer.ok()) return Err(footer.error().code, footer.error().message);
+    if (!footer.ok()) return Err(footer.error());
     footer_start_ = static_cast<size_t>(footer->data() - file_.data());
     auto md = pq::ParseFileMetaData(*footer);
-    if (!md.ok()) return Err(md.error().code, md.error().message);
+    if (!md.ok()) return Err(md.error());
     md_ = std::move(md).value();
     HURACAN_RETURN_IF_ERROR(BuildLeaves());
     std::vector<Plan> plans;
@@ -272,9 +272,12 @@ class Reader {
   }
 
  private:
-  Error Err(ErrorCode code, const std::string& msg) const { return Error{code, name_ + ": " + msg}; }
-  Error ColErr(ErrorCode code, const std::string& col, const std::string& msg) const {
-    return Error{code, name_ + ": column '" + col + "': " + msg};
+  // Every error names the file, and the column where there is one: "name: column 'c': message".
+  Error Err(Error e) const { return WithContext(std::move(e), name_); }
+  Error Err(ErrorCode code, std::string msg) const { return Err(Error{code, std::move(msg)}); }
+  Error ColErr(const std::string& col, Error e) const { return Err(WithContext(std::move(e), "column '" + col + "'")); }
+  Error ColErr(ErrorCode code, const std::string& col, std::string msg) const {
+    return ColErr(col, Error{code, std::move(msg)});
   }
 
   Status BuildLeaves() {
@@ -468,7 +471,7 @@ class Reader {
       }
       size_t consumed = 0;
       auto ph = pq::ParsePageHeader(chunk.substr(pos), &consumed);
-      if (!ph.ok()) return ColErr(ph.error().code, col, ph.error().message);
+      if (!ph.ok()) return ColErr(col, ph.error());
       pos += consumed;
       if (ph->compressed_page_size < 0 || static_cast<size_t>(ph->compressed_page_size) > chunk.size() - pos ||
           ph->uncompressed_page_size < 0) {
@@ -496,7 +499,7 @@ class Reader {
     if (st.codec == pq::kUncompressed) return in;
     HURACAN_RETURN_IF_ERROR(Charge(static_cast<uint64_t>(expected), col));
     Status s = dec_.Decompress(st.codec, in, static_cast<size_t>(expected), buf);
-    if (!s.ok()) return ColErr(s.error().code, col, s.error().message);
+    if (!s.ok()) return ColErr(col, s.error());
     return std::string_view(*buf);
   }
 
@@ -855,9 +858,9 @@ Result<ParquetTable> ReadParquetBuffer(std::string_view bytes, const std::string
     Reader reader(bytes, name, opts);
     return reader.Read();
   } catch (const std::bad_alloc&) {
-    return Error{ErrorCode::kDataLoss, name + ": out of memory while decoding (corrupt sizes in the file?)"};
+    return WithContext(DataLoss("out of memory while decoding (corrupt sizes in the file?)"), name);
   } catch (const std::exception& e) {
-    return Error{ErrorCode::kInternal, name + ": " + e.what()};
+    return WithContext(Internal(e.what()), name);
   }
 }
 

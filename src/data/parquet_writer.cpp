@@ -243,14 +243,13 @@ Result<std::string> WriteParquetBuffer(const ParquetTable& table, const ParquetW
     out.append("PAR1");
     return out;
   } catch (const std::bad_alloc&) {
-    return Error{ErrorCode::kInternal, "Parquet writer: out of memory"};
+    return Internal("Parquet writer: out of memory");
   }
 }
 
 Status WriteParquet(const std::string& path, const ParquetTable& table, const ParquetWriteOptions& opts) {
-  auto bytes = WriteParquetBuffer(table, opts);
-  if (!bytes.ok()) return Error{bytes.error().code, path + ": " + bytes.error().message};
-  return WriteFileAtomic(path, *bytes);
+  HURACAN_ASSIGN_OR_RETURN_CTX(std::string bytes, WriteParquetBuffer(table, opts), path);
+  return WriteFileAtomic(path, bytes);
 }
 
 }  // namespace huracan::data

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "core/time_units.h"
 #include "data/timestamps.h"
 
 namespace huracan::data {
@@ -48,11 +49,6 @@ std::string Percent(double x) {
   os.precision(3);
   os << x * 100 << "%";
   return os.str();
-}
-
-int64_t FloorMod(int64_t a, int64_t b) {
-  int64_t m = a % b;
-  return m < 0 ? m + b : m;
 }
 
 struct Analysis {
@@ -105,7 +101,7 @@ Analysis Analyze(const BarSeries& s, const QualityPolicy& policy) {
       }
     }
     // Bars of a day or less start on multiples of their length (weekly bars start on Mondays).
-    if (tf <= 86'400'000 && 86'400'000 % tf == 0) {
+    if (tf <= kMsPerDay && kMsPerDay % tf == 0) {
       for (int64_t t : uts) r.misaligned += FloorMod(t, tf) != 0;
     }
   }

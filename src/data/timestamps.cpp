@@ -47,12 +47,6 @@ std::optional<EpochUnit> DetectEpochUnit(int64_t v) {
   return std::nullopt;
 }
 
-static int64_t FloorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 int64_t ToEpochMs(int64_t v, EpochUnit unit) {
   switch (unit) {
     case EpochUnit::kSeconds: return v > INT64_MAX / 1000 || v < INT64_MIN / 1000 ? v : v * 1000;
@@ -69,19 +63,16 @@ int64_t StepMs(int64_t from, int64_t to) {
   return d > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(d);
 }
 
-int64_t UtcDay(int64_t ms) { return FloorDiv(ms, 86'400'000); }
-
 // Years 0001-9999: outside this the calendar maths would overflow, and the value is nonsense anyway.
 static bool InCalendarRange(int64_t ms) { return ms >= -62'135'596'800'000LL && ms <= 253'402'300'799'999LL; }
 
 std::string FormatIsoUtc(int64_t ms) {
   using namespace std::chrono;
   if (!InCalendarRange(ms)) return "out-of-range(" + std::to_string(ms) + ")";
-  int64_t day = UtcDay(ms);
-  int64_t rem = ms - day * 86'400'000;
-  year_month_day ymd{sys_days{days{day}}};
-  int hh = static_cast<int>(rem / 3'600'000), mm = static_cast<int>(rem / 60'000 % 60);
-  int ss = static_cast<int>(rem / 1000 % 60), frac = static_cast<int>(rem % 1000);
+  const int64_t rem = UtcMsOfDay(ms);
+  year_month_day ymd{sys_days{days{UtcDay(ms)}}};
+  int hh = UtcHourOfDay(ms), mm = static_cast<int>(rem / kMsPerMinute % 60);
+  int ss = static_cast<int>(rem / kMsPerSecond % 60), frac = static_cast<int>(rem % kMsPerSecond);
   char buf[48];
   if (frac)
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
@@ -110,7 +101,7 @@ std::optional<int64_t> ParseIsoUtc(std::string_view s) {
   using namespace std::chrono;
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  int64_t ms = DaysFromCivil(y, mo, d) * 86'400'000;
+  int64_t ms = DaysFromCivil(y, mo, d) * kMsPerDay;
   size_t pos = 10;
   if (pos < s.size() && (s[pos] == 'T' || s[pos] == ' ')) {
     int hh, mi, ss = 0;
@@ -134,7 +125,7 @@ std::optional<int64_t> ParseIsoUtc(std::string_view s) {
       }
     }
     if (hh > 23 || mi > 59 || ss > 60) return std::nullopt;
-    ms += hh * 3'600'000LL + mi * 60'000LL + ss * 1000LL + frac_ms;
+    ms += hh * kMsPerHour + mi * kMsPerMinute + ss * kMsPerSecond + frac_ms;
   }
   std::string_view tz = s.substr(pos);
   if (!(tz.empty() || tz == "Z" || tz == "+00:00" || tz == "+0000")) return std::nullopt;
@@ -147,8 +138,8 @@ std::string TimeframeName(int64_t step) {
     int64_t ms;
     const char* suffix;
   };
-  static constexpr Unit kUnits[] = {{7 * 86'400'000LL, "w"}, {86'400'000, "d"}, {3'600'000, "h"},
-                                    {60'000, "m"},           {1000, "s"},       {1, "ms"}};
+  static constexpr Unit kUnits[] = {{7 * kMsPerDay, "w"}, {kMsPerDay, "d"},    {kMsPerHour, "h"},
+                                    {kMsPerMinute, "m"},  {kMsPerSecond, "s"}, {1, "ms"}};
   for (const Unit& u : kUnits) {
     if (step % u.ms == 0) return std::to_string(step / u.ms) + u.suffix;
   }

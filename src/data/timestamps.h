@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/time_units.h"
+
 namespace huracan::data {
 
 enum class EpochUnit : uint8_t { kSeconds, kMillis, kMicros, kNanos };
@@ -30,9 +32,6 @@ std::optional<int64_t> ParseIsoUtc(std::string_view text);
 
 // to - from, saturated to [0, INT64_MAX] (corrupt inputs must not overflow).
 int64_t StepMs(int64_t from, int64_t to);
-
-// Floor of ms / 86'400'000: the UTC day number since the epoch.
-int64_t UtcDay(int64_t ms);
 
 // The shortest name of a step in ms: 60000 -> "1m", 3600000 -> "1h", 86400000 -> "1d",
 // 300000 -> "5m", 1500 -> "1500ms". Empty for step <= 0.
