@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/clock.h"
+#include "core/time_units.h"
 
 namespace huracan::backtest {
 namespace {
@@ -43,7 +44,8 @@ Status BacktestOptions::Validate() const {
 
 double BarsPerYear(const std::string& timeframe) {
   const int64_t ms = data::TimeframeMs(timeframe);
-  return ms > 0 ? 365.0 * 86'400'000.0 / static_cast<double>(ms) : 525'600.0;
+  return ms > 0 ? 365.0 * static_cast<double>(kMsPerDay) / static_cast<double>(ms)
+                : 365.0 * static_cast<double>(kMinutesPerDay);
 }
 
 Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarSeries* ref,
@@ -82,7 +84,7 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
     t.exit_price = px;
     t.exit_reason = why;
     const costs::CostBreakdown out = cost.Side(last_snap, /*entry=*/false);
-    const double minutes = static_cast<double>(ts - t.entry_ts_ms) / 60'000.0;
+    const double minutes = static_cast<double>(ts - t.entry_ts_ms) / static_cast<double>(kMsPerMinute);
     t.funding_bps = cost.FundingBps(last_snap.perp, minutes);
     t.gross_bps = pos.dir * (px / pos.entry_price - 1.0) * 1e4;
     t.fees_bps = pos.entry_cost.fees_bps + out.fees_bps + t.funding_bps;
@@ -106,7 +108,8 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
       pos.dir = dir;
       pos.entry_price = pos.mark = bar.open;
       pos.entry_idx = i;
-      const int64_t hb = std::max<int64_t>(1, (int64_t{entry_decision.horizon_minutes} * 60'000 + tf_ms - 1) / tf_ms);
+      const int64_t hb =
+          std::max<int64_t>(1, (int64_t{entry_decision.horizon_minutes} * kMsPerMinute + tf_ms - 1) / tf_ms);
       pos.exit_due_idx = i + static_cast<size_t>(hb);
       const double sigma = std::isfinite(entry_snap.sigma_bar_bps) ? entry_snap.sigma_bar_bps : 0.0;
       const double scale = sigma * std::sqrt(static_cast<double>(hb));
@@ -145,15 +148,8 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
       }
     }
     // 3. The decision at the close.
-    const Bar* rb = nullptr;
     Bar ref_bar;
-    if (ref) {
-      while (ref_i < ref->size() && ref->ts_ms[ref_i] < bar.ts_ms) ++ref_i;
-      if (ref_i < ref->size() && ref->ts_ms[ref_i] == bar.ts_ms) {
-        ref_bar = ref->bar(ref_i);
-        rb = &ref_bar;
-      }
-    }
+    const Bar* rb = data::AlignedBar(ref, bar.ts_ms, &ref_i, &ref_bar);
     clock.Set(bar.ts_ms + tf_ms);
     HURACAN_RETURN_IF_ERROR(pipe->OnBar(bar, rb));
     last_snap = pipe->market();
@@ -167,7 +163,7 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
   }
   if (pos.dir != 0) close_position(end - 1, bars.close[end - 1], bars.ts_ms[end - 1] + tf_ms, "end_of_data");
 
-  const double days = static_cast<double>(end - begin) * static_cast<double>(tf_ms) / 86'400'000.0;
+  const double days = static_cast<double>(end - begin) * static_cast<double>(tf_ms) / static_cast<double>(kMsPerDay);
   res.metrics = ComputeMetrics(res.trades, res.bar_returns, BarsPerYear(pc.timeframe), days, res.bars_in_position);
   // Why bars did not trade: the guardrail rejections plus the bars that ended before the
   // guardrails (warm-up, ILLIQUID, no engine, no signal, below the meta threshold).

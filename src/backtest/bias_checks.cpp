@@ -147,15 +147,8 @@ DecisionRunner MakePipelineRunner(RunnerConfig cfg) {
     size_t ri = 0;
     for (size_t i = 0; i < bars.size(); ++i) {
       const Bar bar = bars.bar(i);
-      const Bar* rb = nullptr;
       Bar rbar;
-      if (ref) {
-        while (ri < ref->size() && ref->ts_ms[ri] < bar.ts_ms) ++ri;
-        if (ri < ref->size() && ref->ts_ms[ri] == bar.ts_ms) {
-          rbar = ref->bar(ri);
-          rb = &rbar;
-        }
-      }
+      const Bar* rb = data::AlignedBar(ref, bar.ts_ms, &ri, &rbar);
       clock.Set(bar.ts_ms + tf);
       HURACAN_RETURN_IF_ERROR(pipe->OnBar(bar, rb));
     }

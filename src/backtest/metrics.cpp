@@ -1,6 +1,9 @@
 #include "backtest/metrics.h"
 
 #include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/json.h"
 
 namespace huracan::backtest {
 
@@ -78,6 +81,28 @@ Metrics ComputeMetrics(std::span<const Trade> trades, std::span<const double> ba
   }
   if (days > 0) m.turnover = 2.0 * static_cast<double>(m.trades) / days;
   return m;
+}
+
+nlohmann::ordered_json MetricsToJson(const Metrics& m) {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["trades"] = m.trades;
+  j["hit_rate"] = JsonNumber<ordered_json>(m.hit_rate);
+  j["net_bps_per_trade"] = JsonNumber<ordered_json>(m.net_bps_per_trade);
+  j["net_sharpe"] = JsonNumber<ordered_json>(m.net_sharpe);
+  j["sortino"] = JsonNumber<ordered_json>(m.sortino);
+  j["max_drawdown"] = JsonNumber<ordered_json>(m.max_drawdown);
+  j["turnover"] = JsonNumber<ordered_json>(m.turnover);
+  j["exposure"] = JsonNumber<ordered_json>(m.exposure);
+  j["psr"] = JsonNumber<ordered_json>(m.psr);
+  j["gross_bps"] = JsonNumber<ordered_json>(m.gross_bps);
+  j["fees_bps"] = JsonNumber<ordered_json>(m.fees_bps);
+  j["spread_bps"] = JsonNumber<ordered_json>(m.spread_bps);
+  j["slippage_bps"] = JsonNumber<ordered_json>(m.slippage_bps);
+  j["funding_bps"] = JsonNumber<ordered_json>(m.funding_bps);
+  j["net_bps"] = JsonNumber<ordered_json>(m.net_bps);
+  j["bars"] = m.bars;
+  return j;
 }
 
 }  // namespace huracan::backtest

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -49,5 +50,9 @@ double ProbabilisticSharpe(std::span<const double> returns, double sr_star = 0.0
 // evaluation window, 0 when flat). `bars_per_year`: 525600 for 1m bars.
 Metrics ComputeMetrics(std::span<const Trade> trades, std::span<const double> bar_returns, double bars_per_year,
                        double days, int64_t bars_in_position);
+
+// The metrics as JSON, the one serialisation (CLI `backtest --format json`, bundles' metrics.json):
+// keys in the field order above; NaN and infinities become null.
+nlohmann::ordered_json MetricsToJson(const Metrics& m);
 
 }  // namespace huracan::backtest

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/time_units.h"
 #include "engines/registry.h"
+#include "features/columns.h"
 #include "regime/classifier.h"
 
 namespace huracan::backtest {
@@ -26,7 +28,7 @@ double TypicalRoundTripBps(const data::BarSeries& bars, const features::FeatureF
   std::vector<double> spread, sigma;
   double qv = 0;
   size_t nq = 0;
-  const int si = frame.index_of("cs_spread_bps"), vi = frame.index_of("vol_cc_30");
+  const int si = frame.index_of(features::kSpreadBpsColumn), vi = frame.index_of(features::kVolCc30Column);
   for (size_t r = begin; r < end; ++r) {
     if (si >= 0) spread.push_back(frame.columns[static_cast<size_t>(si)][r]);
     if (vi >= 0) sigma.push_back(frame.columns[static_cast<size_t>(vi)][r]);
@@ -35,7 +37,7 @@ double TypicalRoundTripBps(const data::BarSeries& bars, const features::FeatureF
   }
   const int64_t tf = data::TimeframeMs(bars.timeframe.empty() ? "1m" : bars.timeframe);
   costs::MarketSnapshot m;
-  m.bars_per_day = 86'400'000.0 / static_cast<double>(tf > 0 ? tf : 60'000);
+  m.bars_per_day = static_cast<double>(kMsPerDay) / static_cast<double>(tf > 0 ? tf : kMsPerMinute);
   m.price = end > begin ? bars.close[end - 1] : 0;
   m.spread_bps = regime::Percentile(spread, 0.5);
   m.sigma_bar_bps = regime::Percentile(sigma, 0.5);
@@ -140,7 +142,7 @@ Result<WalkForwardResult> RunWalkForward(const data::BarSeries& bars, const feat
     horizon_min = std::max(horizon_min, info.horizon_minutes);
   }
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe.empty() ? "1m" : bars.timeframe));
-  const size_t horizon_bars = static_cast<size_t>((int64_t{horizon_min} * 60'000 + tf - 1) / tf);
+  const size_t horizon_bars = static_cast<size_t>((int64_t{horizon_min} * kMsPerMinute + tf - 1) / tf);
   HURACAN_ASSIGN_OR_RETURN(std::vector<Fold> folds, MakeFolds(bars.size(), cfg, horizon_bars));
   WalkForwardResult out;
   std::map<std::string, std::pair<std::vector<Trade>, std::vector<double>>> per_engine;
@@ -150,7 +152,7 @@ Result<WalkForwardResult> RunWalkForward(const data::BarSeries& bars, const feat
   double days = 0;
   for (const Fold& f : folds) {
     HURACAN_ASSIGN_OR_RETURN(FoldResult fr, RunFold(bars, frame, engine_ids, f, opts));
-    days += static_cast<double>(f.test_end - f.test_begin) * static_cast<double>(tf) / 86'400'000.0;
+    days += static_cast<double>(f.test_end - f.test_begin) * static_cast<double>(tf) / static_cast<double>(kMsPerDay);
     for (const auto& [id, r] : fr.engines) {
       auto& acc = per_engine[id];
       acc.first.insert(acc.first.end(), r.trades.begin(), r.trades.end());

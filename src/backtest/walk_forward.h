@@ -10,6 +10,7 @@
 #include "backtest/backtester.h"
 #include "backtest/metrics.h"
 #include "core/status.h"
+#include "core/time_units.h"
 #include "data/bar_series.h"
 #include "engines/engine.h"
 #include "features/frame.h"
@@ -64,8 +65,8 @@ Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureF
                            const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts);
 
 struct WalkForwardConfig {
-  size_t train_bars = 14 * 1440;
-  size_t test_bars = 3 * 1440;
+  size_t train_bars = 14 * kMinutesPerDay;
+  size_t test_bars = 3 * kMinutesPerDay;
   size_t step_bars = 0;     // 0 = test_bars
   size_t purge_bars = 0;    // gap after the train window; raised to the label horizon
   size_t embargo_bars = 0;  // further gap before the test window; raised to the label horizon

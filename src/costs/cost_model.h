@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "core/time_units.h"
 
 namespace huracan::costs {
 
@@ -29,11 +30,11 @@ struct CostConfig {
 
 // What the cost model needs from one bar.
 struct MarketSnapshot {
-  double price = 0;            // reference price (the bar close)
-  double spread_bps = 0;       // cs_spread_bps of the bar (NaN allowed: the floor is used)
-  double sigma_bar_bps = 0;    // per-bar volatility (vol_cc_30), bps
-  double adv_quote = 0;        // average daily traded value in quote currency (0/NaN = unknown)
-  double bars_per_day = 1440;  // 1m bars
+  double price = 0;                      // reference price (the bar close)
+  double spread_bps = 0;                 // cs_spread_bps of the bar (NaN allowed: the floor is used)
+  double sigma_bar_bps = 0;              // per-bar volatility (vol_cc_30), bps
+  double adv_quote = 0;                  // average daily traded value in quote currency (0/NaN = unknown)
+  double bars_per_day = kMinutesPerDay;  // 1m bars
   bool perp = false;
 };
 

@@ -4,12 +4,6 @@
 #include <nlohmann/json.hpp>
 
 namespace huracan::costs {
-namespace {
-
-constexpr int64_t kDayMs = 86'400'000;
-int64_t DayOf(int64_t ms) { return ms >= 0 ? ms / kDayMs : (ms - kDayMs + 1) / kDayMs; }
-
-}  // namespace
 
 Status GuardrailConfig::Validate() const {
   auto frac = [](double x) { return std::isfinite(x) && x > 0; };
@@ -60,7 +54,7 @@ Result<Selector> ParseSelectorJson(std::string_view json) {
 }
 
 bool Guardrails::DailyTripped(const Pnl& p, int64_t now_ms, double limit) {
-  return p.day == DayOf(now_ms) && p.day_pnl <= -limit;
+  return p.day == UtcDay(now_ms) && p.day_pnl <= -limit;
 }
 
 bool Guardrails::DrawdownTripped(Pnl& p, int64_t now_ms, double /*limit*/) {
@@ -72,7 +66,7 @@ bool Guardrails::DrawdownTripped(Pnl& p, int64_t now_ms, double /*limit*/) {
 }
 
 void Guardrails::Book(Pnl& p, int64_t ts_ms, double pnl, double dd_limit, int64_t rearm_ms) {
-  const int64_t day = DayOf(ts_ms);
+  const int64_t day = UtcDay(ts_ms);
   if (day != p.day) {
     p.day = day;
     p.day_pnl = 0;

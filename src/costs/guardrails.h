@@ -12,6 +12,7 @@
 
 #include "core/market.h"
 #include "core/status.h"
+#include "core/time_units.h"
 
 namespace huracan::costs {
 
@@ -34,17 +35,17 @@ inline constexpr std::string_view kPortfolioDrawdown = "portfolio_drawdown";
 }  // namespace reason
 
 struct GuardrailConfig {
-  double max_spread_bps = 30.0;          // skip thin books (bar spread estimate above this)
-  int64_t cooldown_ms = 15 * 60'000;     // after a position closes, no new entry in this symbol
-  int64_t dedup_ms = 10 * 60'000;        // a repeat of the last accepted signal's direction is ignored
-  int max_open_positions = 10;           // across the portfolio
-  double capital = 10'000.0;             // quote currency; loss limits are fractions of it
-  double symbol_daily_loss_frac = 0.02;  // per-symbol realised loss in one UTC day
-  double symbol_drawdown_frac = 0.05;    // per-symbol drawdown of realised PnL from its peak
+  double max_spread_bps = 30.0;             // skip thin books (bar spread estimate above this)
+  int64_t cooldown_ms = 15 * kMsPerMinute;  // after a position closes, no new entry in this symbol
+  int64_t dedup_ms = 10 * kMsPerMinute;     // a repeat of the last accepted signal's direction is ignored
+  int max_open_positions = 10;              // across the portfolio
+  double capital = 10'000.0;                // quote currency; loss limits are fractions of it
+  double symbol_daily_loss_frac = 0.02;     // per-symbol realised loss in one UTC day
+  double symbol_drawdown_frac = 0.05;       // per-symbol drawdown of realised PnL from its peak
   double portfolio_daily_loss_frac = 0.03;
   double portfolio_drawdown_frac = 0.10;
-  int64_t drawdown_rearm_ms = 86'400'000;  // a tripped drawdown switch re-arms after this (peak resets)
-  int64_t stale_after_ms = 120'000;        // bar close older than the clock by more than this = stale
+  int64_t drawdown_rearm_ms = kMsPerDay;      // a tripped drawdown switch re-arms after this (peak resets)
+  int64_t stale_after_ms = 2 * kMsPerMinute;  // bar close older than the clock by more than this = stale
 
   Status Validate() const;
 };

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/time_units.h"
 #include "data/bar_series.h"
+#include "features/columns.h"
 
 namespace huracan::decision {
 
@@ -32,8 +34,7 @@ Result<std::unique_ptr<DecisionPipeline>> DecisionPipeline::Create(PipelineConfi
   const auto& names = source->names();
   for (engines::Engine* e : engines) {
     if (!e) return InvalidArgument("pipeline: null engine");
-    Status st = e->Bind(names);
-    if (!st.ok()) return Error{st.error().code, "pipeline for " + config.symbol + ": " + st.error().message};
+    HURACAN_RETURN_IF_ERROR_CTX(e->Bind(names), "pipeline for " + config.symbol);
   }
   std::sort(engines.begin(), engines.end(), [](auto* a, auto* b) { return a->id() < b->id(); });
   for (size_t i = 1; i < engines.size(); ++i)
@@ -59,12 +60,14 @@ Result<std::unique_ptr<DecisionPipeline>> DecisionPipeline::Create(PipelineConfi
     auto it = std::find(names.begin(), names.end(), n);
     return it == names.end() ? -1 : static_cast<int>(it - names.begin());
   };
-  p->spread_idx_ = find("cs_spread_bps");
-  p->sigma_idx_ = find("vol_cc_30");
+  p->spread_idx_ = find(features::kSpreadBpsColumn);
+  p->sigma_idx_ = find(features::kVolCc30Column);
   if (p->spread_idx_ < 0 || p->sigma_idx_ < 0)
-    return InvalidArgument("pipeline for " + config.symbol + ": recipe lacks cs_spread_bps or vol_cc_30 (costs)");
+    return InvalidArgument("pipeline for " + config.symbol + ": recipe lacks " +
+                           std::string(features::kSpreadBpsColumn) + " or " + std::string(features::kVolCc30Column) +
+                           " (costs)");
   p->tf_ms_ = data::TimeframeMs(config.timeframe);
-  p->market_.bars_per_day = 86'400'000.0 / static_cast<double>(p->tf_ms_);
+  p->market_.bars_per_day = static_cast<double>(kMsPerDay) / static_cast<double>(p->tf_ms_);
   p->market_.perp = config.symbol.ends_with("-PERP");
   p->cost_ = costs::CostModel(config.costs);
   p->qv_ring_.assign(static_cast<size_t>(config.adv_window_bars), 0.0);
@@ -181,7 +184,7 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
         const size_t i =
             static_cast<size_t>(std::lower_bound(engine_ids_.begin(), engine_ids_.end(), v.id) - engine_ids_.begin());
         const double rt = cost_.round_trip_cost_bps(market_, v.horizon_minutes);
-        pending_.push(Pending{close_ms + int64_t{v.horizon_minutes} * 60'000, seq_++, static_cast<int>(i),
+        pending_.push(Pending{close_ms + int64_t{v.horizon_minutes} * kMsPerMinute, seq_++, static_cast<int>(i),
                               static_cast<int>(v.direction), bar.close, rt});
       }
     }

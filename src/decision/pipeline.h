@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "core/time_units.h"
 #include "costs/cost_model.h"
 #include "costs/guardrails.h"
 #include "decision/decision.h"
@@ -39,8 +40,8 @@ struct PipelineConfig {
   std::string meta_state;     // saved MetaCombiner state to start from (empty: the prior)
   bool meta_learning = true;  // update engine weights online from matured signals
   costs::CostConfig costs;
-  int adv_window_bars = 1440;  // rolling window of quote volume for the ADV (slippage)
-  int adv_min_bars = 60;       // fewer bars than this: ADV unknown (max slippage)
+  int adv_window_bars = kMinutesPerDay;  // rolling window of quote volume for the ADV (slippage)
+  int adv_min_bars = 60;                 // fewer bars than this: ADV unknown (max slippage)
 
   Status Validate() const;
 };
@@ -116,7 +117,7 @@ class DecisionPipeline {
   regime::RegimeClassifier regime_;
   costs::CostModel cost_;
   costs::MarketSnapshot market_;
-  int64_t tf_ms_ = 60'000;
+  int64_t tf_ms_ = kMsPerMinute;
   int spread_idx_ = -1, sigma_idx_ = -1;
   int64_t last_ts_ = INT64_MIN;
   // ADV: ring of the last adv_window_bars quote volumes.

@@ -13,6 +13,7 @@
 
 #include "core/market.h"
 #include "core/status.h"
+#include "features/columns.h"
 #include "features/frame.h"
 
 namespace huracan::regime {
@@ -45,8 +46,9 @@ struct RegimeThresholds {
 };
 
 // Features the classifier reads, by default-recipe name.
-inline constexpr std::array<std::string_view, 6> kRegimeFeatures = {"adx_14",   "er_30",         "vol_cc_30",
-                                                                    "ret_z_15", "cs_spread_bps", "amihud_60"};
+inline constexpr std::array<std::string_view, 6> kRegimeFeatures = {
+    features::kAdx14Column,  features::kEr30Column,      features::kVolCc30Column,
+    features::kRetZ15Column, features::kSpreadBpsColumn, features::kAmihud60Column};
 
 // Calibrates on rows [begin, end) of `frame`; `quote_volume[i]` = close*volume of row i (same length as frame).
 Result<RegimeThresholds> CalibrateRegime(const features::FeatureFrame& frame, std::span<const double> quote_volume,
