@@ -4,13 +4,14 @@
 #include <ctime>
 #include <set>
 
+#include "core/time_units.h"
 #include "storage/database.h"
 
 namespace huracan::registry {
 namespace {
 
 std::tm UtcTm(int64_t epoch_ms) {
-  int64_t secs = epoch_ms >= 0 ? epoch_ms / 1000 : -((-epoch_ms + 999) / 1000);
+  int64_t secs = FloorDiv(epoch_ms, kMsPerSecond);
   std::time_t t = static_cast<std::time_t>(secs);
   std::tm tm{};
   gmtime_r(&t, &tm);
@@ -68,7 +69,7 @@ Result<int64_t> ParseArchiveTimestamp(const std::string& ts) {
   tm.tm_min = std::stoi(ts.substr(11, 2));
   tm.tm_sec = std::stoi(ts.substr(13, 2));
   int64_t secs = static_cast<int64_t>(timegm(&tm));
-  int64_t ms = secs * 1000;
+  int64_t ms = secs * kMsPerSecond;
   if (FormatArchiveTimestamp(ms) != ts) return InvalidArgument("timestamp '" + ts + "': not a valid UTC date/time");
   return ms;
 }

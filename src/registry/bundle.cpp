@@ -169,8 +169,9 @@ Result<ModelBin> ModelBin::Parse(std::string_view bytes, const std::string& sour
     HURACAN_ASSIGN_OR_RETURN(std::string_view data, r.Take(data_len, "section data"));
     HURACAN_ASSIGN_OR_RETURN(std::string_view hash, r.Take(kHashLen, "section checksum"));
     if (RawSha256(data) != hash) return DataLoss(source + ": section '" + std::string(name) + "' checksum mismatch");
+    // Always DataLoss, whatever Add's own code: the file holds a section it should not.
     Status added = out.Add(std::string(name), std::string(data));
-    if (!added.ok()) return DataLoss(source + ": " + added.error().message);
+    if (!added.ok()) return WithContext(DataLoss(added.error().message), source);
   }
   if (r.left() != 0) return DataLoss(source + ": " + std::to_string(r.left()) + " unexpected trailing bytes");
   return out;

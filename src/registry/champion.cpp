@@ -111,9 +111,7 @@ Result<ChampionPointer> SetChampion(storage::ObjectStore& store, const std::stri
   HURACAN_RETURN_IF_ERROR(ValidateSymbol(symbol));
   if (entry.model_id.empty()) return InvalidArgument("champion for " + symbol + ": empty model_id");
   // The rule: verify first, write the pointer only if the bundle is intact.
-  Status verified = VerifyChampionEntry(store, entry);
-  if (!verified.ok())
-    return Error{verified.error().code, "champion pointer for " + symbol + " not written: " + verified.error().message};
+  HURACAN_RETURN_IF_ERROR_CTX(VerifyChampionEntry(store, entry), "champion pointer for " + symbol + " not written");
   HURACAN_ASSIGN_OR_RETURN(std::optional<ChampionPointer> old, ReadChampionPointer(store, symbol));
   ChampionPointer p;
   p.symbol = symbol;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <set>
 
+#include "core/json.h"
+
 namespace huracan::registry {
 namespace {
 
@@ -25,16 +27,20 @@ bool Finite(const ModelMetricsSummary& m) {
 }
 
 // JSON cannot hold NaN/inf: write them as null so a snapshot is always valid JSON.
-nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 }  // namespace
 
 nlohmann::json ModelMetricsSummary::ToJson() const {
-  return {{"model_id", model_id},      {"trades", trades},
-          {"days", Num(days)},         {"net_sharpe", Num(net_sharpe)},
-          {"psr", Num(psr)},           {"max_drawdown", Num(max_drawdown)},
-          {"hit_rate", Num(hit_rate)}, {"net_bps", Num(net_bps)},
-          {"cost_bps", Num(cost_bps)}, {"window", window}};
+  return {{"model_id", model_id},
+          {"trades", trades},
+          {"days", JsonNumber(days)},
+          {"net_sharpe", JsonNumber(net_sharpe)},
+          {"psr", JsonNumber(psr)},
+          {"max_drawdown", JsonNumber(max_drawdown)},
+          {"hit_rate", JsonNumber(hit_rate)},
+          {"net_bps", JsonNumber(net_bps)},
+          {"cost_bps", JsonNumber(cost_bps)},
+          {"window", window}};
 }
 
 Result<ModelMetricsSummary> ModelMetricsSummary::FromJson(const nlohmann::json& j, const std::string& source) {

@@ -9,6 +9,7 @@
 
 #include "backtest/backtester.h"
 #include "core/sha256.h"
+#include "core/time_units.h"
 #include "engines/registry.h"
 #include "features/builder.h"
 #include "features/recipe.h"
@@ -20,26 +21,9 @@
 namespace huracan::training {
 namespace {
 
-nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-nlohmann::json MetricsJson(const backtest::Metrics& m) {
-  return {{"trades", m.trades},
-          {"hit_rate", Num(m.hit_rate)},
-          {"net_bps_per_trade", Num(m.net_bps_per_trade)},
-          {"net_sharpe", Num(m.net_sharpe)},
-          {"sortino", Num(m.sortino)},
-          {"max_drawdown", Num(m.max_drawdown)},
-          {"turnover", Num(m.turnover)},
-          {"exposure", Num(m.exposure)},
-          {"psr", Num(m.psr)},
-          {"gross_bps", Num(m.gross_bps)},
-          {"fees_bps", Num(m.fees_bps)},
-          {"spread_bps", Num(m.spread_bps)},
-          {"slippage_bps", Num(m.slippage_bps)},
-          {"funding_bps", Num(m.funding_bps)},
-          {"net_bps", Num(m.net_bps)},
-          {"bars", m.bars}};
-}
+// Bundle metrics are a nlohmann::json (keys sorted in metrics.json), built from the one
+// serialisation of the metrics.
+nlohmann::json MetricsJson(const backtest::Metrics& m) { return backtest::MetricsToJson(m); }
 
 registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days, const std::string& window) {
   registry::ModelMetricsSummary s;
@@ -87,8 +71,9 @@ Result<data::BarSeries> LoadChecked(const std::string& path, const std::string& 
   if (!repaired.ok()) {
     std::string why;
     for (const auto& r : report.refusals) why += (why.empty() ? "" : "; ") + r;
-    return FailedPrecondition(symbol + ": data refused (" + path +
-                              "): " + (why.empty() ? repaired.error().message : why));
+    // Always FailedPrecondition, whatever the check's own code: the data is refused, not broken.
+    return WithContext(FailedPrecondition(why.empty() ? repaired.error().message : why),
+                       symbol + ": data refused (" + path + ")");
   }
   for (const auto& r : report.repairs) repairs->push_back(symbol + ": " + r);
   return std::move(repaired).value();
@@ -98,8 +83,8 @@ Result<data::BarSeries> LoadChecked(const std::string& path, const std::string& 
 
 backtest::WalkForwardConfig CoinPipelineConfig::DefaultWalkForward() {
   backtest::WalkForwardConfig c;
-  c.train_bars = 14 * 1440;
-  c.test_bars = 5 * 1440;
+  c.train_bars = 14 * kMinutesPerDay;
+  c.test_bars = 5 * kMinutesPerDay;
   c.step_bars = 0;
   c.min_folds = 4;
   c.min_test_bars = 720;
@@ -159,7 +144,7 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   }
   MaybeCrashAt("after_load", symbol);
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));
-  const size_t per_day = static_cast<size_t>(86'400'000 / tf);
+  const size_t per_day = static_cast<size_t>(kMsPerDay / tf);
   const size_t keep = static_cast<size_t>(config.history_days) * per_day + static_cast<size_t>(config.warmup_bars);
   if (bars.size() > keep) bars = bars.slice(bars.size() - keep, bars.size());
   if (ref && !ref->empty()) {
@@ -195,9 +180,8 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   // reach the promotion rules' minimum days: at most 2/5 of the bars, at least 3 days.
   backtest::WalkForwardConfig wfc = config.walk_forward;
   wfc.train_bars = std::min(wfc.train_bars, std::max<size_t>(3 * per_day, bars.size() * 2 / 5));
-  auto wf_or = backtest::RunWalkForward(bars, frame, ids, wfc, fo);
-  if (!wf_or.ok()) return Error{wf_or.error().code, symbol + ": " + wf_or.error().message};
-  backtest::WalkForwardResult wf = std::move(wf_or).value();
+  HURACAN_ASSIGN_OR_RETURN_CTX(backtest::WalkForwardResult wf, backtest::RunWalkForward(bars, frame, ids, wfc, fo),
+                               symbol);
   const size_t oos_begin = wf.folds.front().fold.test_begin;
   const size_t oos_end = wf.folds.back().fold.test_end;
   const std::string window =
@@ -336,9 +320,7 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   };
 
   // 7-9. Archive, promotion, database.
-  auto out = PublishCoin(std::move(coin), ctx, evaluate, &times);
-  if (!out.ok()) return Error{out.error().code, symbol + ": " + out.error().message};
-  return out;
+  return WithContext(PublishCoin(std::move(coin), ctx, evaluate, &times), symbol);
 }
 
 }  // namespace huracan::training

@@ -16,6 +16,7 @@
 
 #include "backtest/walk_forward.h"
 #include "core/status.h"
+#include "core/time_units.h"
 #include "data/catalog.h"
 #include "data/quality.h"
 #include "registry/promotion.h"
@@ -29,7 +30,7 @@ struct CoinPipelineConfig {
   std::string timeframe = "1m";
   // Only the most recent history is used (plus the features' warm-up): walk-forward, final fit.
   int history_days = 36;
-  int warmup_bars = 2 * 1440;
+  int warmup_bars = 2 * kMinutesPerDay;
   backtest::WalkForwardConfig walk_forward = DefaultWalkForward();
   data::QualityPolicy quality;
   registry::PromotionRules rules;

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/json.h"
+#include "core/time_units.h"
 #include "registry/champion.h"
 #include "training/sql_ledger.h"
 #include "training/test_hooks.h"
@@ -13,7 +15,6 @@ namespace {
 
 constexpr int kMaxSlotSteps = 3600;  // an hour of one-second steps: far more keys than one data end sees
 
-nlohmann::json Num(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 double GetNum(const nlohmann::json& j, const char* key) {
   return j.contains(key) && j.at(key).is_number() ? j.at(key).get<double>() : 0.0;
 }
@@ -36,12 +37,12 @@ std::string StoredKey(const storage::ObjectStore& store, const std::string& pref
 
 nlohmann::json EngineContribution::ToJson() const {
   return {{"engine", engine},
-          {"weight", Num(weight)},
+          {"weight", JsonNumber(weight)},
           {"samples", samples},
           {"trades", trades},
-          {"net_bps", Num(net_bps)},
-          {"hit_rate", Num(hit_rate)},
-          {"contribution_bps", Num(contribution_bps)}};
+          {"net_bps", JsonNumber(net_bps)},
+          {"hit_rate", JsonNumber(hit_rate)},
+          {"contribution_bps", JsonNumber(contribution_bps)}};
 }
 
 EngineContribution EngineContribution::FromJson(const nlohmann::json& j) {
@@ -119,8 +120,8 @@ Result<CoinOutcome> CoinOutcome::FromJson(const nlohmann::json& j, const std::st
 }
 
 std::string SlotTimestamp(int64_t data_end_ms, int step) {
-  int64_t secs = data_end_ms >= 0 ? data_end_ms / 1000 : -((-data_end_ms + 999) / 1000);
-  return registry::FormatArchiveTimestamp((secs + step) * 1000);
+  const int64_t secs = FloorDiv(data_end_ms, kMsPerSecond);
+  return registry::FormatArchiveTimestamp((secs + step) * kMsPerSecond);
 }
 
 Result<Slot> FindSlot(registry::Archive& archive, const std::string& symbol, int64_t data_end_ms,
@@ -309,7 +310,7 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
     MaybeCrashAt("in_db_transaction", symbol);
     return MarkDoneInTransaction(tx, ctx.run_id, symbol, now_ms);
   });
-  if (!st.ok()) return Error{st.error().code, symbol + ": database: " + st.error().message};
+  HURACAN_RETURN_IF_ERROR_CTX(st, symbol + ": database");
   MaybeCrashAt("after_db_commit", symbol);
   times->End();
   out.stages = times->ToJson();

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/time_units.h"
+
 namespace huracan::training {
 
 using storage::SqlTimestamp;
@@ -16,7 +18,7 @@ int64_t ParseSqlTimestamp(const std::string& text) {
     return 0;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;
-  return static_cast<int64_t>(timegm(&tm)) * 1000 + ms;
+  return static_cast<int64_t>(timegm(&tm)) * kMsPerSecond + ms;
 }
 
 Status SqlRunLedger::Enroll(const std::string& run_id, const std::vector<std::string>& symbols) {

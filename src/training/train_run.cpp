@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "core/fs.h"
+#include "core/strings.h"
+#include "core/time_units.h"
 #include "data/catalog.h"
 #include "engines/registry.h"
 #include "registry/archive.h"
@@ -23,25 +25,13 @@ namespace huracan::training {
 std::string TrainOptions::DbUrl() const { return db.empty() ? storage::DefaultDatabaseUrl() : db; }
 
 Status TrainOptions::ResolvePipeline() {
-  pipeline.engines.clear();
-  size_t start = 0;
-  while (start < engines.size()) {
-    size_t end = engines.find(',', start);
-    if (end == std::string::npos) end = engines.size();
-    if (end > start) {
-      std::string id = engines.substr(start, end - start);
-      HURACAN_RETURN_IF_ERROR(engines::GetEngineInfo(id));
-      pipeline.engines.push_back(id);
-    }
-    start = end + 1;
-  }
+  pipeline.engines = SplitCommaList(engines);
+  for (const std::string& id : pipeline.engines) HURACAN_RETURN_IF_ERROR(engines::GetEngineInfo(id));
   if (!promotion_rules.empty()) {
     HURACAN_ASSIGN_OR_RETURN(std::string text, ReadFile(promotion_rules));
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) return InvalidArgument(promotion_rules + ": not valid JSON");
-    auto rules = registry::PromotionRules::FromJson(j);
-    if (!rules.ok()) return InvalidArgument(promotion_rules + ": " + rules.error().message);
-    pipeline.rules = *rules;
+    HURACAN_ASSIGN_OR_RETURN_CTX(pipeline.rules, registry::PromotionRules::FromJson(j), promotion_rules);
   }
   if (history_days < 0) return InvalidArgument("--history-days must be >= 0");
   if (history_days > 0) pipeline.history_days = history_days;
@@ -92,7 +82,7 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   SchedulerOptions so;
   so.mode = opts.mode;
   so.max_concurrent = opts.max_concurrent > 0 ? opts.max_concurrent : Cores();
-  so.timeout_ms = static_cast<int64_t>(opts.timeout_minutes * 60'000.0);
+  so.timeout_ms = static_cast<int64_t>(opts.timeout_minutes * static_cast<double>(kMsPerMinute));
   so.retry.retries = opts.retries;
   so.retry.base_ms = opts.backoff_base_ms;
   so.retry.cap_ms = opts.backoff_cap_ms;

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "core/time_units.h"
 #include "training/coin_pipeline.h"
 #include "training/scheduler.h"
 #include "training/shard.h"
@@ -23,7 +24,7 @@ struct TrainOptions {
   double timeout_minutes = 30;  // per symbol; 0 = no limit
   int retries = 1;
   int64_t backoff_base_ms = 2000;
-  int64_t backoff_cap_ms = 60000;
+  int64_t backoff_cap_ms = kMsPerMinute;
   std::string run_id;  // empty: the UTC date YYYYMMDD
   Shard shard;
   int threads = 0;              // threads per worker; 0: cores / concurrent workers (at least 1)
