@@ -7,6 +7,9 @@
 #include "backtest/inputs.h"
 #include "backtest/walk_forward.h"
 #include "cli/command.h"
+#include "core/json.h"
+#include "core/strings.h"
+#include "core/time_units.h"
 #include "engines/registry.h"
 #include "features/builder.h"
 #include "features/recipe.h"
@@ -16,29 +19,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json Num(double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); }
-
-ordered_json MetricsJson(const backtest::Metrics& m) {
-  ordered_json j;
-  j["trades"] = m.trades;
-  j["hit_rate"] = Num(m.hit_rate);
-  j["net_bps_per_trade"] = Num(m.net_bps_per_trade);
-  j["net_sharpe"] = Num(m.net_sharpe);
-  j["sortino"] = Num(m.sortino);
-  j["max_drawdown"] = Num(m.max_drawdown);
-  j["turnover"] = Num(m.turnover);
-  j["exposure"] = Num(m.exposure);
-  j["psr"] = Num(m.psr);
-  j["gross_bps"] = Num(m.gross_bps);
-  j["fees_bps"] = Num(m.fees_bps);
-  j["spread_bps"] = Num(m.spread_bps);
-  j["slippage_bps"] = Num(m.slippage_bps);
-  j["funding_bps"] = Num(m.funding_bps);
-  j["net_bps"] = Num(m.net_bps);
-  j["bars"] = m.bars;
-  return j;
-}
-
 ordered_json TradeJson(const backtest::Trade& t) {
   ordered_json j;
   j["symbol"] = t.symbol;
@@ -46,37 +26,18 @@ ordered_json TradeJson(const backtest::Trade& t) {
   j["signal_ts"] = t.signal_ts_ms;
   j["entry_ts"] = t.entry_ts_ms;
   j["exit_ts"] = t.exit_ts_ms;
-  j["entry_price"] = Num(t.entry_price);
-  j["exit_price"] = Num(t.exit_price);
+  j["entry_price"] = JsonNumber<ordered_json>(t.entry_price);
+  j["exit_price"] = JsonNumber<ordered_json>(t.exit_price);
   j["horizon_minutes"] = t.horizon_minutes;
   j["exit_reason"] = t.exit_reason;
   j["engines"] = t.engines;
-  j["gross_bps"] = Num(t.gross_bps);
-  j["fees_bps"] = Num(t.fees_bps);
-  j["spread_bps"] = Num(t.spread_bps);
-  j["slippage_bps"] = Num(t.slippage_bps);
-  j["funding_bps"] = Num(t.funding_bps);
-  j["net_bps"] = Num(t.net_bps);
+  j["gross_bps"] = JsonNumber<ordered_json>(t.gross_bps);
+  j["fees_bps"] = JsonNumber<ordered_json>(t.fees_bps);
+  j["spread_bps"] = JsonNumber<ordered_json>(t.spread_bps);
+  j["slippage_bps"] = JsonNumber<ordered_json>(t.slippage_bps);
+  j["funding_bps"] = JsonNumber<ordered_json>(t.funding_bps);
+  j["net_bps"] = JsonNumber<ordered_json>(t.net_bps);
   return j;
-}
-
-Result<std::vector<std::string>> ParseEngines(const std::string& spec) {
-  if (spec.empty() || spec == "all") return engines::AllEngineIds();
-  std::vector<std::string> ids;
-  size_t pos = 0;
-  while (pos <= spec.size()) {
-    size_t comma = spec.find(',', pos);
-    if (comma == std::string::npos) comma = spec.size();
-    std::string id = spec.substr(pos, comma - pos);
-    if (!id.empty()) {
-      auto info = engines::GetEngineInfo(id);
-      if (!info.ok()) return info.error();
-      ids.push_back(id);
-    }
-    pos = comma + 1;
-  }
-  if (ids.empty()) return InvalidArgument("--engines: no engine ids given");
-  return ids;
 }
 
 struct BacktestArgs {
@@ -85,7 +46,7 @@ struct BacktestArgs {
 };
 
 Result<int> RunBacktestCommand(const BacktestArgs& a) {
-  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngines(a.engines));
+  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngineIds(a.engines));
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
   std::fprintf(stderr, "%s\n", in.note.c_str());
   const data::BarSeries& bars = in.bars;
@@ -97,14 +58,14 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   if (!(a.train_days >= 0)) return InvalidArgument("--train-days must be >= 0 (0 = the first half)");
   size_t train_end = bars.size() / 2;
   if (a.train_days > 0) {
-    const int64_t cut = bars.ts_ms[0] + static_cast<int64_t>(a.train_days * 86'400'000.0);
+    const int64_t cut = bars.ts_ms[0] + static_cast<int64_t>(a.train_days * static_cast<double>(kMsPerDay));
     train_end = 0;
     while (train_end < bars.size() && bars.ts_ms[train_end] < cut) ++train_end;
   }
   int horizon = 0;
   for (const auto& id : ids) horizon = std::max(horizon, engines::GetEngineInfo(id)->horizon_minutes);
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe.empty() ? "1m" : bars.timeframe));
-  const size_t gap = static_cast<size_t>((int64_t{horizon} * 60'000 + tf - 1) / tf);
+  const size_t gap = static_cast<size_t>((int64_t{horizon} * kMsPerMinute + tf - 1) / tf);
   if (train_end < 1000 || train_end + gap + 100 > bars.size())
     return InvalidArgument(a.data + ": " + std::to_string(bars.size()) +
                            " bars leave no room for a training window of " + std::to_string(train_end) +
@@ -133,12 +94,12 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   for (const auto& id : ids) {
     auto it = fr.engines.find(id);
     if (it == fr.engines.end()) continue;
-    ordered_json m = MetricsJson(it->second.metrics);
+    ordered_json m = backtest::MetricsToJson(it->second.metrics);
     m["rejections"] = it->second.rejections;
     eng[id] = std::move(m);
   }
   out["engines"] = std::move(eng);
-  out["combined"] = MetricsJson(fr.combined.metrics);
+  out["combined"] = backtest::MetricsToJson(fr.combined.metrics);
   out["rejections"] = fr.combined.rejections;
   ordered_json trades = ordered_json::array();
   for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t));
@@ -160,6 +121,14 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string>> ParseEngineIds(const std::string& spec) {
+  if (spec.empty() || spec == "all") return engines::AllEngineIds();
+  std::vector<std::string> ids = SplitCommaList(spec);
+  for (const std::string& id : ids) HURACAN_RETURN_IF_ERROR(engines::GetEngineInfo(id));
+  if (ids.empty()) return InvalidArgument("--engines: no engine ids given");
+  return ids;
+}
 
 void RegisterBacktestCommands(CLI::App& app, Action* out) {
   auto args = std::make_shared<BacktestArgs>();

@@ -29,21 +29,7 @@ struct Setup {
 
 Result<std::unique_ptr<Setup>> Prepare(const CheckArgs& a) {
   auto s = std::make_unique<Setup>();
-  std::vector<std::string> ids = engines::AllEngineIds();
-  if (a.engines != "all") {
-    ids.clear();
-    size_t pos = 0;
-    while (pos <= a.engines.size()) {
-      size_t c = a.engines.find(',', pos);
-      if (c == std::string::npos) c = a.engines.size();
-      std::string id = a.engines.substr(pos, c - pos);
-      if (!id.empty()) {
-        HURACAN_RETURN_IF_ERROR(engines::GetEngineInfo(id));
-        ids.push_back(id);
-      }
-      pos = c + 1;
-    }
-  }
+  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngineIds(a.engines));
   HURACAN_ASSIGN_OR_RETURN(s->in, backtest::LoadInputs(a.data, a.ref));
   std::fprintf(stderr, "%s\n", s->in.note.c_str());
   HURACAN_ASSIGN_OR_RETURN(s->recipe, features::BuiltinRecipe("default"));

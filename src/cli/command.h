@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -29,6 +30,10 @@ void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
 void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
+
+// --engines of backtest and check: "all" (or empty) = every registered engine, else a comma
+// list of engine ids (SplitCommaList), each checked against the registry; an empty list is refused.
+Result<std::vector<std::string>> ParseEngineIds(const std::string& spec);
 
 // An error message as one stderr line: messages from libraries (libpq, for one) may hold
 // newlines and tabs; each run of white space that holds one becomes a single space.

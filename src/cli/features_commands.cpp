@@ -59,8 +59,8 @@ class CsvOut {
 };
 
 Result<data::BarSeries> Load(const std::string& path, const char* what) {
-  auto bars = data::LoadBars(path);
-  if (!bars.ok()) return Error{bars.error().code, std::string(what) + " " + bars.error().message};
+  auto bars = WithContext(data::LoadBars(path), what);
+  if (!bars.ok()) return bars;
   for (size_t i = 1; i < bars->size(); ++i)
     if (bars->ts_ms[i] <= bars->ts_ms[i - 1])
       return InvalidArgument(path + ": timestamps not strictly increasing at row " + std::to_string(i) +

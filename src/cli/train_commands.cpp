@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "core/clock.h"
+#include "core/strings.h"
 #include "registry/archive.h"
 #include "storage/object_store.h"
 #include "training/summary.h"
@@ -21,18 +22,6 @@ std::string SelfExe() {
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   if (n <= 0) return "";
   return std::string(buf, static_cast<size_t>(n));
-}
-
-std::vector<std::string> SplitComma(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    if (end > start) out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
 }
 
 struct TrainArgs {
@@ -101,7 +90,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
       if (opts.run_id.empty()) return InvalidArgument("train-worker: --run-id is required");
       opts.pipeline.nthread = std::max(1, opts.threads);
       WallClock clock;
-      HURACAN_RETURN_IF_ERROR(training::RunTrainWorker(opts, SplitComma(args->worker_symbols), clock));
+      HURACAN_RETURN_IF_ERROR(training::RunTrainWorker(opts, SplitCommaList(args->worker_symbols), clock));
       return kExitOk;
     };
   });
