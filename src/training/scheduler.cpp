@@ -10,13 +10,14 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
 
+#include "core/strings.h"
 #include "training/worker_protocol.h"
 
 namespace huracan::training {
@@ -78,14 +79,18 @@ std::vector<std::vector<std::string>> MakeJobs(const std::vector<std::string>& s
 
 namespace {
 
-using SteadyClock = std::chrono::steady_clock;
-using TimePoint = SteadyClock::time_point;
+// Times are the Clock's monotonic milliseconds.
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMaxWaitMs = 1000;  // the loop wakes at least this often
+// On a clock that does not move by itself, a wait for the workers' output blocks this long at
+// most in real time before the loop looks at the (possibly moved) clock again.
+constexpr int64_t kSimulatedPollMs = 10;
 
 constexpr size_t kStderrTail = 4000;
 
 struct Job {
   std::vector<std::string> symbols;
-  TimePoint not_before;
+  int64_t not_before = 0;
 };
 
 struct Worker {
@@ -98,23 +103,14 @@ struct Worker {
   size_t next = 0;                   // index of the symbol in progress (or next to start)
   bool current_started = false;      // `start` received for symbols[next]
   bool progressed = false;           // finished at least one symbol
-  TimePoint deadline = TimePoint::max();
-  TimePoint symbol_t0;
+  int64_t deadline = kNever;
+  int64_t symbol_t0 = 0;
   bool killed_for_timeout = false;
   int exit_status = 0;
   bool exited = false;
 };
 
 void SetNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
-
-std::string Join(const std::vector<std::string>& v, char sep) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += sep;
-    out += v[i];
-  }
-  return out;
-}
 
 std::string DescribeExit(int status) {
   if (WIFEXITED(status)) return fmt::format("worker exited with code {}", WEXITSTATUS(status));
@@ -148,11 +144,11 @@ class RunState {
     for (auto* o : todo) outcomes_[o->symbol] = o;
     std::vector<std::string> syms;
     for (auto* o : todo) syms.push_back(o->symbol);
-    for (auto& j : MakeJobs(syms, opts_)) queue_.push_back(Job{std::move(j), SteadyClock::now()});
+    for (auto& j : MakeJobs(syms, opts_)) queue_.push_back(Job{std::move(j), Now()});
     size_t slots = opts_.mode == SchedulerMode::kSequential ? 1 : static_cast<size_t>(opts_.max_concurrent);
 
     while (!queue_.empty() || !workers_.empty()) {
-      TimePoint now = SteadyClock::now();
+      int64_t now = Now();
       // Launch ready jobs into free slots.
       while (workers_.size() < slots) {
         auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) { return j.not_before <= now; });
@@ -162,7 +158,7 @@ class RunState {
         HURACAN_RETURN_IF_ERROR(Launch(std::move(job.symbols)));
       }
       Wait();
-      now = SteadyClock::now();
+      now = Now();
       for (auto& w : workers_) {
         if (!w->exited && now >= w->deadline) {
           w->killed_for_timeout = true;
@@ -204,7 +200,7 @@ class RunState {
     }
     std::vector<std::string> args = cmd_.argv;
     args.push_back("--symbols");
-    args.push_back(Join(symbols, ','));
+    args.push_back(Join(symbols, ","));
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -242,15 +238,20 @@ class RunState {
     return Status::Ok();
   }
 
+  int64_t Now() const { return clock_->MonotonicMs(); }
+
   void ArmDeadline(Worker& w) {
-    TimePoint now = SteadyClock::now();
+    const int64_t now = Now();
     w.symbol_t0 = now;
-    w.deadline = opts_.timeout_ms > 0 ? now + std::chrono::milliseconds(opts_.timeout_ms) : TimePoint::max();
+    w.deadline = opts_.timeout_ms > 0 ? now + opts_.timeout_ms : kNever;
   }
 
+  // Waits for worker output, a deadline or the next queued job, whichever comes first (at most
+  // kMaxWaitMs). With no worker running only time can bring the next event: the clock sleeps
+  // (a SimulatedClock jumps to it).
   void Wait() {
-    TimePoint now = SteadyClock::now();
-    TimePoint wake = now + std::chrono::milliseconds(1000);
+    const int64_t now = Now();
+    int64_t wake = now + kMaxWaitMs;
     for (auto& w : workers_) wake = std::min(wake, w->deadline);
     for (auto& j : queue_)
       if (workers_.size() < static_cast<size_t>(opts_.max_concurrent) || opts_.mode == SchedulerMode::kSequential)
@@ -260,12 +261,15 @@ class RunState {
       if (w->out_fd >= 0) fds.push_back({w->out_fd, POLLIN, 0});
       if (w->err_fd >= 0) fds.push_back({w->err_fd, POLLIN, 0});
     }
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count();
-    int timeout = static_cast<int>(std::clamp<int64_t>(ms, 0, 1000));
+    const int64_t wait_ms = std::clamp<int64_t>(wake - now, 0, kMaxWaitMs);
+    if (workers_.empty()) {
+      clock_->SleepMs(wait_ms);
+      return;
+    }
+    int timeout = static_cast<int>(clock_->realtime() ? wait_ms : std::min(wait_ms, kSimulatedPollMs));
     if (fds.empty()) {
       // Nothing to read: a worker with closed pipes is about to be reaped; poll its exit briefly.
-      timeout = std::min(timeout, workers_.empty() ? timeout : 20);
-      ::poll(nullptr, 0, timeout);
+      ::poll(nullptr, 0, std::min(timeout, 20));
       return;
     }
     int r = ::poll(fds.data(), fds.size(), timeout);
@@ -362,7 +366,7 @@ class RunState {
   void FinishSymbol(Worker& w, LedgerStatus status, const std::string& error, const std::string& result) {
     const std::string& sym = w.symbols[w.next];
     SymbolOutcome* o = outcomes_.at(sym);
-    o->seconds = std::chrono::duration<double>(SteadyClock::now() - w.symbol_t0).count();
+    o->seconds = static_cast<double>(Now() - w.symbol_t0) / 1000.0;
     o->status = status;
     o->error = error;
     if (status == LedgerStatus::kDone) o->result_json = result;
@@ -383,7 +387,7 @@ class RunState {
     int64_t retry_in = 0;
     if (status != LedgerStatus::kDone && o->attempts <= opts_.retry.retries) {
       retry_in = opts_.retry.BackoffMs(o->attempts);
-      queue_.push_back(Job{{sym}, SteadyClock::now() + std::chrono::milliseconds(retry_in)});
+      queue_.push_back(Job{{sym}, Now() + retry_in});
     }
     progress_->OnSymbolEnd(sym, status, o->seconds, status == LedgerStatus::kDone ? Brief(result) : error, retry_in);
     w.next += 1;
@@ -417,13 +421,11 @@ class RunState {
       }
       // Symbols of the batch that never started go to a fresh worker, without an attempt counted.
       if (w.next < w.symbols.size())
-        queue_.push_front(Job{std::vector<std::string>(w.symbols.begin() + static_cast<long>(w.next), w.symbols.end()),
-                              SteadyClock::now()});
+        queue_.push_front(
+            Job{std::vector<std::string>(w.symbols.begin() + static_cast<long>(w.next), w.symbols.end()), Now()});
     }
-    if (ledger_error_) {
-      Error e = *ledger_error_;
-      return Unavailable("run ledger: " + e.message);
-    }
+    // Always Unavailable, whatever the ledger's own code: the run cannot go on without it.
+    if (ledger_error_) return WithContext(Unavailable(ledger_error_->message), "run ledger");
     return Status::Ok();
   }
 
@@ -444,7 +446,7 @@ class RunState {
 Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<std::string>& symbols) {
   HURACAN_RETURN_IF_ERROR(opts_.Validate());
   if (cmd_.argv.empty()) return InvalidArgument("scheduler: empty worker command");
-  auto t0 = SteadyClock::now();
+  const int64_t t0 = clock_->MonotonicMs();
   RunReport report;
   report.run_id = run_id;
   HURACAN_RETURN_IF_ERROR(ledger_->Enroll(run_id, symbols));
@@ -469,7 +471,7 @@ Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<st
     RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id);
     HURACAN_RETURN_IF_ERROR(state.Run(todo));
   }
-  report.seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
+  report.seconds = static_cast<double>(clock_->MonotonicMs() - t0) / 1000.0;
   progress_->OnRunEnd();
   return report;
 }

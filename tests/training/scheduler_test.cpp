@@ -34,12 +34,16 @@ for s in $2; do
 done
 )SH";
 
+// Tests run on a SimulatedClock: deadlines and backoffs pass when the test (or the scheduler's
+// idle sleep) moves the clock, not in real time. Only the worker processes are real.
 struct Fixture {
   std::string dir = huracan::testing::MakeTempDir("sched");
   WorkerCommand cmd{{"/bin/sh", "-c", kFakeWorker, dir}};
   MemoryRunLedger ledger;
-  WallClock clock;
-  NullProgress progress;
+  SimulatedClock sim{1'762'567'200'000};  // 2025-11-08T02:00:00Z
+  const Clock* clock = &sim;
+  NullProgress null_progress;
+  ProgressSink* progress = &null_progress;
 
   int Count(const std::string& sym) {
     std::ifstream in(dir + "/" + sym + ".count");
@@ -49,7 +53,7 @@ struct Fixture {
   }
   Result<RunReport> Run(const SchedulerOptions& o, const std::vector<std::string>& syms,
                         const std::string& run = "r1") {
-    Scheduler s(o, cmd, &ledger, &clock, &progress);
+    Scheduler s(o, cmd, &ledger, clock, progress);
     return s.Run(run, syms);
   }
 };
@@ -97,18 +101,42 @@ TEST(Scheduler, HybridBatchesAreEightToSixteen) {
   EXPECT_EQ(jobs[2].size(), 8u);
 }
 
+// Moves the simulated clock past the deadline once the stuck symbol has started and its
+// `sleep` is running (it writes its pid): the scheduler then finds the deadline passed.
+class TimeTravel final : public ProgressSink {
+ public:
+  TimeTravel(SimulatedClock* clock, std::string symbol, std::string pid_file, int64_t jump_ms)
+      : clock_(clock), symbol_(std::move(symbol)), pid_file_(std::move(pid_file)), jump_ms_(jump_ms) {}
+  void OnRunStart(const std::string&, int, int) override {}
+  void OnSymbolStart(const std::string& symbol, int) override { started_ = started_ || symbol == symbol_; }
+  void OnSymbolEnd(const std::string&, LedgerStatus, double, const std::string&, int64_t) override {}
+  void OnTick() override {
+    if (started_ && !jumped_ && std::filesystem::exists(pid_file_)) {
+      clock_->Advance(jump_ms_);
+      jumped_ = true;
+    }
+  }
+  void OnRunEnd() override {}
+
+ private:
+  SimulatedClock* clock_;
+  std::string symbol_, pid_file_;
+  int64_t jump_ms_;
+  bool started_ = false, jumped_ = false;
+};
+
 TEST(Scheduler, TimeoutReallyKillsTheStuckWorkerAndTheRunGoesOn) {
   Fixture f;
   SchedulerOptions o = Fast(SchedulerMode::kHybrid);  // the stuck symbol shares a batch with others
-  o.timeout_ms = 700;
-  auto t0 = std::chrono::steady_clock::now();
+  o.timeout_ms = 10 * 60'000;                         // 10 simulated minutes, no real wait
+  TimeTravel travel(&f.sim, "HANG1", f.dir + "/HANG1.pid", o.timeout_ms);
+  f.progress = &travel;
   auto r = f.Run(o, {"A1", "HANG1", "B1", "C1"});
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_LT(secs, 10.0);
   EXPECT_EQ(r->symbols[1].status, LedgerStatus::kTimeout);
+  EXPECT_DOUBLE_EQ(r->symbols[1].seconds, 600.0);  // on the simulated clock
   EXPECT_EQ(r->symbols[1].timeouts, 1);
-  EXPECT_NE(r->symbols[1].error.find("timed out"), std::string::npos);
+  EXPECT_EQ(r->symbols[1].error, "timed out after 600 s; worker killed");
   for (int i : {0, 2, 3}) EXPECT_EQ(r->symbols[i].status, LedgerStatus::kDone) << r->symbols[i].symbol;
   EXPECT_EQ(f.Count("B1"), 1);  // the rest of the batch ran once, in a new worker
   // The `sleep` grandchild was in the worker's process group: it must be dead (gone or zombie).
@@ -135,17 +163,35 @@ TEST(Scheduler, RetriesWithBackoffUntilSuccess) {
   Fixture f;
   SchedulerOptions o = Fast(SchedulerMode::kParallel);
   o.retry.retries = 3;
-  auto t0 = std::chrono::steady_clock::now();
+  o.retry.base_ms = 30'000;  // simulated: the scheduler's idle sleep moves the clock, nothing waits
+  o.retry.cap_ms = 60'000;
   auto r = f.Run(o, {"FLAKY1", "OK1"});
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->symbols[0].status, LedgerStatus::kDone);
   EXPECT_EQ(r->symbols[0].attempts, 3);
   EXPECT_EQ(f.Count("FLAKY1"), 3);
-  EXPECT_GE(secs, 0.150 - 0.01);  // backoff 50 ms then 100 ms
+  EXPECT_DOUBLE_EQ(r->seconds, 90.0);  // backoff 30 s then 60 s, and no other time passed
   auto entries = f.ledger.Entries("r1");
   EXPECT_EQ(FindEntry(*entries, "FLAKY1")->attempts, 3);
   EXPECT_EQ(FindEntry(*entries, "OK1")->attempts, 1);
+}
+
+// The one real-time test: on a WallClock nobody moves time, so this shows the deadline alone
+// wakes the scheduler (the poll timeout is derived from it) and the worker is killed.
+TEST(Scheduler, WallClockDeadlineFiresByItself) {
+  Fixture f;
+  WallClock wall;
+  f.clock = &wall;
+  SchedulerOptions o = Fast(SchedulerMode::kSequential);
+  o.timeout_ms = 300;
+  const int64_t t0 = wall.MonotonicMs();
+  auto r = f.Run(o, {"HANG2", "OK2"});
+  const int64_t waited = wall.MonotonicMs() - t0;
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->symbols[0].status, LedgerStatus::kTimeout);
+  EXPECT_EQ(r->symbols[1].status, LedgerStatus::kDone);
+  EXPECT_GE(waited, 300);
+  EXPECT_LT(waited, 10'000);
 }
 
 TEST(Scheduler, PermanentFailureUsesAllRetriesThenFails) {
