@@ -137,7 +137,7 @@ DecisionRunner MakePipelineRunner(RunnerConfig cfg) {
     if (!bars.timeframe.empty()) pc.timeframe = bars.timeframe;
     pc.regime = cfg.regime;
     pc.meta_learning = cfg.meta_learning;
-    pc.costs = costs::CostConfig::ForSymbol(pc.symbol);
+    pc.costs = cfg.costs.ForSymbol(pc.symbol);
     const int64_t tf = data::TimeframeMs(pc.timeframe);
     SimulatedClock clock(0);
     decision::VectorSink sink;

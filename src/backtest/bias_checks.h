@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "costs/cost_overrides.h"
 #include "data/bar_series.h"
 #include "decision/decision.h"
 #include "engines/engine.h"
@@ -51,6 +52,7 @@ struct RunnerConfig {
   regime::RegimeThresholds regime;
   bool streaming = false;
   bool meta_learning = true;
+  costs::CostOverrides costs;  // applied on top of each symbol's CostConfig::ForSymbol
 };
 DecisionRunner MakePipelineRunner(RunnerConfig cfg);
 
