@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "config/settings.h"
 #include "core/status.h"
 
 namespace huracan::cli {
@@ -29,6 +30,14 @@ void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
 void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
+void RegisterConfigCommands(CLI::App& app, Action* out);
+
+// The settings of this run (docs/CONFIG.md): flag > environment > config file > default. Loaded by
+// RunMain after the command line is parsed and before the command runs.
+const config::Settings& ActiveSettings();
+// Loads and validates them for the chosen command (`--config` value `config_flag`); on errors
+// prints each on its own stderr line and returns kExitError, else kExitOk.
+int LoadActiveSettings(CLI::App& app, const std::string& config_flag);
 
 // An error message as one stderr line: messages from libraries (libpq, for one) may hold
 // newlines and tabs; each run of white space that holds one becomes a single space.
