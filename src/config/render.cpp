@@ -46,7 +46,7 @@ std::string PlannedNote(const std::string& section, const KeyDecl& d) {
   if (!d.planned || d.read_by.empty()) return "";
   const std::string& r = d.read_by[0];
   if (r == "live" || r == "bot" || r == "serve")
-    return "read by `huracan " + r + "`, which is not in this release (declared and validated now)";
+    return "Read by `huracan " + r + "`, which is not in this release (declared and validated now)";
   (void)section;
   return "for " + r + ", which is not in this release (declared and validated now)";
 }

@@ -190,8 +190,11 @@ class Checker {
       for (const char* k : {"live.ws_url", "live.rest_url"})
         if (s_.String(k).empty()) Fail(k, "must be set when live.feed is binance");
     }
-    const bool id = s_.Get("archive.aws_access_key_id").set, key = s_.Get("archive.aws_secret_access_key").set;
-    if (id != key)
+    // Only when the file names one: AWS_ACCESS_KEY_ID alone in the environment may serve other tools.
+    const Value& id_v = s_.Get("archive.aws_access_key_id");
+    const Value& key_v = s_.Get("archive.aws_secret_access_key");
+    const bool id = id_v.set, key = key_v.set;
+    if (id != key && (id_v.source == Source::kFile || key_v.source == Source::kFile))
       Fail(id ? "archive.aws_access_key_id" : "archive.aws_secret_access_key",
            "is set without its pair (archive.aws_access_key_id and archive.aws_secret_access_key go together)");
   }
