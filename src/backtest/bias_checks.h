@@ -52,8 +52,8 @@ struct RunnerConfig {
   regime::RegimeThresholds regime;
   bool streaming = false;
   bool meta_learning = true;
-  costs::CostOverrides costs;  // applied on top of each symbol's CostConfig::ForSymbol
 };
-DecisionRunner MakePipelineRunner(RunnerConfig cfg);
+// `costs` apply on top of each symbol's CostConfig::ForSymbol.
+DecisionRunner MakePipelineRunner(RunnerConfig cfg, costs::CostOverrides costs = {});
 
 }  // namespace huracan::backtest

@@ -75,11 +75,10 @@ Result<std::unique_ptr<Setup>> Prepare(const CheckArgs& a) {
 
 Result<int> RunLookahead(const CheckArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(auto s, Prepare(a));
-  backtest::RunnerConfig rc{&s->recipe,          s->fitted.ptrs(),       s->regime,
-                            /*streaming=*/false, /*meta_learning=*/true, a.costs};
-  auto batch = backtest::MakePipelineRunner(rc);
+  backtest::RunnerConfig rc{&s->recipe, s->fitted.ptrs(), s->regime, /*streaming=*/false, /*meta_learning=*/true};
+  auto batch = backtest::MakePipelineRunner(rc, a.costs);
   rc.streaming = true;
-  auto stream = backtest::MakePipelineRunner(rc);
+  auto stream = backtest::MakePipelineRunner(rc, a.costs);
   const data::BarSeries* ref = s->in.ref ? &*s->in.ref : nullptr;
   HURACAN_ASSIGN_OR_RETURN(backtest::BiasReport rep, backtest::CheckLookahead(s->in.bars, ref, batch, stream));
   std::cout << rep.ToString("lookahead " + s->in.bars.symbol + " (" + std::to_string(s->fitted.engines.size()) +
@@ -90,14 +89,13 @@ Result<int> RunLookahead(const CheckArgs& a) {
 Result<int> RunWarmup(const CheckArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(auto s, Prepare(a));
   // Online meta learning is history by design, not an indicator warm-up: it is off here.
-  backtest::RunnerConfig rc{&s->recipe,         s->fitted.ptrs(),        s->regime,
-                            /*streaming=*/true, /*meta_learning=*/false, a.costs};
+  backtest::RunnerConfig rc{&s->recipe, s->fitted.ptrs(), s->regime, /*streaming=*/true, /*meta_learning=*/false};
   const size_t n = s->in.bars.size();
   const std::vector<size_t> offsets = {0, n / 20, n / 10};
   const data::BarSeries* ref = s->in.ref ? &*s->in.ref : nullptr;
   HURACAN_ASSIGN_OR_RETURN(
       backtest::BiasReport rep,
-      backtest::CheckWarmup(s->in.bars, ref, backtest::MakePipelineRunner(rc), offsets, a.warmup_bars));
+      backtest::CheckWarmup(s->in.bars, ref, backtest::MakePipelineRunner(rc, a.costs), offsets, a.warmup_bars));
   std::cout << rep.ToString("warmup " + s->in.bars.symbol + " (warm-up " + std::to_string(a.warmup_bars) + " bars)");
   return rep.passed ? kExitOk : kExitPartial;
 }
