@@ -42,13 +42,12 @@ std::string InitValue(const KeyDecl& d) {
   return YamlScalar(d.default_value);
 }
 
-std::string PlannedNote(const std::string& section, const KeyDecl& d) {
+// The note of a section read only by a command of a later release (live, bot, serve), else "".
+std::string PlannedNote(const KeyDecl& d) {
   if (!d.planned || d.read_by.empty()) return "";
   const std::string& r = d.read_by[0];
-  if (r == "live" || r == "bot" || r == "serve")
-    return "Read by `huracan " + r + "`, which is not in this release (declared and validated now)";
-  (void)section;
-  return "for " + r + ", which is not in this release (declared and validated now)";
+  if (r != "live" && r != "bot" && r != "serve") return "";
+  return "Read by `huracan " + r + "`, which is not in this release (declared and validated now)";
 }
 
 std::string Num(double v) {
@@ -87,8 +86,7 @@ std::string RenderInit() {
     if (d.section() != section) {
       section = d.section();
       out += "\n" + section + ":\n";
-      const std::string note = PlannedNote(section, d);
-      if (!note.empty() && d.read_by[0] != "s3:// archives") out += "  # " + note + "\n";
+      if (const std::string note = PlannedNote(d); !note.empty()) out += "  # " + note + "\n";
     }
     out += "  # " + d.help + " (" + TypeName(d);
     if (d.min || d.max) out += ", " + RangeDoc(d);
@@ -114,7 +112,7 @@ std::string RenderDocs() {
     if (d.section() != section) {
       section = d.section();
       out += "\n### `" + section + "`\n\n";
-      if (d.planned && !d.read_by.empty() && d.read_by[0] != "s3:// archives") out += PlannedNote(section, d) + ".\n\n";
+      if (const std::string note = PlannedNote(d); !note.empty()) out += note + ".\n\n";
       out += "| key | type | default | range | env | flag | help |\n|---|---|---|---|---|---|---|\n";
     }
     const std::string range = RangeDoc(d);
