@@ -121,39 +121,40 @@ Result<BiasReport> CheckWarmup(const data::BarSeries& bars, const data::BarSerie
   return rep;
 }
 
-DecisionRunner MakePipelineRunner(RunnerConfig cfg) {
-  return [cfg](const data::BarSeries& bars, const data::BarSeries* ref) -> Result<std::vector<decision::Decision>> {
-    if (!cfg.recipe) return InvalidArgument("pipeline runner: no recipe");
-    std::unique_ptr<decision::FeatureSource> source;
-    features::FeatureFrame frame;
-    if (cfg.streaming) {
-      HURACAN_ASSIGN_OR_RETURN(source, decision::StreamFeatureSource::Create(*cfg.recipe));
-    } else {
-      HURACAN_ASSIGN_OR_RETURN(frame, features::BuildFeatures(*cfg.recipe, bars, ref));
-      source = std::make_unique<decision::FrameFeatureSource>(&frame, 0);
-    }
-    decision::PipelineConfig pc;
-    pc.symbol = bars.symbol.empty() ? "UNKNOWN" : bars.symbol;
-    if (!bars.timeframe.empty()) pc.timeframe = bars.timeframe;
-    pc.regime = cfg.regime;
-    pc.meta_learning = cfg.meta_learning;
-    pc.costs = costs::CostConfig::ForSymbol(pc.symbol);
-    const int64_t tf = data::TimeframeMs(pc.timeframe);
-    SimulatedClock clock(0);
-    decision::VectorSink sink;
-    costs::Guardrails guard;
-    HURACAN_ASSIGN_OR_RETURN(
-        auto pipe, decision::DecisionPipeline::Create(pc, std::move(source), cfg.engines, &clock, &sink, &guard));
-    size_t ri = 0;
-    for (size_t i = 0; i < bars.size(); ++i) {
-      const Bar bar = bars.bar(i);
-      Bar rbar;
-      const Bar* rb = data::AlignedBar(ref, bar.ts_ms, &ri, &rbar);
-      clock.Set(bar.ts_ms + tf);
-      HURACAN_RETURN_IF_ERROR(pipe->OnBar(bar, rb));
-    }
-    return std::move(sink.decisions);
-  };
+DecisionRunner MakePipelineRunner(RunnerConfig cfg, costs::CostOverrides costs) {
+  return
+      [cfg, costs](const data::BarSeries& bars, const data::BarSeries* ref) -> Result<std::vector<decision::Decision>> {
+        if (!cfg.recipe) return InvalidArgument("pipeline runner: no recipe");
+        std::unique_ptr<decision::FeatureSource> source;
+        features::FeatureFrame frame;
+        if (cfg.streaming) {
+          HURACAN_ASSIGN_OR_RETURN(source, decision::StreamFeatureSource::Create(*cfg.recipe));
+        } else {
+          HURACAN_ASSIGN_OR_RETURN(frame, features::BuildFeatures(*cfg.recipe, bars, ref));
+          source = std::make_unique<decision::FrameFeatureSource>(&frame, 0);
+        }
+        decision::PipelineConfig pc;
+        pc.symbol = bars.symbol.empty() ? "UNKNOWN" : bars.symbol;
+        if (!bars.timeframe.empty()) pc.timeframe = bars.timeframe;
+        pc.regime = cfg.regime;
+        pc.meta_learning = cfg.meta_learning;
+        pc.costs = costs.ForSymbol(pc.symbol);
+        const int64_t tf = data::TimeframeMs(pc.timeframe);
+        SimulatedClock clock(0);
+        decision::VectorSink sink;
+        costs::Guardrails guard;
+        HURACAN_ASSIGN_OR_RETURN(
+            auto pipe, decision::DecisionPipeline::Create(pc, std::move(source), cfg.engines, &clock, &sink, &guard));
+        size_t ri = 0;
+        for (size_t i = 0; i < bars.size(); ++i) {
+          const Bar bar = bars.bar(i);
+          Bar rbar;
+          const Bar* rb = data::AlignedBar(ref, bar.ts_ms, &ri, &rbar);
+          clock.Set(bar.ts_ms + tf);
+          HURACAN_RETURN_IF_ERROR(pipe->OnBar(bar, rb));
+        }
+        return std::move(sink.decisions);
+      };
 }
 
 }  // namespace huracan::backtest

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "costs/cost_overrides.h"
 #include "data/bar_series.h"
 #include "decision/decision.h"
 #include "engines/engine.h"
@@ -52,6 +53,7 @@ struct RunnerConfig {
   bool streaming = false;
   bool meta_learning = true;
 };
-DecisionRunner MakePipelineRunner(RunnerConfig cfg);
+// `costs` apply on top of each symbol's CostConfig::ForSymbol.
+DecisionRunner MakePipelineRunner(RunnerConfig cfg, costs::CostOverrides costs = {});
 
 }  // namespace huracan::backtest

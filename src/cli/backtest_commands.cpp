@@ -43,6 +43,8 @@ ordered_json TradeJson(const backtest::Trade& t) {
 struct BacktestArgs {
   std::string data, ref, engines = "all", format = "json";
   double train_days = 0;
+  std::string recipe = "default";  // features.recipe
+  costs::CostOverrides costs;      // the costs section
 };
 
 Result<int> RunBacktestCommand(const BacktestArgs& a) {
@@ -50,7 +52,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
   std::fprintf(stderr, "%s\n", in.note.c_str());
   const data::BarSeries& bars = in.bars;
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::BuiltinRecipe("default"));
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(a.recipe));
   HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
                            features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
   // Train on the first N days (default: the first half); the test starts after a purge gap equal to
@@ -75,7 +77,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   backtest::FoldOptions opts;
   opts.backtest.pipeline.symbol = bars.symbol;
   opts.backtest.pipeline.timeframe = bars.timeframe.empty() ? "1m" : bars.timeframe;
-  opts.backtest.pipeline.costs = costs::CostConfig::ForSymbol(bars.symbol);
+  opts.backtest.pipeline.costs = a.costs.ForSymbol(bars.symbol);
   HURACAN_ASSIGN_OR_RETURN(backtest::FoldResult fr, backtest::RunFold(bars, frame, ids, fold, opts));
   for (const auto& [id, msg] : fr.fit_failures)
     std::fprintf(stderr, "engine %s not fitted: %s\n", id.c_str(), msg.c_str());
@@ -138,7 +140,16 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
   cmd->add_option("--engines", args->engines, "all, or a comma-separated list of engine ids");
   cmd->add_option("--train-days", args->train_days, "Days used for fitting (default: the first half)");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
-  cmd->callback([args, out] { *out = [args] { return RunBacktestCommand(*args); }; });
+  cmd->callback([args, out] {
+    *out = [args] {
+      const config::Settings& s = ActiveSettings();
+      BacktestArgs a = *args;
+      a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
+      a.recipe = s.String("features.recipe");
+      a.costs = s.Costs();
+      return RunBacktestCommand(a);
+    };
+  });
 }
 
 }  // namespace huracan::cli

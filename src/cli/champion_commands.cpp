@@ -23,6 +23,13 @@ struct ChampionOptions {
   bool no_db = false;
 };
 
+// archive.url and database.url after every override (docs/CONFIG.md); the flags are part of them.
+ChampionOptions Resolved(ChampionOptions o) {
+  o.archive = ActiveSettings().String("archive.url");
+  o.db = ActiveSettings().DatabaseUrl();
+  return o;
+}
+
 Result<std::unique_ptr<storage::ObjectStore>> OpenArchive(const std::string& dir) {
   return storage::OpenObjectStore(dir);
 }
@@ -142,13 +149,13 @@ void RegisterChampionCommands(CLI::App& app, Action* out) {
 
   CLI::App* list = champ->add_subcommand("list", "List every coin's champion and whether its bundle verifies");
   list->add_option("--archive", opt->archive, archive_help);
-  list->callback([out, opt] { *out = [opt] { return RunList(*opt); }; });
+  list->callback([out, opt] { *out = [opt] { return RunList(Resolved(*opt)); }; });
 
   CLI::App* show = champ->add_subcommand("show", "Show a coin's champion pointer, history and verification");
   show->add_option("symbol", opt->symbol, "Coin, e.g. BTCUSDT")->required();
   show->add_option("--archive", opt->archive, archive_help);
   show->add_flag("--json", opt->json, "Print the pointer as JSON");
-  show->callback([out, opt] { *out = [opt] { return RunShow(*opt); }; });
+  show->callback([out, opt] { *out = [opt] { return RunShow(Resolved(*opt)); }; });
 
   CLI::App* rollback =
       champ->add_subcommand("rollback", "Move a coin's champion pointer back to the previous valid champion");
@@ -156,7 +163,7 @@ void RegisterChampionCommands(CLI::App& app, Action* out) {
   rollback->add_option("--archive", opt->archive, archive_help);
   rollback->add_option("--db", opt->db, "Database to record the rollback in (default $DATABASE_URL or ./huracan.db)");
   rollback->add_flag("--no-db", opt->no_db, "Do not record the rollback in the database");
-  rollback->callback([out, opt] { *out = [opt] { return RunRollback(*opt); }; });
+  rollback->callback([out, opt] { *out = [opt] { return RunRollback(Resolved(*opt)); }; });
 }
 
 }  // namespace huracan::cli

@@ -16,7 +16,18 @@ namespace {
 struct CheckArgs {
   std::string data, ref, engines = "all";
   size_t warmup_bars = 3000;
+  std::string recipe = "default";  // features.recipe
+  costs::CostOverrides costs;      // the costs section
 };
+
+// The settings (docs/CONFIG.md) the checks read: engines, recipe, costs.
+CheckArgs WithSettings(CheckArgs a) {
+  const config::Settings& s = ActiveSettings();
+  a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
+  a.recipe = s.String("features.recipe");
+  a.costs = s.Costs();
+  return a;
+}
 
 // Fits the engines and calibrates the regime on the first half of the full series: every cut point
 // and warm-up comparison lies after it, so the fit itself cannot carry information across a cut.
@@ -32,7 +43,7 @@ Result<std::unique_ptr<Setup>> Prepare(const CheckArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngineIds(a.engines));
   HURACAN_ASSIGN_OR_RETURN(s->in, backtest::LoadInputs(a.data, a.ref));
   std::fprintf(stderr, "%s\n", s->in.note.c_str());
-  HURACAN_ASSIGN_OR_RETURN(s->recipe, features::BuiltinRecipe("default"));
+  HURACAN_ASSIGN_OR_RETURN(s->recipe, features::LoadRecipe(a.recipe));
   const data::BarSeries& bars = s->in.bars;
   if (bars.size() < 4000) return InvalidArgument(a.data + ": too few bars for the bias checks (need 4000)");
   HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
@@ -41,7 +52,7 @@ Result<std::unique_ptr<Setup>> Prepare(const CheckArgs& a) {
   std::vector<double> qv(bars.size());
   for (size_t i = 0; i < bars.size(); ++i) qv[i] = bars.close[i] * bars.volume[i];
   HURACAN_ASSIGN_OR_RETURN(s->regime, regime::CalibrateRegime(frame, qv, 0, train_end, bars.symbol));
-  const costs::CostConfig cc = costs::CostConfig::ForSymbol(bars.symbol);
+  const costs::CostConfig cc = a.costs.ForSymbol(bars.symbol);
   HURACAN_ASSIGN_OR_RETURN(s->fitted,
                            backtest::FitEngines(ids, bars, frame, 0, train_end,
                                                 backtest::TypicalRoundTripBps(bars, frame, 0, train_end, cc)));
@@ -51,9 +62,9 @@ Result<std::unique_ptr<Setup>> Prepare(const CheckArgs& a) {
 Result<int> RunLookahead(const CheckArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(auto s, Prepare(a));
   backtest::RunnerConfig rc{&s->recipe, s->fitted.ptrs(), s->regime, /*streaming=*/false, /*meta_learning=*/true};
-  auto batch = backtest::MakePipelineRunner(rc);
+  auto batch = backtest::MakePipelineRunner(rc, a.costs);
   rc.streaming = true;
-  auto stream = backtest::MakePipelineRunner(rc);
+  auto stream = backtest::MakePipelineRunner(rc, a.costs);
   const data::BarSeries* ref = s->in.ref ? &*s->in.ref : nullptr;
   HURACAN_ASSIGN_OR_RETURN(backtest::BiasReport rep, backtest::CheckLookahead(s->in.bars, ref, batch, stream));
   std::cout << rep.ToString("lookahead " + s->in.bars.symbol + " (" + std::to_string(s->fitted.engines.size()) +
@@ -70,7 +81,7 @@ Result<int> RunWarmup(const CheckArgs& a) {
   const data::BarSeries* ref = s->in.ref ? &*s->in.ref : nullptr;
   HURACAN_ASSIGN_OR_RETURN(
       backtest::BiasReport rep,
-      backtest::CheckWarmup(s->in.bars, ref, backtest::MakePipelineRunner(rc), offsets, a.warmup_bars));
+      backtest::CheckWarmup(s->in.bars, ref, backtest::MakePipelineRunner(rc, a.costs), offsets, a.warmup_bars));
   std::cout << rep.ToString("warmup " + s->in.bars.symbol + " (warm-up " + std::to_string(a.warmup_bars) + " bars)");
   return rep.passed ? kExitOk : kExitPartial;
 }
@@ -89,11 +100,11 @@ void RegisterCheckCommands(CLI::App& app, Action* out) {
   check->require_subcommand(1);
   CLI::App* look = check->add_subcommand("lookahead", "Rerun on truncated data: every past decision must be unchanged");
   AddCommon(look, *args);
-  look->callback([args, out] { *out = [args] { return RunLookahead(*args); }; });
+  look->callback([args, out] { *out = [args] { return RunLookahead(WithSettings(*args)); }; });
   CLI::App* warm = check->add_subcommand("warmup", "Start at several offsets: decisions must agree after the warm-up");
   AddCommon(warm, *args);
   warm->add_option("--warmup-bars", args->warmup_bars, "Bars after the latest start before comparing (default 3000)");
-  warm->callback([args, out] { *out = [args] { return RunWarmup(*args); }; });
+  warm->callback([args, out] { *out = [args] { return RunWarmup(WithSettings(*args)); }; });
 }
 
 }  // namespace huracan::cli

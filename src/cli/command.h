@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/settings.h"
 #include "core/status.h"
 
 namespace huracan::cli {
@@ -30,6 +31,14 @@ void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
 void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
+void RegisterConfigCommands(CLI::App& app, Action* out);
+
+// The settings of this run (docs/CONFIG.md): flag > environment > config file > default. Loaded by
+// RunMain after the command line is parsed and before the command runs.
+const config::Settings& ActiveSettings();
+// Loads and validates them for the chosen command (`--config` value `config_flag`); on errors
+// prints each on its own stderr line and returns kExitError, else kExitOk.
+int LoadActiveSettings(CLI::App& app, const std::string& config_flag);
 
 // --engines of backtest and check: "all" (or empty) = every registered engine, else a comma
 // list of engine ids (SplitCommaList), each checked against the registry; an empty list is refused.

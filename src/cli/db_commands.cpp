@@ -14,6 +14,12 @@ struct DbOptions {
   std::string db;  // empty = DATABASE_URL or ./huracan.db
 };
 
+// database.url after every override (docs/CONFIG.md); --db is part of it.
+DbOptions Resolved(DbOptions o) {
+  o.db = ActiveSettings().DatabaseUrl();
+  return o;
+}
+
 Result<int> RunMigrate(const DbOptions& opt) {
   const std::string url = opt.db.empty() ? storage::DefaultDatabaseUrl() : opt.db;
   HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenDatabase(url));
@@ -44,11 +50,11 @@ void RegisterDbCommands(CLI::App& app, Action* out) {
 
   CLI::App* migrate = db->add_subcommand("migrate", "Apply pending schema migrations (idempotent); print the version");
   migrate->add_option("--db", opt->db, db_help);
-  migrate->callback([out, opt] { *out = [opt] { return RunMigrate(*opt); }; });
+  migrate->callback([out, opt] { *out = [opt] { return RunMigrate(Resolved(*opt)); }; });
 
   CLI::App* status = db->add_subcommand("status", "Print the schema version (exit 1 when migrations are pending)");
   status->add_option("--db", opt->db, db_help);
-  status->callback([out, opt] { *out = [opt] { return RunStatus(*opt); }; });
+  status->callback([out, opt] { *out = [opt] { return RunStatus(Resolved(*opt)); }; });
 }
 
 }  // namespace huracan::cli

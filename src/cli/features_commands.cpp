@@ -134,7 +134,13 @@ void RegisterFeaturesCommands(CLI::App& app, Action* out) {
   cmd->add_option("--mode", args->mode, "batch or streaming (same numbers)")->capture_default_str();
   cmd->add_option("--format", args->format, "output format (csv)")->capture_default_str();
   cmd->add_flag("--hash", args->hash, "print the recipe's feature hash and exit");
-  cmd->callback([args, out] { *out = [args] { return RunFeatures(*args); }; });
+  cmd->callback([args, out] {
+    *out = [args] {
+      FeaturesArgs a = *args;
+      a.recipe = ActiveSettings().String("features.recipe");
+      return RunFeatures(a);
+    };
+  });
 }
 
 }  // namespace huracan::cli

@@ -39,8 +39,13 @@ int RunMain(int argc, char** argv) {
   CLI::App app{"huracan: per-coin signal engines, walk-forward evaluation and live shadow trading"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("huracan ") + HURACAN_VERSION);
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 "Config file (default: $HURACAN_CONFIG, else ./huracan.yaml when present; docs/CONFIG.md)");
+  app.fallthrough();  // --config is accepted after any subcommand too
   Action action;
   for (Registrar reg : kRegistrars) reg(app, &action);
+  RegisterConfigCommands(app, &action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -58,6 +63,7 @@ int RunMain(int argc, char** argv) {
     return kExitError;
   }
   try {
+    if (int loaded = LoadActiveSettings(app, config_file); loaded != kExitOk) return loaded;
     Result<int> rc = action();
     if (!rc.ok()) {
       std::fprintf(stderr, "huracan: %s\n", OneLine(rc.error().message).c_str());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "config/apply.h"
 #include "core/clock.h"
 #include "core/strings.h"
 #include "registry/archive.h"
@@ -61,7 +62,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
   train->callback([args, out] {
     *out = [args]() -> Result<int> {
       training::TrainOptions opts = args->opts;
-      HURACAN_ASSIGN_OR_RETURN(opts.mode, training::ParseSchedulerMode(args->mode));
+      HURACAN_RETURN_IF_ERROR(config::ApplyToTrainOptions(ActiveSettings(), &opts));
       if (!args->shard.empty()) {
         HURACAN_ASSIGN_OR_RETURN(opts.shard, training::ParseShard(args->shard));
       }
@@ -87,6 +88,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
   worker->callback([args, out] {
     *out = [args]() -> Result<int> {
       training::TrainOptions opts = args->opts;
+      HURACAN_RETURN_IF_ERROR(config::ApplyToTrainOptions(ActiveSettings(), &opts));
       if (opts.run_id.empty()) return InvalidArgument("train-worker: --run-id is required");
       opts.pipeline.nthread = std::max(1, opts.threads);
       WallClock clock;
@@ -106,6 +108,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
     *out = [date, archive, json]() -> Result<int> {
       WallClock clock;
       std::string d = date->empty() ? registry::FormatDate(clock.NowMs()) : *date;
+      *archive = ActiveSettings().String("archive.url");
       HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(*archive));
       HURACAN_ASSIGN_OR_RETURN(training::DailySummary s, training::ReadDailySummary(*store, d));
       std::string text = *json ? s.ToJson().dump(2) + "\n" : training::FormatSummaryText(s);

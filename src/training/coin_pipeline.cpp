@@ -95,15 +95,19 @@ std::string CoinPipelineConfig::Describe() const {
   std::string eng;
   for (const auto& e : engines) eng += e + ",";
   const auto& w = walk_forward;
-  return fmt::format(
+  std::string out = fmt::format(
       "recipe={};engines={};tf={};history_days={};warmup={};wf=train:{},test:{},step:{},purge:{},embargo:{},"
       "min_folds:{},anchored:{},min_test:{};seed={};rules={}",
       recipe, eng, timeframe, history_days, warmup_bars, w.train_bars, w.test_bars, w.step_bars, w.purge_bars,
       w.embargo_bars, w.min_folds, w.anchored, w.min_test_bars, seed, rules.ToJson().dump());
+  // Only settings that differ from the defaults of old runs, so their training keys stay the same.
+  if (!costs.empty()) out += ";costs=" + costs.Describe();
+  if (!reference_symbol.empty()) out += ";ref=" + reference_symbol;
+  return out;
 }
 
 Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
-                                     const std::string& timeframe) {
+                                     const std::string& timeframe, const std::string& reference) {
   CoinInputs in;
   in.symbol = symbol;
   auto find = [&](const std::string& id) -> const data::CatalogEntry* {
@@ -115,7 +119,13 @@ Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entr
   const data::CatalogEntry* coin = find(symbol);
   if (!coin) return NotFound(symbol + ": no " + timeframe + " candle file in the data folder");
   in.path = coin->path;
-  if (coin->name.market.base != "BTC") {
+  if (!reference.empty()) {
+    if (reference == symbol) return in;
+    const data::CatalogEntry* r = find(reference);
+    if (!r)
+      return NotFound(symbol + ": reference " + reference + ": no " + timeframe + " candle file in the data folder");
+    in.ref_path = r->path;
+  } else if (coin->name.market.base != "BTC") {
     for (const char* ref : {"BTCUSDT-PERP", "BTCUSDT"}) {
       if (const data::CatalogEntry* r = find(ref)) {
         in.ref_path = r->path;
@@ -172,7 +182,7 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   backtest::FoldOptions fo;
   fo.backtest.pipeline.symbol = symbol;
   fo.backtest.pipeline.timeframe = bars.timeframe;
-  fo.backtest.pipeline.costs = costs::CostConfig::ForSymbol(symbol);
+  fo.backtest.pipeline.costs = config.costs.ForSymbol(symbol);
   fo.seed = config.seed;
   fo.nthread = config.nthread;
   fo.per_engine = true;

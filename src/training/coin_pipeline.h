@@ -17,6 +17,7 @@
 #include "backtest/walk_forward.h"
 #include "core/status.h"
 #include "core/time_units.h"
+#include "costs/cost_overrides.h"
 #include "data/catalog.h"
 #include "data/quality.h"
 #include "registry/promotion.h"
@@ -35,6 +36,8 @@ struct CoinPipelineConfig {
   data::QualityPolicy quality;
   registry::PromotionRules rules;
   uint64_t seed = 42;
+  costs::CostOverrides costs;    // on top of each symbol's CostConfig::ForSymbol
+  std::string reference_symbol;  // empty: BTCUSDT-PERP, else BTCUSDT
   int nthread = 1;
 
   static backtest::WalkForwardConfig DefaultWalkForward();
@@ -47,9 +50,10 @@ struct CoinInputs {
   std::string ref_path;  // BTC reference file, empty for BTC itself or when none exists
 };
 
-// The coin's file and its BTC reference (BTCUSDT-PERP first, then BTCUSDT) among `entries`.
+// The coin's file and its reference among `entries`: `reference` when given, else BTCUSDT-PERP, then
+// BTCUSDT. A coin is not its own reference (nor is any BTC coin when the reference is the default).
 Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
-                                     const std::string& timeframe);
+                                     const std::string& timeframe, const std::string& reference = "");
 
 Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipelineConfig& config,
                                     const PublishContext& ctx);

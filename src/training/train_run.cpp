@@ -96,6 +96,7 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   if (!opts.engines.empty()) cmd.argv.insert(cmd.argv.end(), {"--engines", opts.engines});
   if (!opts.promotion_rules.empty()) cmd.argv.insert(cmd.argv.end(), {"--promotion-rules", opts.promotion_rules});
   if (opts.history_days > 0) cmd.argv.insert(cmd.argv.end(), {"--history-days", std::to_string(opts.history_days)});
+  if (!opts.config_file.empty()) cmd.argv.insert(cmd.argv.end(), {"--config", opts.config_file});
 
   std::fprintf(stderr, "train: run %s, %zu of %zu symbols%s, mode %s x%d, %d thread(s) per worker, db %s, archive %s\n",
                run_id.c_str(), symbols.size(), selected.size(),
@@ -143,7 +144,8 @@ Status RunTrainWorker(const TrainOptions& given, const std::vector<std::string>&
     emit({WorkerEvent::Kind::kStart, symbol, ""});
     MaybeHang(symbol);
     Result<CoinOutcome> outcome = [&]() -> Result<CoinOutcome> {
-      HURACAN_ASSIGN_OR_RETURN(CoinInputs in, ResolveCoinInputs(entries, symbol, opts.pipeline.timeframe));
+      HURACAN_ASSIGN_OR_RETURN(
+          CoinInputs in, ResolveCoinInputs(entries, symbol, opts.pipeline.timeframe, opts.pipeline.reference_symbol));
       try {
         return RunCoinPipeline(in, opts.pipeline, ctx);
       } catch (const std::exception& e) {

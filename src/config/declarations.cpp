@@ -1,0 +1,311 @@
+#include "config/declarations.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "costs/cost_overrides.h"
+#include "registry/promotion.h"
+#include "training/scheduler.h"
+#include "training/train_run.h"
+
+namespace huracan::config {
+namespace {
+
+std::string Num(double v) {
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, r.ptr);
+}
+
+std::string EnvName(const std::string& key) {
+  std::string out = "HURACAN_";
+  for (char c : key) out += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A row of the table; the chained setters keep each declaration on a few lines.
+struct D {
+  KeyDecl d;
+  D(std::string key, Type type, std::string help) {
+    d.env = EnvName(key);
+    d.key = std::move(key);
+    d.type = type;
+    d.help = std::move(help);
+  }
+  D& Default(std::string v) {
+    d.default_value = std::move(v);
+    return *this;
+  }
+  D& Unset(std::string means) {
+    d.has_default = false;
+    d.unset_means = std::move(means);
+    return *this;
+  }
+  D& Range(std::optional<double> lo, std::optional<double> hi) {
+    d.min = lo;
+    d.max = hi;
+    return *this;
+  }
+  D& Enum(std::vector<std::string> values) {
+    d.allowed = std::move(values);
+    return *this;
+  }
+  D& Env(std::string name) {
+    d.env = std::move(name);
+    return *this;
+  }
+  D& Flag(std::string name, std::vector<std::string> on) {
+    d.flag = std::move(name);
+    d.flag_on = std::move(on);
+    return *this;
+  }
+  D& ReadBy(std::vector<std::string> commands) {
+    d.read_by = std::move(commands);
+    return *this;
+  }
+  D& Secret(std::string file_key) {
+    d.secret = true;
+    d.secret_file_key = std::move(file_key);
+    d.has_default = false;
+    d.unset_means = "none";
+    return *this;
+  }
+  D& Planned(std::string reader) {
+    d.planned = true;
+    d.read_by = {std::move(reader)};
+    return *this;
+  }
+};
+
+std::vector<KeyDecl> Build() {
+  const training::TrainOptions train;
+  const training::CoinPipelineConfig pipe;
+  const registry::PromotionRules rules;
+  const std::vector<std::string> kTrain = {"train", "train-worker"};
+  const std::vector<std::string> kEngineCommands = {"train", "train-worker", "backtest", "check lookahead",
+                                                    "check warmup"};
+  std::vector<D> rows;
+  // data
+  rows.push_back(D("data.dir", Type::kString, "Folder of candle files")
+                     .Default(train.data_dir)
+                     .Flag("--data-dir", kTrain)
+                     .ReadBy({"train"}));
+  rows.push_back(
+      D("data.timeframe", Type::kString, "Bar timeframe of the candle files trained on (1m, 5m, 1h, 1d, ...)")
+          .Default(pipe.timeframe)
+          .ReadBy({"train"}));
+  rows.push_back(D("data.reference_symbol", Type::kString, "Reference (BTC) coin for the cross-asset features")
+                     .Unset("BTCUSDT-PERP if present, else BTCUSDT")
+                     .ReadBy({"train"}));
+  // archive
+  rows.push_back(
+      D("archive.url", Type::kString, "Archive: a folder path (object store root; s3:// is not supported yet)")
+          .Default(train.archive)
+          .Flag("--archive",
+                {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback"})
+          .ReadBy({"train", "summary", "champion"}));
+  for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
+    std::string key = std::string("archive.") + k;
+    std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
+    rows.push_back(
+        D(key, Type::kString,
+          std::string("AWS ") + (env == "AWS_ACCESS_KEY_ID" ? "access key id" : "secret key") + " for an s3:// archive")
+            .Env(env)
+            .Secret(key + "_file")
+            .Planned("s3:// archives"));
+    rows.push_back(D(key + "_file", Type::kString, "File holding " + key).Unset("none").Planned("s3:// archives"));
+  }
+  // database
+  rows.push_back(
+      D("database.url", Type::kString, "Database: a SQLite path, sqlite:PATH or postgres://USER@HOST/DB (no password)")
+          .Default("./huracan.db")
+          .Env("DATABASE_URL")
+          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback"})
+          .ReadBy({"train", "db", "champion rollback"}));
+  rows.push_back(D("database.password", Type::kString, "Password for a postgres:// database.url")
+                     .Secret("database.password_file")
+                     .ReadBy({"train", "db", "champion rollback"}));
+  rows.push_back(D("database.password_file", Type::kString, "File holding the database password")
+                     .Unset("none")
+                     .ReadBy({"train", "db", "champion rollback"}));
+  // costs
+  rows.push_back(
+      D("costs.preset", Type::kEnum, "Base cost model: default = each symbol's defaults (perps 5/2 bps fees)")
+          .Default("default")
+          .Enum({"default"})
+          .ReadBy({"train", "backtest", "check"}));
+  for (const auto& f : costs::CostNumberFields()) {
+    const std::string name = f.name;
+    D row(std::string("costs.") + f.name, Type::kDouble, f.help);
+    row.Unset("the preset's value for each symbol").ReadBy({"train", "backtest", "check"});
+    if (name != "net_edge_floor_bps") row.Range(0, std::nullopt);
+    rows.push_back(row);
+  }
+  rows.push_back(D("costs.maker_entry", Type::kBool, "Enter with maker orders (exit is always taker)")
+                     .Unset("the preset's value (false)")
+                     .ReadBy({"train", "backtest", "check"}));
+  // promotion
+  rows.push_back(
+      D("promotion.rules_file", Type::kString, "JSON file of promotion rules (instead of the inline promotion keys)")
+          .Unset("the inline keys below")
+          .Flag("--promotion-rules", kTrain)
+          .ReadBy({"train"}));
+  rows.push_back(D("promotion.min_trades", Type::kInt, "A challenger needs at least this many OOS trades")
+                     .Default(std::to_string(rules.min_trades))
+                     .Range(0, std::nullopt)
+                     .ReadBy({"train"}));
+  rows.push_back(D("promotion.min_days", Type::kDouble, "A challenger needs at least this many OOS days")
+                     .Default(Num(rules.min_days))
+                     .Range(0, std::nullopt)
+                     .ReadBy({"train"}));
+  rows.push_back(D("promotion.min_psr", Type::kDouble, "Minimum probabilistic Sharpe ratio")
+                     .Default(Num(rules.min_psr))
+                     .Range(0, 1)
+                     .ReadBy({"train"}));
+  rows.push_back(D("promotion.max_drawdown", Type::kDouble, "Maximum drawdown, a fraction of equity (must be > 0)")
+                     .Default(Num(rules.max_drawdown))
+                     .Range(0, 1)
+                     .ReadBy({"train"}));
+  rows.push_back(D("promotion.sharpe_margin", Type::kDouble, "Net Sharpe a challenger must add to the champion's")
+                     .Default(Num(rules.sharpe_margin))
+                     .Range(0, std::nullopt)
+                     .ReadBy({"train"}));
+  rows.push_back(D("promotion.min_first_net_sharpe", Type::kDouble, "A coin's first model needs net Sharpe above this")
+                     .Default(Num(rules.min_first_net_sharpe))
+                     .ReadBy({"train"}));
+  // training
+  rows.push_back(D("training.symbols", Type::kString, "all | topN (most liquid N) | A,B")
+                     .Default(train.symbols)
+                     .Flag("--symbols", {"train"})
+                     .ReadBy({"train"}));
+  rows.push_back(D("training.history_days", Type::kInt, "Days of recent history used per coin (0 = 36)")
+                     .Default(std::to_string(pipe.history_days))
+                     .Range(0, 3650)
+                     .Flag("--history-days", kTrain)
+                     .ReadBy({"train"}));
+  rows.push_back(D("training.mode", Type::kEnum, "How symbols are scheduled over worker processes")
+                     .Default(training::SchedulerModeName(train.mode))
+                     .Enum({"sequential", "parallel", "hybrid"})
+                     .Flag("--mode", {"train"})
+                     .ReadBy({"train"}));
+  rows.push_back(
+      D("training.max_concurrent", Type::kInt, "Worker processes at once in parallel/hybrid mode (0 = cores)")
+          .Default(std::to_string(train.max_concurrent))
+          .Range(0, 1024)
+          .Flag("--max-concurrent", {"train"})
+          .ReadBy({"train"}));
+  rows.push_back(
+      D("training.timeout_minutes", Type::kDouble, "Per-symbol time limit; a stuck worker is killed (0 = none)")
+          .Default(Num(train.timeout_minutes))
+          .Range(0, 10080)
+          .Flag("--timeout-minutes", {"train"})
+          .ReadBy({"train"}));
+  rows.push_back(D("training.retries", Type::kInt, "Extra attempts for a failed or timed-out symbol")
+                     .Default(std::to_string(train.retries))
+                     .Range(0, 100)
+                     .Flag("--retries", {"train"})
+                     .ReadBy({"train"}));
+  rows.push_back(D("training.threads", Type::kInt, "Threads per worker (0 = cores / concurrent workers)")
+                     .Default(std::to_string(train.threads))
+                     .Range(0, 1024)
+                     .Flag("--threads", kTrain)
+                     .ReadBy({"train"}));
+  // engines, features
+  rows.push_back(D("engines.run", Type::kList, "Engines that run: all, or a list of engine ids (huracan engines list)")
+                     .Default("all")
+                     .Flag("--engines", kEngineCommands)
+                     .ReadBy({"train", "backtest", "check"}));
+  rows.push_back(
+      D("features.recipe", Type::kString, "Feature recipe: a built-in name (default, talib-reference) or a file")
+          .Default(pipe.recipe)
+          .Flag("--recipe", {"features"})
+          .ReadBy({"features", "train", "backtest", "check"}));
+  // live, telegram, http: read by commands of a later release.
+  rows.push_back(D("live.mode", Type::kEnum, "paper: simulated fills; shadow: decisions only")
+                     .Default("paper")
+                     .Enum({"paper", "shadow"})
+                     .Planned("live"));
+  rows.push_back(D("live.symbols", Type::kList, "Coins traded live (empty: every coin with a champion)")
+                     .Default("")
+                     .Planned("live"));
+  rows.push_back(D("live.state_dir", Type::kString, "Folder of the live state (positions, cursors)")
+                     .Default("./state")
+                     .Planned("live"));
+  rows.push_back(D("live.feed", Type::kEnum, "Bar source: replay (candle files) or binance (websocket)")
+                     .Default("replay")
+                     .Enum({"replay", "binance"})
+                     .Planned("live"));
+  rows.push_back(D("live.ws_url", Type::kString, "Websocket URL of the binance feed")
+                     .Default("wss://stream.binance.com:9443/ws")
+                     .Planned("live"));
+  rows.push_back(D("live.rest_url", Type::kString, "REST URL of the binance feed (backfill)")
+                     .Default("https://api.binance.com")
+                     .Planned("live"));
+  rows.push_back(D("telegram.api_base", Type::kString, "Telegram Bot API base URL")
+                     .Default("https://api.telegram.org")
+                     .Planned("bot"));
+  rows.push_back(
+      D("telegram.chat_ids", Type::kList, "Chat ids (integers) allowed to command the bot").Default("").Planned("bot"));
+  rows.push_back(D("telegram.token", Type::kString, "Telegram bot token").Secret("telegram.token_file").Planned("bot"));
+  rows.push_back(
+      D("telegram.token_file", Type::kString, "File holding the Telegram bot token").Unset("none").Planned("bot"));
+  rows.push_back(D("telegram.stale_command_seconds", Type::kInt, "Commands older than this are ignored")
+                     .Default("120")
+                     .Range(1, 86400)
+                     .Planned("bot"));
+  rows.push_back(
+      D("http.bind", Type::kString, "Address the HTTP API listens on").Default("127.0.0.1").Planned("serve"));
+  rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API").Default("8080").Range(1, 65535).Planned("serve"));
+  rows.push_back(
+      D("http.token", Type::kString, "Bearer token of the HTTP API").Secret("http.token_file").Planned("serve"));
+  rows.push_back(D("http.token_file", Type::kString, "File holding the HTTP API token").Unset("none").Planned("serve"));
+
+  std::vector<KeyDecl> out;
+  for (auto& r : rows) out.push_back(std::move(r.d));
+  return out;
+}
+
+}  // namespace
+
+const std::vector<KeyDecl>& Declarations() {
+  static const std::vector<KeyDecl> table = Build();
+  return table;
+}
+
+const KeyDecl* FindDecl(std::string_view key) {
+  for (const auto& d : Declarations())
+    if (d.key == key) return &d;
+  return nullptr;
+}
+
+std::vector<std::string> Sections() {
+  std::vector<std::string> out;
+  for (const auto& d : Declarations())
+    if (std::find(out.begin(), out.end(), d.section()) == out.end()) out.push_back(d.section());
+  return out;
+}
+
+std::string TypeName(const KeyDecl& d) {
+  switch (d.type) {
+    case Type::kString: return "string";
+    case Type::kInt: return "int";
+    case Type::kDouble: return "double";
+    case Type::kBool: return "bool";
+    case Type::kList: return "list";
+    case Type::kEnum: {
+      std::string out = "enum: ";
+      for (size_t i = 0; i < d.allowed.size(); ++i) out += (i ? " | " : "") + d.allowed[i];
+      return out;
+    }
+  }
+  return "?";
+}
+
+std::string DefaultText(const KeyDecl& d) {
+  if (!d.has_default) return "(unset: " + d.unset_means + ")";
+  if (d.type == Type::kList && d.default_value.empty()) return "[]";
+  return d.default_value;
+}
+
+}  // namespace huracan::config
