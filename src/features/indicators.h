@@ -27,18 +27,22 @@ struct ParamDef {
 // The state machine of one recipe entry (features/node.h, internal to src/features).
 class Indicator;
 
+// One feature kind. The kinds are defined in features/kinds/, one file per family: the
+// indicator classes and, right below them, their entries (docs/FEATURES.md, "How to add a
+// feature kind"). Every field has a default, so an entry names only what it sets.
 struct KindDef {
-  std::string_view kind;
-  std::string_view help;
-  std::vector<ParamDef> params;
-  std::function<std::vector<std::string>(const Params&)> names;
-  std::function<std::unique_ptr<Indicator>(const Params&)> make;
-  std::function<int(const Params&)> history;  // closes read back through History (0 = none)
+  std::string_view kind = {};
+  std::string_view help = {};
+  std::vector<ParamDef> params = {};
+  std::function<std::vector<std::string>(const Params&)> names = {};
+  std::function<std::unique_ptr<Indicator>(const Params&)> make = {};
+  // Closes read back through History (0 = none).
+  std::function<int(const Params&)> history = [](const Params&) { return 0; };
   bool uses_ref = false;
   // Rough batch cost in ns per bar with the default parameters, not counting the shared
   // sub-indicators it reads (measured on the 2-core reference machine). Only used to balance
-  // the batch threads; it never changes a result.
-  double batch_ns = 4;
+  // the batch threads; it never changes a result. Every kind sets it (> 0, tested).
+  double batch_ns = 0;
 };
 
 const std::vector<KindDef>& AllKinds();

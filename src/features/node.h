@@ -1,8 +1,8 @@
 // The node machinery inside src/features (not for callers outside it): what an indicator sees
 // for a bar (BarContext) or a block of bars (BarBlock), the read-only view of the last closes
 // (HistoryView), and the base classes every feature kind's state machine derives from
-// (Indicator, Node). The kinds themselves live in indicators.cpp, the sub-indicators they
-// share in shared_inputs.h.
+// (Indicator, Node). The kinds themselves live in features/kinds/, the sub-indicators they share
+// in features/shared_inputs.h.
 #pragma once
 
 #include <cstddef>
@@ -105,8 +105,8 @@ class Indicator {
 
 // Base of every indicator: it writes one `Step(ctx, out)` with `kWidth` outputs, which serves
 // both the per-bar Update and the per-block Run (there, inlined into one loop over the rows).
-// The loop is instantiated where the indicator's class is defined and made, so each kind's Step
-// is inlined into its own loop.
+// The loop is instantiated where the indicator's class is defined and made (its kind's file in
+// features/kinds/), so each kind's Step is inlined into its own loop.
 template <typename Derived, int kWidth>
 class Node : public Indicator {
  public:
