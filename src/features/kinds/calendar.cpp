@@ -5,6 +5,7 @@
 #include <numbers>
 #include <vector>
 
+#include "core/time_units.h"
 #include "features/kinds/kind.h"
 
 namespace huracan::features::kinds {
@@ -16,37 +17,30 @@ struct SinCos {
   double s, c;
 };
 SinCos TimeOfDay(int64_t ms_of_day) {
-  constexpr int64_t kDay = 86'400'000, kMinute = 60'000;
   auto eval = [](int64_t ms) {
-    const double tod = static_cast<double>(ms) / static_cast<double>(kDay);
+    const double tod = static_cast<double>(ms) / static_cast<double>(kMsPerDay);
     const double two_pi = 2.0 * std::numbers::pi;
     return SinCos{std::sin(two_pi * tod), std::cos(two_pi * tod)};
   };
   static const std::vector<SinCos> minutes = [&] {
     std::vector<SinCos> t;
-    for (int64_t m = 0; m < kDay / kMinute; ++m) t.push_back(eval(m * kMinute));
+    for (int64_t m = 0; m < kMinutesPerDay; ++m) t.push_back(eval(m * kMsPerMinute));
     return t;
   }();
-  return ms_of_day % kMinute == 0 ? minutes[static_cast<size_t>(ms_of_day / kMinute)] : eval(ms_of_day);
+  return ms_of_day % kMsPerMinute == 0 ? minutes[static_cast<size_t>(ms_of_day / kMsPerMinute)] : eval(ms_of_day);
 }
 
 class CalendarNode final : public Node<CalendarNode, 4> {
  public:
   void Step(const BarContext& ctx, double* out) {
-    constexpr int64_t kDay = 86'400'000;
     const int64_t ts = ctx.bar.ts_ms;
-    int64_t days = ts / kDay, ms = ts % kDay;
-    if (ms < 0) {
-      ms += kDay;
-      --days;
-    }
-    const SinCos tod = TimeOfDay(ms);
+    const int64_t days = UtcDay(ts);
+    const SinCos tod = TimeOfDay(UtcMsOfDay(ts));
     out[0] = tod.s;
     out[1] = tod.c;
     if (days != day_) {  // a cache of a pure function of the day, not state
       day_ = days;
-      int64_t dow = (days + 3) % 7;  // 1970-01-01 was a Thursday; Monday = 0
-      if (dow < 0) dow += 7;
+      const int dow = WeekdayOfDay(days);  // Monday = 0
       const double two_pi = 2.0 * std::numbers::pi;
       dow_ = {std::sin(two_pi * static_cast<double>(dow) / 7.0), std::cos(two_pi * static_cast<double>(dow) / 7.0)};
     }
