@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "features/kinds/kind.h"
+#include "features/kinds/prior_channel.h"
 
 namespace huracan::features::kinds {
 namespace {
@@ -52,31 +53,6 @@ class NrNode final : public Node<NrNode, 2> {
   double last_h_ = 0, last_l_ = 0;
 };
 
-// Wick sweeps of the previous `p` bars' channel (excluding t): the high goes above its max high
-// and the close ends back below it; the low goes below its min low and the close ends above it.
-class SweepNode final : public Node<SweepNode, 2> {
- public:
-  explicit SweepNode(int p) : p_(p) {}
-  void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
-  void Step(const BarContext& ctx, double* out) {
-    const Bar& b = ctx.bar;
-    const size_t r = ctx.row;
-    if (!ch_->prev_full[r]) {
-      out[0] = kNaN;
-      out[1] = kNaN;
-    } else {
-      const double h = ch_->prev_hi[r], l = ch_->prev_lo[r];
-      out[0] = (b.high > h && b.close < h) ? 1.0 : 0.0;
-      out[1] = (b.low < l && b.close > l) ? 1.0 : 0.0;
-    }
-  }
-  void Serialize(StateIO&) override {}
-
- private:
-  int p_;
-  const SharedInputs::Channel* ch_ = nullptr;
-};
-
 }  // namespace
 
 std::vector<KindDef> PatternKinds() {
@@ -95,7 +71,7 @@ std::vector<KindDef> PatternKinds() {
        .help = "wick through the previous p bars' extreme that closes back inside",
        .params = {Period(20)},
        .names = Columns({"sweep_high", "sweep_low"}, {"period"}),
-       .make = New<SweepNode>(Int("period")),
+       .make = New<PriorChannelNode<true>>(Int("period")),
        .batch_ns = 7},
   };
 }

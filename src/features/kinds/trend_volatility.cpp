@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "features/kinds/kind.h"
+#include "features/kinds/prior_channel.h"
 
 namespace huracan::features::kinds {
 namespace {
@@ -188,29 +189,6 @@ class DonchianPosNode final : public Node<DonchianPosNode, 1> {
     }
     const double h = ch_->hi[ctx.row], l = ch_->lo[ctx.row], rng = h - l;
     out[0] = rng > 0 ? (ctx.bar.close - l) / rng : 0.5;
-  }
-  void Serialize(StateIO&) override {}
-
- private:
-  int p_;
-  const SharedInputs::Channel* ch_ = nullptr;
-};
-
-// +1 when the close breaks above the previous `p` bars' max high (excluding t), -1 below their
-// min low, else 0.
-class DonchianBreakNode final : public Node<DonchianBreakNode, 1> {
- public:
-  explicit DonchianBreakNode(int p) : p_(p) {}
-  void Bind(SharedInputs& sh) override { ch_ = sh.HighLow(p_); }
-  void Step(const BarContext& ctx, double* out) {
-    const Bar& b = ctx.bar;
-    const size_t r = ctx.row;
-    if (!ch_->prev_full[r]) {
-      out[0] = kNaN;
-    } else {
-      const double h = ch_->prev_hi[r], l = ch_->prev_lo[r];
-      out[0] = b.close > h ? 1.0 : b.close < l ? -1.0 : 0.0;
-    }
   }
   void Serialize(StateIO&) override {}
 
@@ -420,7 +398,7 @@ std::vector<KindDef> TrendVolatilityKinds() {
        .help = "+1 close above the previous p bars' max high, -1 below their min low, else 0",
        .params = {Period(20)},
        .names = Column("donchian_break", {"period"}),
-       .make = New<DonchianBreakNode>(Int("period")),
+       .make = New<PriorChannelNode<false>>(Int("period")),
        .batch_ns = 4},
       {.kind = "squeeze",
        .help = "squeeze_on: Bollinger bands inside Keltner channel; squeeze_release: first bar off after a run",
