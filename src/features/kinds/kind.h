@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cmath>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
