@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "features/indicators.h"
+#include "features/node.h"
+#include "features/shared_inputs.h"
 #include "features/state_io.h"
 
 namespace huracan::features {

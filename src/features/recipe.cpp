@@ -99,14 +99,14 @@ std::string AllowedKeys(const KindDef& k) {
   return s;
 }
 
-Result<double> ParseNumber(const std::string& text, const std::string& where) {
+Result<double> ParseNumber(const std::string& text) {
   double v = 0;
   const char* b = text.data();
   const char* e = b + text.size();
   if (b != e && *b == '+') ++b;
   auto r = std::from_chars(b, e, v);
   if (r.ec != std::errc() || r.ptr != e || !std::isfinite(v))
-    return InvalidArgument(where + ": '" + text + "' is not a finite number");
+    return InvalidArgument("'" + text + "' is not a finite number");
   return v;
 }
 
@@ -130,7 +130,7 @@ Result<FeatureSpec> ParseEntry(const YAML::Node& node, const std::string& where)
     if (!pd)
       return InvalidArgument(where + " (" + kind + "): unknown key '" + key + "' (allowed: " + AllowedKeys(*def) + ")");
     if (!kv.second.IsScalar()) return InvalidArgument(where + " (" + kind + "): `" + key + "` must be a number");
-    HURACAN_ASSIGN_OR_RETURN(double v, ParseNumber(kv.second.Scalar(), where + " (" + kind + ") `" + key + "`"));
+    HURACAN_ASSIGN_OR_RETURN_CTX(double v, ParseNumber(kv.second.Scalar()), where + " (" + kind + ") `" + key + "`");
     if (pd->integer && v != std::floor(v))
       return InvalidArgument(where + " (" + kind + "): `" + key + "` must be an integer, got " + kv.second.Scalar());
     if (v < pd->min || v > pd->max)

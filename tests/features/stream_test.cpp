@@ -15,9 +15,13 @@ namespace {
 
 using testutil::Close;
 
+// A built-in recipe, or "every-kind": every kind with its default parameters, so that a kind
+// no built-in recipe uses (a new one) is checked too.
 FeatureRecipe Recipe(const std::string& name) {
-  auto r = BuiltinRecipe(name);
-  EXPECT_TRUE(r.ok());
+  std::vector<FeatureSpec> every;
+  for (const KindDef& k : AllKinds()) every.push_back(FeatureSpec{std::string(k.kind), {}});
+  auto r = name == "every-kind" ? FeatureRecipe::FromSpecs(name, std::move(every)) : BuiltinRecipe(name);
+  EXPECT_TRUE(r.ok()) << name << ": " << (r.ok() ? "" : r.error().message);
   return std::move(r).value();
 }
 
@@ -55,7 +59,7 @@ void CheckFolder(const std::vector<std::string>& files, const std::string& label
   ASSERT_FALSE(files.empty());
   const std::string btc_path = testutil::BtcFile(files);
   const data::BarSeries btc = btc_path.empty() ? data::BarSeries{} : testutil::LoadBars(btc_path);
-  for (const char* recipe_name : {"default", "talib-reference"}) {
+  for (const char* recipe_name : {"default", "talib-reference", "every-kind"}) {
     const FeatureRecipe recipe = Recipe(recipe_name);
     for (const auto& f : files) {
       const data::BarSeries bars = testutil::LoadBars(f);
@@ -89,7 +93,7 @@ TEST(BatchStream, ThreadCountDoesNotChangeOneBit) {
   const auto files = testutil::SampleFiles();
   const data::BarSeries btc = testutil::LoadBars(testutil::BtcFile(files));
   const data::BarSeries bars = testutil::LoadBars(files.back());
-  for (const char* name : {"default", "talib-reference"}) {
+  for (const char* name : {"default", "talib-reference", "every-kind"}) {
     const FeatureRecipe recipe = Recipe(name);
     auto one = BuildFeatures(recipe, bars, &btc, BatchOptions{1});
     ASSERT_TRUE(one.ok());
@@ -112,11 +116,11 @@ TEST(BatchStream, ThreadCountDoesNotChangeOneBit) {
 
 // Saves the state at several points, restores it into a fresh stream, and checks that the
 // continuation is bit-identical to the uninterrupted stream.
-TEST(BatchStream, SaveRestoreContinuesIdentically) {
+void CheckSaveRestore(const char* recipe_name) {
   const auto files = testutil::SampleFiles();
   const data::BarSeries btc = testutil::LoadBars(testutil::BtcFile(files));
   const data::BarSeries bars = testutil::LoadBars(files.back());
-  const FeatureRecipe recipe = Recipe("default");
+  const FeatureRecipe recipe = Recipe(recipe_name);
   auto full = BuildFeatures(recipe, bars, &btc);
   ASSERT_TRUE(full.ok());
   for (size_t cut : {size_t{1}, size_t{30}, size_t{250}, size_t{7777}, bars.size() - 3}) {
@@ -148,12 +152,17 @@ TEST(BatchStream, SaveRestoreContinuesIdentically) {
         const double want = full->columns[c][i];
         // Bit-identical: same state, same code.
         if (!(row[c] == want || (std::isnan(row[c]) && std::isnan(want)))) {
-          if (++bad <= 5) ADD_FAILURE() << "cut " << cut << " row " << i << " " << recipe.names()[c];
+          if (++bad <= 5) ADD_FAILURE() << recipe_name << " cut " << cut << " row " << i << " " << recipe.names()[c];
         }
       }
     }
-    EXPECT_EQ(bad, 0u) << "cut " << cut;
+    EXPECT_EQ(bad, 0u) << recipe_name << " cut " << cut;
   }
+}
+
+TEST(BatchStream, SaveRestoreContinuesIdentically) {
+  CheckSaveRestore("default");
+  CheckSaveRestore("every-kind");
 }
 
 TEST(BatchStream, LoadStateRefusesOtherRecipeAndGarbage) {
