@@ -109,7 +109,7 @@ TEST(Registry, HasExactlyThe23IdsInOrderWithMetadata) {
   const std::set<std::string> families = {"trend", "breakout", "reversion", "flow", "cross_asset", "seasonal", "ml"};
   for (size_t i = 0; i < infos.size(); ++i) {
     EXPECT_EQ(infos[i].id, kExpectedIds[i]);
-    EXPECT_TRUE(families.count(infos[i].family)) << infos[i].id << " " << infos[i].family;
+    EXPECT_TRUE(families.count(EngineFamilyName(infos[i].family))) << infos[i].id;
     EXPECT_GT(infos[i].horizon_minutes, 0);
     EXPECT_FALSE(infos[i].regimes.empty()) << infos[i].id;
     for (Regime r : infos[i].regimes) EXPECT_NE(r, Regime::kIlliquid) << infos[i].id;
@@ -117,7 +117,7 @@ TEST(Registry, HasExactlyThe23IdsInOrderWithMetadata) {
     EXPECT_EQ(e->id(), infos[i].id);
     EXPECT_EQ(e->horizon_minutes(), infos[i].horizon_minutes);
   }
-  EXPECT_EQ(GetEngineInfo("gbdt")->family, "ml");
+  EXPECT_EQ(GetEngineInfo("gbdt")->family, EngineFamily::kMl);
   EXPECT_EQ(GetEngineInfo("trend_ma")->regimes, std::vector<Regime>{Regime::kTrend});
   EXPECT_EQ(GetEngineInfo("range_bollinger")->regimes, std::vector<Regime>{Regime::kRange});
 }
