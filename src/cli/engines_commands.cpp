@@ -31,7 +31,7 @@ Result<int> ListEngines(const std::string& format) {
 }  // namespace
 
 void RegisterEnginesCommands(CLI::App& app, Action* out) {
-  CLI::App* eng = app.add_subcommand("engines", "The 23 signal engines: ids, families, regimes, horizons");
+  CLI::App* eng = app.add_subcommand("engines", "The signal engines: ids, families, regimes, horizons");
   eng->require_subcommand(1);
   auto format = std::make_shared<std::string>("text");
   CLI::App* list = eng->add_subcommand("list", "List every engine in canonical order");
