@@ -22,7 +22,8 @@ Result<int> ListEngines(const std::string& format) {
   for (const engines::EngineInfo& info : engines::AllEngineInfo()) {
     std::string regimes;
     for (Regime r : info.regimes) regimes += (regimes.empty() ? "" : ",") + std::string(RegimeName(r));
-    std::printf("%-20s %-12s %-8d %s\n", info.id.c_str(), info.family.c_str(), info.horizon_minutes, regimes.c_str());
+    std::printf("%-20s %-12s %-8d %s\n", info.id.c_str(), engines::EngineFamilyName(info.family), info.horizon_minutes,
+                regimes.c_str());
   }
   return kExitOk;
 }
@@ -30,7 +31,7 @@ Result<int> ListEngines(const std::string& format) {
 }  // namespace
 
 void RegisterEnginesCommands(CLI::App& app, Action* out) {
-  CLI::App* eng = app.add_subcommand("engines", "The 23 signal engines: ids, families, regimes, horizons");
+  CLI::App* eng = app.add_subcommand("engines", "The signal engines: ids, families, regimes, horizons");
   eng->require_subcommand(1);
   auto format = std::make_shared<std::string>("text");
   CLI::App* list = eng->add_subcommand("list", "List every engine in canonical order");

@@ -37,7 +37,7 @@ void AddCommonOptions(CLI::App* cmd, TrainArgs* a) {
   cmd->add_option("--archive", a->opts.archive, "Archive folder (object store root; default ./archive)");
   cmd->add_option("--db", a->opts.db, "Database path or URL (default $DATABASE_URL, else ./huracan.db)");
   cmd->add_option("--run-id", a->opts.run_id, "Run id keying the resume ledger (default: UTC date YYYYMMDD)");
-  cmd->add_option("--engines", a->opts.engines, "Comma list of engine ids (default: all 23)");
+  cmd->add_option("--engines", a->opts.engines, "Comma list of engine ids (default: all)");
   cmd->add_option("--promotion-rules", a->opts.promotion_rules,
                   "JSON file of promotion rules (min_trades, min_days, min_psr, max_drawdown, sharpe_margin, "
                   "min_first_net_sharpe)");

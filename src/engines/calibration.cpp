@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/time_units.h"
 #include "data/bar_series.h"
 
 namespace huracan::engines {
@@ -51,8 +52,8 @@ int HorizonBars(const data::BarSeries& bars, int horizon_minutes) {
       if (d > 0 && (tf <= 0 || d < tf)) tf = d;
     }
   }
-  if (tf <= 0) tf = 60000;
-  int64_t h = static_cast<int64_t>(horizon_minutes) * 60000 / tf;
+  if (tf <= 0) tf = kMsPerMinute;
+  int64_t h = static_cast<int64_t>(horizon_minutes) * kMsPerMinute / tf;
   return static_cast<int>(std::max<int64_t>(1, h));
 }
 
@@ -75,20 +76,28 @@ std::vector<double> ForwardReturns(const data::BarSeries& bars, size_t begin, si
   return out;
 }
 
-Status ValidateWindow(const TrainWindow& w, std::string_view id) {
-  std::string who = "engine " + std::string(id) + ": ";
-  if (!w.bars || !w.features) return InvalidArgument(who + "training window without bars or features");
+std::string EngineContext(std::string_view id) { return "engine " + std::string(id); }
+std::string ParamsContext(std::string_view id) { return EngineContext(id) + " params"; }
+
+namespace {
+Status CheckWindow(const TrainWindow& w) {
+  if (!w.bars || !w.features) return InvalidArgument("training window without bars or features");
   if (w.bars->size() != w.features->rows())
-    return InvalidArgument(who + "bars (" + std::to_string(w.bars->size()) + ") and features (" +
+    return InvalidArgument("bars (" + std::to_string(w.bars->size()) + ") and features (" +
                            std::to_string(w.features->rows()) + ") differ in rows");
   if (w.begin >= w.end || w.end > w.bars->size())
-    return InvalidArgument(who + "bad training window [" + std::to_string(w.begin) + ", " + std::to_string(w.end) +
-                           ") of " + std::to_string(w.bars->size()) + " rows");
+    return InvalidArgument("bad training window [" + std::to_string(w.begin) + ", " + std::to_string(w.end) + ") of " +
+                           std::to_string(w.bars->size()) + " rows");
   for (const auto& col : w.features->columns)
-    if (col.size() != w.features->rows()) return InvalidArgument(who + "feature frame has a short column");
-  if (!(w.round_trip_cost_bps >= 0)) return InvalidArgument(who + "round_trip_cost_bps must be >= 0");
-  if (!(w.net_edge_floor_bps >= 0)) return InvalidArgument(who + "net_edge_floor_bps must be >= 0");
+    if (col.size() != w.features->rows()) return InvalidArgument("feature frame has a short column");
+  if (!(w.round_trip_cost_bps >= 0)) return InvalidArgument("round_trip_cost_bps must be >= 0");
+  if (!(w.net_edge_floor_bps >= 0)) return InvalidArgument("net_edge_floor_bps must be >= 0");
   return Status::Ok();
+}
+}  // namespace
+
+Status ValidateWindow(const TrainWindow& w, std::string_view id) {
+  return WithContext(CheckWindow(w), EngineContext(id));
 }
 
 Result<std::vector<int>> ResolveFeatures(const std::vector<std::string>& names,
@@ -98,7 +107,7 @@ Result<std::vector<int>> ResolveFeatures(const std::vector<std::string>& names,
   for (const auto& n : names) {
     auto it = std::find(frame_names.begin(), frame_names.end(), n);
     if (it == frame_names.end())
-      return InvalidArgument("engine " + std::string(id) + ": feature '" + n + "' not in the feature frame");
+      return WithContext(InvalidArgument("feature '" + n + "' not in the feature frame"), EngineContext(id));
     idx.push_back(static_cast<int>(it - frame_names.begin()));
   }
   return idx;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -58,6 +59,35 @@ struct SideStats {
   }
 };
 
+// Non-overlapping trades of one signal on both sides, like one position per side: a signal at t
+// opens a trade on its side unless that side's previous trade, opened at t0, still runs (t < t0 + h).
+struct TwoSidedTrades {
+  SideStats long_stats, short_stats;
+  size_t next_long, next_short;  // first row at which a new trade may open on each side
+
+  explicit TwoSidedTrades(size_t start) : next_long(start), next_short(start) {}
+  // `signal` > 0 buys, < 0 sells, 0 does nothing; `fwd_bps` is the row's forward return.
+  void Add(int signal, size_t t, int h, double fwd_bps, double cost_bps) {
+    if (signal > 0 && t >= next_long) {
+      long_stats.Add(fwd_bps, +1, cost_bps);
+      next_long = t + h;
+    } else if (signal < 0 && t >= next_short) {
+      short_stats.Add(fwd_bps, -1, cost_bps);
+      next_short = t + h;
+    }
+  }
+  // The candidate's score: the sum of both sides' scores (an unusable side adds 0).
+  double score(double cost_bps, double floor_bps) const {
+    return long_stats.score(+1, cost_bps, floor_bps) + short_stats.score(-1, cost_bps, floor_bps);
+  }
+};
+
+// Signal building blocks. Both are 0 when `v` is NaN.
+// +1 when v is above `threshold`, -1 below -threshold: follow the move.
+inline int Follow(double v, double threshold) { return v > threshold ? 1 : v < -threshold ? -1 : 0; }
+// +1 when v is below -threshold, -1 above threshold: fade the move.
+inline int Fade(double v, double threshold) { return v < -threshold ? 1 : v > threshold ? -1 : 0; }
+
 // What a side says when it speaks. `on` false = this side always waits.
 struct SideCal {
   bool on = false;
@@ -82,6 +112,11 @@ std::vector<double> ForwardReturns(const data::BarSeries& bars, size_t begin, si
 // Horizon in bars of `bars`' timeframe (at least 1).
 int HorizonBars(const data::BarSeries& bars, int horizon_minutes);
 
+// The context of an engine's errors, "engine <id>" (see WithContext in core/status.h).
+std::string EngineContext(std::string_view engine_id);
+// The context of errors while decoding an engine's parameters, "engine <id> params".
+std::string ParamsContext(std::string_view engine_id);
+
 // Checks a training window: non-null, same row count, begin < end <= rows.
 Status ValidateWindow(const TrainWindow& w, std::string_view engine_id);
 
@@ -105,6 +140,14 @@ inline EngineOutput Speak(int side, const SideCal& cal, int horizon_minutes, con
   o.horizon_minutes = horizon_minutes;
   o.reason = reason;
   return o;
+}
+// A signal on a side the fit switched off: wait, saying which side.
+inline EngineOutput SideOff(int side, int horizon_minutes) {
+  return Wait(horizon_minutes, side > 0 ? "long side off" : "short side off");
+}
+// Speaks with `reason` if the signal's side is on, else SideOff.
+inline EngineOutput SpeakIfOn(int side, const SideCal& cal, int horizon_minutes, const char* reason) {
+  return cal.on ? Speak(side, cal, horizon_minutes, reason) : SideOff(side, horizon_minutes);
 }
 
 }  // namespace huracan::engines

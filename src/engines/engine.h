@@ -1,4 +1,4 @@
-// The Engine contract: every one of the 23 signal engines implements it.
+// The Engine contract: every signal engine implements it (the list is in engines/engine_table.h).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,22 @@
 #include "features/frame.h"
 
 namespace huracan::engines {
+
+// What kind of signal an engine reads; `huracan engines list` prints EngineFamilyName.
+enum class EngineFamily { kTrend, kBreakout, kReversion, kFlow, kCrossAsset, kSeasonal, kMl };
+
+constexpr const char* EngineFamilyName(EngineFamily f) {
+  switch (f) {
+    case EngineFamily::kTrend: return "trend";
+    case EngineFamily::kBreakout: return "breakout";
+    case EngineFamily::kReversion: return "reversion";
+    case EngineFamily::kFlow: return "flow";
+    case EngineFamily::kCrossAsset: return "cross_asset";
+    case EngineFamily::kSeasonal: return "seasonal";
+    case EngineFamily::kMl: return "ml";
+  }
+  return "?";
+}
 
 struct EngineOutput {
   Direction direction = Direction::kWait;
@@ -53,7 +69,7 @@ class Engine {
   virtual ~Engine() = default;
 
   virtual std::string_view id() const = 0;
-  virtual std::string_view family() const = 0;  // trend, breakout, reversion, flow, cross_asset, seasonal, ml
+  virtual EngineFamily family() const = 0;
   virtual std::vector<Regime> regimes() const = 0;
   virtual int horizon_minutes() const = 0;
   // Names of the default-recipe features this engine reads.

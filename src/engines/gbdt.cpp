@@ -4,9 +4,8 @@
 // forest (ml::XgbForest), which evaluates the trees exactly as XGBoost's CPU predictor.
 #include <array>
 
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 #include "engines/model_engine.h"
-#include "ml/xgb.h"
 
 namespace huracan::engines {
 namespace {
@@ -20,18 +19,11 @@ class Gbdt : public ScoreModelEngine {
   Status TrainCandidate(int, const ModelData& d, const TrainWindow& w) override {
     std::vector<float> x(d.x.begin(), d.x.end());
     std::vector<float> y(d.y.begin(), d.y.end());
-    HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, ml::XgbMatrix::FromDense(x, d.rows, d.cols, w.nthread));
-    HURACAN_RETURN_IF_ERROR(m.SetLabels(y));
-    ml::XgbParams p;
+    ml::XgbParams p = ModelXgbParams(w);
     p.objective = "reg:squarederror";
-    p.num_rounds = 60;
     p.max_depth = 5;
-    p.eta = 0.1;
     p.min_child_weight = 50;
-    p.seed = w.seed;
-    p.nthread = w.nthread;
-    HURACAN_ASSIGN_OR_RETURN(ml::XgbBooster b, ml::XgbBooster::Train(m, p));
-    HURACAN_ASSIGN_OR_RETURN(std::string json, b.Save("json"));
+    HURACAN_ASSIGN_OR_RETURN(std::string json, TrainXgbJson(x, y, d.rows, d.cols, p));
     return LoadModel(json);
   }
 
@@ -48,7 +40,7 @@ class Gbdt : public ScoreModelEngine {
   Status LoadModel(std::string_view bytes) override {
     HURACAN_ASSIGN_OR_RETURN(ml::XgbForest f, ml::XgbForest::FromJson(bytes));
     if (f.num_features() < 1 || static_cast<size_t>(f.num_features()) > kMaxModelFeatures)
-      return DataLoss("engine gbdt: model has " + std::to_string(f.num_features()) + " features");
+      return WithContext(DataLoss("model has " + std::to_string(f.num_features()) + " features"), EngineContext(id()));
     forest_ = std::move(f);
     model_json_ = std::string(bytes);
     return Status::Ok();

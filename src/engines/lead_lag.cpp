@@ -3,38 +3,37 @@
 // Grid: z {1.0, 1.5, 2.0, 3.0}. Silent without a BTC reference (and on BTC itself the gap is ~0).
 #include <cmath>
 
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 
 namespace huracan::engines {
-
 namespace {
-// x: btc_ret_5, ret_5, beta_btc_120, vol_cc_30
-// p: [0] z
+
+enum Col { kBtcRet5, kRet5, kBetaBtc120, kVolCc30, kNumCols };
+enum Param { kGapZ, kNumParams };
+
 int Signal(const double* x, const double* p) {
-  if (!(x[3] > 0)) return 0;
-  double z = (x[2] * x[0] - x[1]) / (x[3] * std::sqrt(5.0));
-  if (z > p[0]) return 1;
-  if (z < -p[0]) return -1;
-  return 0;
+  if (!(x[kVolCc30] > 0)) return 0;
+  double z = (x[kBetaBtc120] * x[kBtcRet5] - x[kRet5]) / (x[kVolCc30] * std::sqrt(5.0));
+  return Follow(z, p[kGapZ]);
 }
+
 }  // namespace
 
 const RuleSpec& LeadLagSpec() {
-  static const RuleSpec spec = [] {
-    RuleSpec s{"lead_lag",
-               "cross_asset",
-               {Regime::kTrend, Regime::kRange, Regime::kPanic},
-               15,
-               {"btc_ret_5", "ret_5", "beta_btc_120", "vol_cc_30"},
-               {"gap_z"},
-               {},
-               &Signal,
-               "btc led up",
-               "btc led down"};
-    for (double z : {1.0, 1.5, 2.0, 3.0}) s.grid.push_back({z, 0, 0, 0});
-    s.loose_candidate = 0;
-    return s;
-  }();
+  static const RuleSpec spec{
+      .id = "lead_lag",
+      .family = EngineFamily::kCrossAsset,
+      .regimes = {Regime::kTrend, Regime::kRange, Regime::kPanic},
+      .horizon_minutes = 15,
+      .features = FeatureNames<kNumCols>({"btc_ret_5", "ret_5", "beta_btc_120", "vol_cc_30"}),
+      .param_names = ParamNames<kNumParams>({"gap_z"}),
+      .grid = Grid({1.0, 1.5, 2.0, 3.0}),
+      .signal = &Signal,
+      .buy_reason = "btc led up",
+      .sell_reason = "btc led down",
+      .loose_candidate = 0,
+  };
   return spec;
 }
+
 }  // namespace huracan::engines

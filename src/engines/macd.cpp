@@ -2,42 +2,40 @@
 // histogram has just changed sign and is still small, 0 < hist < k * vol_cc_30 (buy) or
 // -k * vol_cc_30 < hist < 0 (sell), optionally with the MACD line on the same side of zero.
 // Grid: k {0.1, 0.2, 0.5, 1.0} x MACD-line filter {off, on}.
-#include <cmath>
-
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 
 namespace huracan::engines {
-
 namespace {
-// x: macd_hist_norm_12_26_9, macd_norm_12_26_9, vol_cc_30
-// p: [0] k, [1] require MACD line on the same side (0/1)
+
+enum Col { kMacdHistNorm, kMacdNorm, kVolCc30, kNumCols };
+enum Param { kKVol, kLineFilter, kNumParams };  // line filter: require the MACD line on the same side (0/1)
+
 int Signal(const double* x, const double* p) {
-  double hist = x[0], line = x[1], cap = p[0] * x[2];
+  double hist = x[kMacdHistNorm], line = x[kMacdNorm], cap = p[kKVol] * x[kVolCc30];
   if (!(cap > 0)) return 0;
-  bool filter = p[1] > 0.5;
+  bool filter = p[kLineFilter] > 0.5;
   if (hist > 0 && hist < cap && (!filter || line > 0)) return 1;
   if (hist < 0 && hist > -cap && (!filter || line < 0)) return -1;
   return 0;
 }
+
 }  // namespace
 
 const RuleSpec& MacdSpec() {
-  static const RuleSpec spec = [] {
-    RuleSpec s{"macd",
-               "trend",
-               {Regime::kTrend},
-               30,
-               {"macd_hist_norm_12_26_9", "macd_norm_12_26_9", "vol_cc_30"},
-               {"k_vol", "line_filter"},
-               {},
-               &Signal,
-               "macd turn up",
-               "macd turn down"};
-    for (double k : {0.1, 0.2, 0.5, 1.0})
-      for (double f : {0.0, 1.0}) s.grid.push_back({k, f, 0, 0});
-    s.loose_candidate = 6;
-    return s;
-  }();
+  static const RuleSpec spec{
+      .id = "macd",
+      .family = EngineFamily::kTrend,
+      .regimes = {Regime::kTrend},
+      .horizon_minutes = 30,
+      .features = FeatureNames<kNumCols>({"macd_hist_norm_12_26_9", "macd_norm_12_26_9", "vol_cc_30"}),
+      .param_names = ParamNames<kNumParams>({"k_vol", "line_filter"}),
+      .grid = Grid({0.1, 0.2, 0.5, 1.0}, {0.0, 1.0}),
+      .signal = &Signal,
+      .buy_reason = "macd turn up",
+      .sell_reason = "macd turn down",
+      .loose_candidate = 6,
+  };
   return spec;
 }
+
 }  // namespace huracan::engines

@@ -10,9 +10,8 @@
 #include <array>
 #include <cmath>
 
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 #include "engines/model_engine.h"
-#include "ml/xgb.h"
 
 namespace huracan::engines {
 namespace {
@@ -39,7 +38,7 @@ struct Primary {
 class MetaLabel : public Engine {
  public:
   std::string_view id() const override { return kId; }
-  std::string_view family() const override { return "ml"; }
+  EngineFamily family() const override { return EngineFamily::kMl; }
   std::vector<Regime> regimes() const override { return {Regime::kTrend, Regime::kRange, Regime::kPanic}; }
   int horizon_minutes() const override { return kHorizon; }
   bool active() const override { return fitted_ && (long_.on || short_.on); }
@@ -57,7 +56,7 @@ class MetaLabel : public Engine {
 
   Status Bind(const std::vector<std::string>& names) override {
     if (names.empty() || names.size() + kExtra > kMaxModelFeatures)
-      return InvalidArgument("engine meta_label: bad number of features to bind");
+      return WithContext(InvalidArgument("bad number of features to bind"), EngineContext(kId));
     primaries_.clear();
     for (SpecFn fn : kPrimaries) {
       Primary p;
@@ -74,7 +73,7 @@ class MetaLabel : public Engine {
   Status Fit(const TrainWindow& w) override {
     HURACAN_RETURN_IF_ERROR(ValidateWindow(w, kId));
     if (bound_names_.size() != w.features->cols() || primaries_.size() != kNumPrimaries)
-      return FailedPrecondition("engine meta_label: Bind the frame's feature names before Fit");
+      return WithContext(FailedPrecondition("Bind the frame's feature names before Fit"), EngineContext(kId));
     fitted_ = false;
     long_ = short_ = SideCal{};
     model_names_ = bound_names_;
@@ -127,18 +126,11 @@ class MetaLabel : public Engine {
       xm[r * nc + idx_.size() + 1] = static_cast<float>(e.vote);
       y[r] = e.label;
     }
-    HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, ml::XgbMatrix::FromDense(xm, pick.size(), nc, w.nthread));
-    HURACAN_RETURN_IF_ERROR(m.SetLabels(y));
-    ml::XgbParams p;
+    ml::XgbParams p = ModelXgbParams(w);
     p.objective = "binary:logistic";
-    p.num_rounds = 60;
     p.max_depth = 4;
-    p.eta = 0.1;
     p.min_child_weight = 5;
-    p.seed = w.seed;
-    p.nthread = w.nthread;
-    HURACAN_ASSIGN_OR_RETURN(ml::XgbBooster b, ml::XgbBooster::Train(m, p));
-    HURACAN_ASSIGN_OR_RETURN(std::string json, b.Save("json"));
+    HURACAN_ASSIGN_OR_RETURN(std::string json, TrainXgbJson(xm, y, pick.size(), nc, p));
     HURACAN_RETURN_IF_ERROR(LoadModel(json));
 
     // Out-of-sample threshold and calibration.
@@ -152,22 +144,15 @@ class MetaLabel : public Engine {
     }
     double best = 0.0;
     for (double thr : kThresholds) {
-      SideStats lo, sh;
-      size_t next_long = 0, next_short = 0;
-      for (size_t i = 0; i < cal.size(); ++i) {
-        if (!(prob[i] >= thr)) continue;
-        size_t t = cal[i].t;
-        if (cal[i].dir > 0 && t >= next_long)
-          lo.Add(fwd[t], +1, cost), next_long = t + h;
-        else if (cal[i].dir < 0 && t >= next_short)
-          sh.Add(fwd[t], -1, cost), next_short = t + h;
-      }
-      double score = lo.score(+1, cost, edge_floor) + sh.score(-1, cost, edge_floor);
+      TwoSidedTrades trades(0);
+      for (size_t i = 0; i < cal.size(); ++i)
+        if (prob[i] >= thr) trades.Add(cal[i].dir, cal[i].t, h, fwd[cal[i].t], cost);
+      double score = trades.score(cost, edge_floor);
       if (score > best) {
         best = score;
         threshold_ = thr;
-        long_ = Calibrate(lo, +1, cost, edge_floor);
-        short_ = Calibrate(sh, -1, cost, edge_floor);
+        long_ = Calibrate(trades.long_stats, +1, cost, edge_floor);
+        short_ = Calibrate(trades.short_stats, -1, cost, edge_floor);
       }
     }
     fitted_ = best > 0;
@@ -187,7 +172,7 @@ class MetaLabel : public Engine {
     if (vote == 0) return Wait(kHorizon, "no primary");
     int d = vote > 0 ? 1 : -1;
     const SideCal& side = d > 0 ? long_ : short_;
-    if (!side.on) return Wait(kHorizon, d > 0 ? "long side off" : "short side off");
+    if (!side.on) return SideOff(d, kHorizon);
     std::array<float, kMaxModelFeatures> f;
     for (size_t j = 0; j < idx_.size(); ++j) f[j] = static_cast<float>(row.values[idx_[j]]);
     f[idx_.size()] = static_cast<float>(d);
@@ -201,38 +186,35 @@ class MetaLabel : public Engine {
     ml::ByteWriter w;
     w.U32(kMagic);
     w.U32(kVersion);
-    w.U8(fitted_ ? 1 : 0);
-    w.Strs(model_names_);
-    w.F64(threshold_);
-    long_.Save(w);
-    short_.Save(w);
-    w.Str(fitted_ ? model_json_ : std::string());
+    ModelState{.fitted = fitted_,
+               .names = model_names_,
+               .threshold = threshold_,
+               .long_side = long_,
+               .short_side = short_,
+               .model = fitted_ ? model_json_ : std::string()}
+        .Save(w);
     return w.Take();
   }
 
   Status LoadParams(std::string_view bytes) override {
-    ml::ByteReader r(bytes, "engine meta_label params");
-    if (r.U32() != kMagic || r.U32() != kVersion) return DataLoss("engine meta_label params: bad magic or version");
-    bool fitted = r.U8() != 0;
-    std::vector<std::string> names = r.Strs();
-    double thr = r.F64();
-    SideCal lo, sh;
-    lo.Load(r);
-    sh.Load(r);
-    std::string model = r.Str();
+    const std::string what = ParamsContext(kId);
+    ml::ByteReader r(bytes, what);
+    if (r.U32() != kMagic || r.U32() != kVersion) return WithContext(DataLoss("bad magic or version"), what);
+    ModelState s;
+    s.Load(r);
     HURACAN_RETURN_IF_ERROR(r.Finish());
-    if (fitted) {
-      if (names.empty() || names.size() + kExtra > kMaxModelFeatures)
-        return DataLoss("engine meta_label params: bad feature list");
-      HURACAN_RETURN_IF_ERROR(LoadModel(model));
-      if (static_cast<size_t>(forest_.num_features()) != names.size() + kExtra)
-        return DataLoss("engine meta_label params: model and feature list disagree");
+    if (s.fitted) {
+      if (s.names.empty() || s.names.size() + kExtra > kMaxModelFeatures)
+        return WithContext(DataLoss("bad feature list"), what);
+      HURACAN_RETURN_IF_ERROR(LoadModel(s.model));
+      if (static_cast<size_t>(forest_.num_features()) != s.names.size() + kExtra)
+        return WithContext(DataLoss("model and feature list disagree"), what);
     }
-    fitted_ = fitted;
-    model_names_ = std::move(names);
-    threshold_ = thr;
-    long_ = lo;
-    short_ = sh;
+    fitted_ = s.fitted;
+    model_names_ = std::move(s.names);
+    threshold_ = s.threshold;
+    long_ = s.long_side;
+    short_ = s.short_side;
     return Resolve();
   }
 
@@ -253,7 +235,7 @@ class MetaLabel : public Engine {
   Status LoadModel(std::string_view json) {
     HURACAN_ASSIGN_OR_RETURN(ml::XgbForest f, ml::XgbForest::FromJson(json));
     if (!f.logistic() || f.num_features() < 1 || static_cast<size_t>(f.num_features()) > kMaxModelFeatures)
-      return DataLoss("engine meta_label: unexpected classifier model");
+      return WithContext(DataLoss("unexpected classifier model"), EngineContext(kId));
     forest_ = std::move(f);
     model_json_ = std::string(json);
     return Status::Ok();

@@ -10,6 +10,41 @@ constexpr uint32_t kMagic = 0x314c444d;  // "MDL1"
 constexpr uint32_t kVersion = 1;
 }  // namespace
 
+void ModelState::Save(ml::ByteWriter& w) const {
+  w.U8(fitted ? 1 : 0);
+  w.Strs(names);
+  w.F64(threshold);
+  long_side.Save(w);
+  short_side.Save(w);
+  w.Str(model);
+}
+
+void ModelState::Load(ml::ByteReader& r) {
+  fitted = r.U8() != 0;
+  names = r.Strs();
+  threshold = r.F64();
+  long_side.Load(r);
+  short_side.Load(r);
+  model = r.Str();
+}
+
+ml::XgbParams ModelXgbParams(const TrainWindow& w) {
+  ml::XgbParams p;
+  p.num_rounds = 60;
+  p.eta = 0.1;
+  p.seed = w.seed;
+  p.nthread = w.nthread;
+  return p;
+}
+
+Result<std::string> TrainXgbJson(const std::vector<float>& x, const std::vector<float>& y, size_t rows, size_t cols,
+                                 const ml::XgbParams& p) {
+  HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, ml::XgbMatrix::FromDense(x, rows, cols, p.nthread));
+  HURACAN_RETURN_IF_ERROR(m.SetLabels(y));
+  HURACAN_ASSIGN_OR_RETURN(ml::XgbBooster b, ml::XgbBooster::Train(m, p));
+  return b.Save("json");
+}
+
 std::vector<double> GatherRows(const features::FeatureFrame& f, const std::vector<int>& idx,
                                const std::vector<size_t>& rows) {
   const size_t nc = idx.size();
@@ -44,19 +79,18 @@ Status ScoreModelEngine::Resolve() {
 }
 
 Status ScoreModelEngine::Bind(const std::vector<std::string>& names) {
-  if (names.empty()) return InvalidArgument("engine " + std::string(id()) + ": no features to bind");
+  if (names.empty()) return WithContext(InvalidArgument("no features to bind"), EngineContext(id()));
   if (names.size() > kMaxModelFeatures)
-    return InvalidArgument("engine " + std::string(id()) + ": more than " + std::to_string(kMaxModelFeatures) +
-                           " features");
+    return WithContext(InvalidArgument("more than " + std::to_string(kMaxModelFeatures) + " features"),
+                       EngineContext(id()));
   bound_names_ = names;
   return Resolve();
 }
 
 Status ScoreModelEngine::Fit(const TrainWindow& w) {
-  const std::string who = "engine " + std::string(id());
   HURACAN_RETURN_IF_ERROR(ValidateWindow(w, id()));
   if (bound_names_.empty() || bound_names_.size() != w.features->cols())
-    return FailedPrecondition(who + ": Bind the frame's feature names before Fit");
+    return WithContext(FailedPrecondition("Bind the frame's feature names before Fit"), EngineContext(id()));
   fitted_ = false;
   long_ = short_ = SideCal{};
   model_names_ = bound_names_;
@@ -107,21 +141,15 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
     std::sort(mag.begin(), mag.end());
     for (double q : kThresholdQuantiles) {
       double thr = mag[std::min(mag.size() - 1, static_cast<size_t>(q * static_cast<double>(mag.size())))];
-      SideStats lo, sh;
-      size_t next_long = 0, next_short = 0;
-      for (size_t i = 0; i < cal_rows.size(); ++i) {
-        size_t t = cal_rows[i];
-        if (preds[i] > thr && t >= next_long)
-          lo.Add(fwd[t], +1, cost), next_long = t + h;
-        else if (preds[i] < -thr && t >= next_short)
-          sh.Add(fwd[t], -1, cost), next_short = t + h;
-      }
-      double score = lo.score(+1, cost, edge_floor) + sh.score(-1, cost, edge_floor);
+      TwoSidedTrades trades(0);
+      for (size_t i = 0; i < cal_rows.size(); ++i)
+        trades.Add(Follow(preds[i], thr), cal_rows[i], h, fwd[cal_rows[i]], cost);
+      double score = trades.score(cost, edge_floor);
       if (score > best) {
         best = score;
         threshold_ = thr;
-        long_ = Calibrate(lo, +1, cost, edge_floor);
-        short_ = Calibrate(sh, -1, cost, edge_floor);
+        long_ = Calibrate(trades.long_stats, +1, cost, edge_floor);
+        short_ = Calibrate(trades.short_stats, -1, cost, edge_floor);
         best_model = SaveModel();
       }
     }
@@ -144,8 +172,8 @@ EngineOutput ScoreModelEngine::Infer(const FeatureRow& row) const {
   if (!fitted_) return Wait(hm, "off");
   double p = Score(row);
   if (p != p) return Wait(hm, "unbound");
-  if (p > threshold_) return long_.on ? Speak(+1, long_, hm, buy_reason()) : Wait(hm, "long side off");
-  if (p < -threshold_) return short_.on ? Speak(-1, short_, hm, sell_reason()) : Wait(hm, "short side off");
+  if (p > threshold_) return SpeakIfOn(+1, long_, hm, buy_reason());
+  if (p < -threshold_) return SpeakIfOn(-1, short_, hm, sell_reason());
   return Wait(hm, "weak forecast");
 }
 
@@ -154,40 +182,36 @@ std::string ScoreModelEngine::SaveParams() const {
   w.U32(kMagic);
   w.U32(kVersion);
   w.Str(id());
-  w.U8(fitted_ ? 1 : 0);
-  w.Strs(model_names_);
-  w.F64(threshold_);
-  long_.Save(w);
-  short_.Save(w);
-  w.Str(fitted_ ? SaveModel() : std::string());
+  ModelState{.fitted = fitted_,
+             .names = model_names_,
+             .threshold = threshold_,
+             .long_side = long_,
+             .short_side = short_,
+             .model = fitted_ ? SaveModel() : std::string()}
+      .Save(w);
   return w.Take();
 }
 
 Status ScoreModelEngine::LoadParams(std::string_view bytes) {
-  const std::string what = "engine " + std::string(id()) + " params";
+  const std::string what = ParamsContext(id());
   ml::ByteReader r(bytes, what);
-  if (r.U32() != kMagic) return DataLoss(what + ": not model-engine parameters");
-  if (r.U32() != kVersion) return DataLoss(what + ": unsupported version");
+  if (r.U32() != kMagic) return WithContext(DataLoss("not model-engine parameters"), what);
+  if (r.U32() != kVersion) return WithContext(DataLoss("unsupported version"), what);
   std::string eid = r.Str();
-  if (r.ok() && eid != id()) return InvalidArgument(what + ": bytes belong to engine '" + eid + "'");
-  bool fitted = r.U8() != 0;
-  std::vector<std::string> names = r.Strs();
-  double thr = r.F64();
-  SideCal lo, sh;
-  lo.Load(r);
-  sh.Load(r);
-  std::string model = r.Str();
+  if (r.ok() && eid != id()) return WithContext(InvalidArgument("bytes belong to engine '" + eid + "'"), what);
+  ModelState s;
+  s.Load(r);
   HURACAN_RETURN_IF_ERROR(r.Finish());
-  if (fitted) {
-    if (names.empty() || names.size() > kMaxModelFeatures) return DataLoss(what + ": bad feature list");
-    HURACAN_RETURN_IF_ERROR(LoadModel(model));
-    if (model_cols() != names.size()) return DataLoss(what + ": model and feature list disagree");
+  if (s.fitted) {
+    if (s.names.empty() || s.names.size() > kMaxModelFeatures) return WithContext(DataLoss("bad feature list"), what);
+    HURACAN_RETURN_IF_ERROR(LoadModel(s.model));
+    if (model_cols() != s.names.size()) return WithContext(DataLoss("model and feature list disagree"), what);
   }
-  fitted_ = fitted;
-  model_names_ = std::move(names);
-  threshold_ = thr;
-  long_ = lo;
-  short_ = sh;
+  fitted_ = s.fitted;
+  model_names_ = std::move(s.names);
+  threshold_ = s.threshold;
+  long_ = s.long_side;
+  short_ = s.short_side;
   return Resolve();
 }
 

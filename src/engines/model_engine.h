@@ -9,6 +9,8 @@
 
 #include "engines/calibration.h"
 #include "engines/engine.h"
+#include "ml/bytes.h"
+#include "ml/xgb.h"
 
 namespace huracan::engines {
 
@@ -27,7 +29,7 @@ struct ModelData {
 class ScoreModelEngine : public Engine {
  public:
   std::vector<Regime> regimes() const override { return {Regime::kTrend, Regime::kRange, Regime::kPanic}; }
-  std::string_view family() const override { return "ml"; }
+  EngineFamily family() const override { return EngineFamily::kMl; }
   std::vector<std::string> required_features() const override;
   bool active() const override { return fitted_ && (long_.on || short_.on); }
 
@@ -68,6 +70,27 @@ class ScoreModelEngine : public Engine {
 };
 
 // Helpers shared with meta_label.
+// The fitted state both model-engine kinds save after their header: whether a model was kept, its
+// feature names in model order, the threshold, both sides' calibration and the model's own bytes
+// (empty when not fitted).
+struct ModelState {
+  bool fitted = false;
+  std::vector<std::string> names;
+  double threshold = 0.0;
+  SideCal long_side, short_side;
+  std::string model;
+
+  void Save(ml::ByteWriter& w) const;
+  void Load(ml::ByteReader& r);
+};
+
+// The XGBoost settings gbdt and meta_label share (60 rounds, eta 0.1, seed and nthread from the
+// window; the ml::XgbParams defaults otherwise). The caller sets objective, depth, min_child_weight.
+ml::XgbParams ModelXgbParams(const TrainWindow& w);
+// Trains a booster on row-major float rows `x` with labels `y` and returns its JSON model.
+Result<std::string> TrainXgbJson(const std::vector<float>& x, const std::vector<float>& y, size_t rows, size_t cols,
+                                 const ml::XgbParams& p);
+
 // Gathers rows `rows` of the frame columns `idx` into a row-major matrix.
 std::vector<double> GatherRows(const features::FeatureFrame& f, const std::vector<int>& idx,
                                const std::vector<size_t>& rows);

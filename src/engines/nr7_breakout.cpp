@@ -1,37 +1,36 @@
 // nr7_breakout: close beyond the high/low of the latest NR7 bar (nr7_break), with volume.
 // Grid: volume_ratio_5_60 floor {0 (off), 1.0, 1.3, 1.6}.
-#include <cmath>
-
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 
 namespace huracan::engines {
-
 namespace {
-// x: nr7_break, volume_ratio_5_60
-// p: [0] volume ratio floor (0 = off)
+
+enum Col { kNr7Break, kVolumeRatio5_60, kNumCols };
+enum Param { kVolumeRatioMin, kNumParams };  // 0 = off
+
 int Signal(const double* x, const double* p) {
-  int s = x[0] > 0.5 ? 1 : x[0] < -0.5 ? -1 : 0;
-  if (s != 0 && p[0] > 0 && !(x[1] >= p[0])) return 0;
+  int s = Follow(x[kNr7Break], 0.5);  // +-1 on a break
+  if (s != 0 && p[kVolumeRatioMin] > 0 && !(x[kVolumeRatio5_60] >= p[kVolumeRatioMin])) return 0;
   return s;
 }
+
 }  // namespace
 
 const RuleSpec& Nr7BreakoutSpec() {
-  static const RuleSpec spec = [] {
-    RuleSpec s{"nr7_breakout",
-               "breakout",
-               {Regime::kTrend, Regime::kRange},
-               30,
-               {"nr7_break", "volume_ratio_5_60"},
-               {"volume_ratio_min"},
-               {},
-               &Signal,
-               "nr7 break up",
-               "nr7 break down"};
-    for (double v : {0.0, 1.0, 1.3, 1.6}) s.grid.push_back({v, 0, 0, 0});
-    s.loose_candidate = 0;
-    return s;
-  }();
+  static const RuleSpec spec{
+      .id = "nr7_breakout",
+      .family = EngineFamily::kBreakout,
+      .regimes = {Regime::kTrend, Regime::kRange},
+      .horizon_minutes = 30,
+      .features = FeatureNames<kNumCols>({"nr7_break", "volume_ratio_5_60"}),
+      .param_names = ParamNames<kNumParams>({"volume_ratio_min"}),
+      .grid = Grid({0.0, 1.0, 1.3, 1.6}),
+      .signal = &Signal,
+      .buy_reason = "nr7 break up",
+      .sell_reason = "nr7 break down",
+      .loose_candidate = 0,
+  };
   return spec;
 }
+
 }  // namespace huracan::engines

@@ -1,29 +1,32 @@
 // pairs_spread: reversion of the residual against BTC (pairs_resid_z_240, from the rolling beta).
 // Grid: z {1.5, 2.0, 2.5, 3.0}.
-#include <cmath>
-
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 
 namespace huracan::engines {
-
 namespace {
-// x: pairs_resid_z_240
-// p: [0] z
-int Signal(const double* x, const double* p) {
-  if (x[0] < -p[0]) return 1;
-  if (x[0] > p[0]) return -1;
-  return 0;
-}
+
+enum Col { kPairsResidZ240, kNumCols };
+enum Param { kResidZ, kNumParams };
+
+int Signal(const double* x, const double* p) { return Fade(x[kPairsResidZ240], p[kResidZ]); }
+
 }  // namespace
 
 const RuleSpec& PairsSpreadSpec() {
-  static const RuleSpec spec = [] {
-    RuleSpec s{"pairs_spread", "cross_asset",  {Regime::kRange}, 60, {"pairs_resid_z_240"}, {"resid_z"}, {},
-               &Signal,        "cheap vs btc", "rich vs btc"};
-    for (double z : {1.5, 2.0, 2.5, 3.0}) s.grid.push_back({z, 0, 0, 0});
-    s.loose_candidate = 0;
-    return s;
-  }();
+  static const RuleSpec spec{
+      .id = "pairs_spread",
+      .family = EngineFamily::kCrossAsset,
+      .regimes = {Regime::kRange},
+      .horizon_minutes = 60,
+      .features = FeatureNames<kNumCols>({"pairs_resid_z_240"}),
+      .param_names = ParamNames<kNumParams>({"resid_z"}),
+      .grid = Grid({1.5, 2.0, 2.5, 3.0}),
+      .signal = &Signal,
+      .buy_reason = "cheap vs btc",
+      .sell_reason = "rich vs btc",
+      .loose_candidate = 0,
+  };
   return spec;
 }
+
 }  // namespace huracan::engines

@@ -1,4 +1,5 @@
-// EngineRegistry: the 23 engines by id, registered explicitly in registry.cpp (no static-init magic).
+// EngineRegistry: every engine by id, registered explicitly in one table (engines/engine_table.h,
+// expanded in registry.cpp; no static-init magic).
 #pragma once
 
 #include <memory>
@@ -14,12 +15,12 @@ namespace huracan::engines {
 
 struct EngineInfo {
   std::string id;
-  std::string family;  // trend, breakout, reversion, flow, cross_asset, seasonal, ml
+  EngineFamily family = EngineFamily::kTrend;  // EngineFamilyName gives the text
   std::vector<Regime> regimes;
   int horizon_minutes = 0;
 };
 
-// The 23 ids in canonical order (SPEC "Engines (23)").
+// Every engine id in canonical order (the order of engines/engine_table.h).
 const std::vector<std::string>& AllEngineIds();
 
 // A fresh, unfitted engine. Unknown id -> InvalidArgument naming it.

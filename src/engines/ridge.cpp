@@ -3,7 +3,7 @@
 // lambda = alpha * n_train with alpha in {0.001, 0.1, 10}.
 #include "ml/ridge.h"
 
-#include "engines/factories.h"
+#include "engines/engine_table.h"
 #include "engines/model_engine.h"
 
 namespace huracan::engines {

@@ -8,6 +8,17 @@ constexpr uint32_t kRuleMagic = 0x31455248;  // "HRE1"
 constexpr uint32_t kRuleVersion = 1;
 }  // namespace
 
+std::vector<RuleParams> Grid(std::initializer_list<double> p0, std::initializer_list<double> p1,
+                             std::initializer_list<double> p2, std::initializer_list<double> p3) {
+  std::vector<RuleParams> grid;
+  grid.reserve(p0.size() * p1.size() * p2.size() * p3.size());
+  for (double a : p0)
+    for (double b : p1)
+      for (double c : p2)
+        for (double d : p3) grid.push_back({a, b, c, d});
+  return grid;
+}
+
 Status RuleEngine::Bind(const std::vector<std::string>& feature_names) {
   HURACAN_ASSIGN_OR_RETURN(idx_, ResolveFeatures(spec_.features, feature_names, spec_.id));
   max_idx_ = idx_.empty() ? -1 : *std::max_element(idx_.begin(), idx_.end());
@@ -26,23 +37,15 @@ std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vecto
   std::vector<CandidateResult> out(spec.grid.size());
   for (size_t c = 0; c < spec.grid.size(); ++c) {
     const double* p = spec.grid[c].data();
-    CandidateResult& r = out[c];
-    size_t next_long = w.begin, next_short = w.begin;  // trades on one side do not overlap
+    TwoSidedTrades trades(w.begin);
     double x[kMaxRuleFeatures];
     for (size_t t = w.begin; t < w.end; ++t) {
       double f = fwd[t];
       if (f != f) continue;
       for (size_t k = 0; k < nf; ++k) x[k] = cols[k][t];
-      int s = spec.signal(x, p);
-      if (s > 0 && t >= next_long) {
-        r.long_stats.Add(f, +1, cost);
-        next_long = t + h;
-      } else if (s < 0 && t >= next_short) {
-        r.short_stats.Add(f, -1, cost);
-        next_short = t + h;
-      }
+      trades.Add(spec.signal(x, p), t, h, f, cost);
     }
-    r.score = r.long_stats.score(+1, cost, edge_floor) + r.short_stats.score(-1, cost, edge_floor);
+    out[c] = CandidateResult{trades.long_stats, trades.short_stats, trades.score(cost, edge_floor)};
   }
   return out;
 }
@@ -50,7 +53,7 @@ std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vecto
 Status RuleEngine::Fit(const TrainWindow& w) {
   HURACAN_RETURN_IF_ERROR(ValidateWindow(w, spec_.id));
   if (idx_.size() != spec_.features.size() || max_idx_ >= static_cast<int>(w.features->cols()))
-    return FailedPrecondition("engine " + std::string(spec_.id) + ": Bind the feature names before Fit");
+    return WithContext(FailedPrecondition("Bind the feature names before Fit"), EngineContext(spec_.id));
   std::vector<CandidateResult> res = EvaluateGrid(spec_, idx_, w);
   candidate_ = -1;
   long_ = short_ = SideCal{};
@@ -71,8 +74,8 @@ EngineOutput RuleEngine::Infer(const FeatureRow& row) const {
   double x[kMaxRuleFeatures];
   for (size_t k = 0; k < idx_.size(); ++k) x[k] = row.values[idx_[k]];
   int s = spec_.signal(x, params_.data());
-  if (s > 0) return long_.on ? Speak(+1, long_, hm, spec_.buy_reason) : Wait(hm, "long side off");
-  if (s < 0) return short_.on ? Speak(-1, short_, hm, spec_.sell_reason) : Wait(hm, "short side off");
+  if (s > 0) return SpeakIfOn(+1, long_, hm, spec_.buy_reason);
+  if (s < 0) return SpeakIfOn(-1, short_, hm, spec_.sell_reason);
   return Wait(hm, "no signal");
 }
 
@@ -89,21 +92,22 @@ std::string RuleEngine::SaveParams() const {
 }
 
 Status RuleEngine::LoadParams(std::string_view bytes) {
-  const std::string what = "engine " + std::string(spec_.id) + " params";
+  const std::string what = ParamsContext(spec_.id);
   ml::ByteReader r(bytes, what);
-  if (r.U32() != kRuleMagic) return DataLoss(what + ": not rule-engine parameters");
+  if (r.U32() != kRuleMagic) return WithContext(DataLoss("not rule-engine parameters"), what);
   uint32_t version = r.U32();
-  if (version != kRuleVersion) return DataLoss(what + ": unsupported version " + std::to_string(version));
+  if (version != kRuleVersion) return WithContext(DataLoss("unsupported version " + std::to_string(version)), what);
   std::string id = r.Str();
-  if (r.ok() && id != spec_.id) return InvalidArgument(what + ": bytes belong to engine '" + id + "'");
+  if (r.ok() && id != spec_.id) return WithContext(InvalidArgument("bytes belong to engine '" + id + "'"), what);
   int64_t cand = r.I64();
   std::vector<double> p = r.F64s();
   SideCal lo, sh;
   lo.Load(r);
   sh.Load(r);
   HURACAN_RETURN_IF_ERROR(r.Finish());
-  if (p.size() != kMaxRuleParams) return DataLoss(what + ": wrong parameter count");
-  if (cand < -1 || cand >= static_cast<int64_t>(spec_.grid.size())) return DataLoss(what + ": candidate out of range");
+  if (p.size() != kMaxRuleParams) return WithContext(DataLoss("wrong parameter count"), what);
+  if (cand < -1 || cand >= static_cast<int64_t>(spec_.grid.size()))
+    return WithContext(DataLoss("candidate out of range"), what);
   candidate_ = static_cast<int>(cand);
   std::copy(p.begin(), p.end(), params_.begin());
   long_ = lo;

@@ -1,9 +1,16 @@
-// The shared machinery of the 20 rule engines: a RuleSpec declares an engine (features, grid,
-// signal rule); RuleEngine does Bind, the grid search on net performance, the calibration of
-// edge and confidence per side, serialisation and a const, allocation-free Infer.
+// The shared machinery of the rule engines: a RuleSpec declares an engine (features, grid, signal
+// rule); RuleEngine does Bind, the grid search on net performance, the calibration of edge and
+// confidence per side, serialisation and a const, allocation-free Infer.
+//
+// A rule engine is one file `<id>.cpp` that defines `const RuleSpec& <Name>Spec()` with designated
+// initializers, its feature columns as `enum Col {..., kNumCols}` and its parameters as
+// `enum Param {..., kNumParams}` (FeatureNames / ParamNames check that the lists match), plus
+// one RULE(<Name>) line in engines/engine_table.h. See docs/ENGINES.md, "How to add an engine".
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -16,18 +23,19 @@ inline constexpr int kMaxRuleFeatures = 8;
 inline constexpr int kMaxRuleParams = 4;
 using RuleParams = std::array<double, kMaxRuleParams>;
 
-// +1 buy, -1 sell, 0 nothing. `x` holds the engine's features in RuleSpec::features order,
-// `p` one grid candidate. Must be false/0 when a value it needs is NaN (plain comparisons are).
+// +1 buy, -1 sell, 0 nothing. `x` holds the engine's features in RuleSpec::features order
+// (index it with the engine's `Col` enum), `p` one grid candidate (index it with its `Param` enum).
+// Must be false/0 when a value it needs is NaN (plain comparisons are).
 using SignalFn = int (*)(const double* x, const double* p);
 
 struct RuleSpec {
-  const char* id;
-  const char* family;
+  const char* id;  // the engine id: the registry, the CLI and the parameter bytes use it
+  EngineFamily family;
   std::vector<Regime> regimes;
   int horizon_minutes;
-  std::vector<std::string> features;
-  std::vector<std::string> param_names;
-  std::vector<RuleParams> grid;
+  std::vector<std::string> features;     // default-recipe names, in `Col` order
+  std::vector<std::string> param_names;  // in `Param` order
+  std::vector<RuleParams> grid;          // candidates in search order (ties: the first wins)
   SignalFn signal;
   const char* buy_reason;   // <= 15 chars
   const char* sell_reason;  // <= 15 chars
@@ -35,12 +43,34 @@ struct RuleSpec {
   size_t loose_candidate = 0;
 };
 
+// The names of a spec's features (FeatureNames<kNumCols>) or parameters (ParamNames<kNumParams>):
+// a list whose length differs from its enum, or exceeds the fixed buffers, does not compile.
+template <size_t Count, size_t Max, size_t N>
+std::vector<std::string> CheckedNames(const char* const (&names)[N]) {
+  static_assert(N == Count, "one name per enum entry, in enum order");
+  static_assert(N <= Max, "too many for the fixed-size buffers");
+  return std::vector<std::string>(names, names + N);
+}
+template <size_t Count, size_t N>
+std::vector<std::string> FeatureNames(const char* const (&names)[N]) {
+  return CheckedNames<Count, kMaxRuleFeatures>(names);
+}
+template <size_t Count, size_t N>
+std::vector<std::string> ParamNames(const char* const (&names)[N]) {
+  return CheckedNames<Count, kMaxRuleParams>(names);
+}
+
+// The grid: every combination of the axes' values, the first axis outermost (so candidates are in
+// the order of nested loops). Unused trailing parameters are 0.
+std::vector<RuleParams> Grid(std::initializer_list<double> p0, std::initializer_list<double> p1 = {0.0},
+                             std::initializer_list<double> p2 = {0.0}, std::initializer_list<double> p3 = {0.0});
+
 class RuleEngine : public Engine {
  public:
   explicit RuleEngine(const RuleSpec& spec) : spec_(spec) {}
 
   std::string_view id() const override { return spec_.id; }
-  std::string_view family() const override { return spec_.family; }
+  EngineFamily family() const override { return spec_.family; }
   std::vector<Regime> regimes() const override { return spec_.regimes; }
   int horizon_minutes() const override { return spec_.horizon_minutes; }
   std::vector<std::string> required_features() const override { return spec_.features; }

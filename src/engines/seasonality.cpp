@@ -5,7 +5,8 @@
 // Grid: bucket scheme {hour of day (24), day of week (7)} x t_min {1.0, 1.5, 2.0}.
 #include <cmath>
 
-#include "engines/factories.h"
+#include "core/time_units.h"
+#include "engines/engine_table.h"
 
 namespace huracan::engines {
 namespace {
@@ -15,14 +16,13 @@ constexpr uint32_t kVersion = 1;
 constexpr int kHorizon = 60;
 constexpr const char* kId = "seasonality";
 
-int NumBuckets(int scheme) { return scheme == 0 ? 24 : 7; }
+constexpr int kHoursPerDay = static_cast<int>(kMsPerDay / kMsPerHour);
+constexpr int kDaysPerWeek = 7;
 
-int BucketOf(int64_t ts_ms, int scheme) {
-  int64_t hours = ts_ms >= 0 ? ts_ms / 3600000 : (ts_ms - 3599999) / 3600000;
-  if (scheme == 0) return static_cast<int>(((hours % 24) + 24) % 24);
-  int64_t days = hours >= 0 ? hours / 24 : (hours - 23) / 24;
-  return static_cast<int>(((days + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday: Monday = 0
-}
+// Bucket schemes: 0 the UTC hour of the day (0-23), 1 the UTC weekday (Monday = 0).
+int NumBuckets(int scheme) { return scheme == 0 ? kHoursPerDay : kDaysPerWeek; }
+
+int BucketOf(int64_t ts_ms, int scheme) { return scheme == 0 ? UtcHourOfDay(ts_ms) : UtcWeekday(ts_ms); }
 
 double TStat(const SideStats& s) {
   double sd = s.sd();
@@ -32,7 +32,7 @@ double TStat(const SideStats& s) {
 class Seasonality : public Engine {
  public:
   std::string_view id() const override { return kId; }
-  std::string_view family() const override { return "seasonal"; }
+  EngineFamily family() const override { return EngineFamily::kSeasonal; }
   std::vector<Regime> regimes() const override { return {Regime::kTrend, Regime::kRange}; }
   int horizon_minutes() const override { return kHorizon; }
   std::vector<std::string> required_features() const override { return {}; }  // reads the bar timestamp
@@ -103,13 +103,14 @@ class Seasonality : public Engine {
   }
 
   Status LoadParams(std::string_view bytes) override {
-    ml::ByteReader r(bytes, "engine seasonality params");
-    if (r.U32() != kMagic || r.U32() != kVersion) return DataLoss("engine seasonality params: bad magic or version");
+    const std::string what = ParamsContext(kId);
+    ml::ByteReader r(bytes, what);
+    if (r.U32() != kMagic || r.U32() != kVersion) return WithContext(DataLoss("bad magic or version"), what);
     int64_t scheme = r.I64();
     double tmin = r.F64();
     uint64_t nb = r.U64();
     if (!r.ok() || scheme < -1 || scheme > 1 || nb != (scheme < 0 ? 0u : static_cast<uint64_t>(NumBuckets(scheme))))
-      return DataLoss("engine seasonality params: bad bucket scheme");
+      return WithContext(DataLoss("bad bucket scheme"), what);
     std::vector<SideCal> lo(nb), sh(nb);
     for (uint64_t b = 0; b < nb; ++b) lo[b].Load(r), sh[b].Load(r);
     HURACAN_RETURN_IF_ERROR(r.Finish());

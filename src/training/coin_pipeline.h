@@ -27,7 +27,7 @@ namespace huracan::training {
 
 struct CoinPipelineConfig {
   std::string recipe = "default";    // built-in recipe name or a recipe file
-  std::vector<std::string> engines;  // empty = all 23, canonical order
+  std::vector<std::string> engines;  // empty = all, canonical order
   std::string timeframe = "1m";
   // Only the most recent history is used (plus the features' warm-up): walk-forward, final fit.
   int history_days = 36;

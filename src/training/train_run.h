@@ -29,7 +29,7 @@ struct TrainOptions {
   Shard shard;
   int threads = 0;              // threads per worker; 0: cores / concurrent workers (at least 1)
   std::string self_exe;         // the huracan binary that runs the workers
-  std::string engines;          // comma list of engine ids; empty = all 23
+  std::string engines;          // comma list of engine ids; empty = all
   std::string promotion_rules;  // JSON file of registry::PromotionRules; empty = defaults
   int history_days = 0;         // 0 = CoinPipelineConfig's default
   std::string config_file;      // the config file the workers read too (docs/CONFIG.md); empty = none

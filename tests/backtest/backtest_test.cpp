@@ -262,7 +262,7 @@ TEST(BacktestCli, JsonOnSampleData) {
   auto j = nlohmann::json::parse(res.out);
   EXPECT_EQ(j["bars"].get<int>(), 40320);
   EXPECT_TRUE(j["symbol"].is_string());
-  EXPECT_EQ(j["engines"].size(), 23u);
+  EXPECT_EQ(j["engines"].size(), engines::AllEngineIds().size());
   for (const char* k : {"trades", "hit_rate", "net_bps_per_trade", "net_sharpe", "sortino", "max_drawdown", "turnover",
                         "psr", "gross_bps", "fees_bps", "spread_bps", "slippage_bps", "net_bps"}) {
     EXPECT_TRUE(j["combined"].contains(k)) << k;

@@ -19,7 +19,7 @@ class SigEngine : public engines::Engine {
   SigEngine(std::string id, double edge, int horizon, std::string column = "sig")
       : id_(std::move(id)), col_name_(std::move(column)), edge_(edge), horizon_(horizon) {}
   std::string_view id() const override { return id_; }
-  std::string_view family() const override { return "test"; }
+  engines::EngineFamily family() const override { return engines::EngineFamily::kTrend; }
   std::vector<Regime> regimes() const override { return regimes_; }
   bool active() const override { return active_; }
   // Test knobs: the regimes it trades in, and whether it is active (a fit that found no edge).

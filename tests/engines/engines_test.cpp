@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <set>
 
+#include "engine_ids.h"
 #include "engines/calibration.h"
+#include "engines/model_engine.h"
 #include "engines/registry.h"
 #include "engines/rule_engine.h"
 #include "support/test_support.h"
@@ -14,32 +16,9 @@
 namespace huracan::engines {
 namespace {
 
+using testing::GoldenEngineIds;
 using testing::MakeSynthetic;
 using testing::Synthetic;
-
-const std::vector<std::string> kExpectedIds = {"trend_ma",
-                                               "momentum_tsmom",
-                                               "macd",
-                                               "donchian_breakout",
-                                               "volatility_breakout",
-                                               "squeeze",
-                                               "nr7_breakout",
-                                               "range_bollinger",
-                                               "rsi_reversal",
-                                               "zscore_reversion",
-                                               "vwap_reversion",
-                                               "sweep",
-                                               "panic_reversal",
-                                               "tape",
-                                               "obv_divergence",
-                                               "volume_spike",
-                                               "leader",
-                                               "lead_lag",
-                                               "pairs_spread",
-                                               "seasonality",
-                                               "gbdt",
-                                               "ridge",
-                                               "meta_label"};
 
 // Sizes of the synthetic series; smaller under sanitizers to keep the run short.
 #ifdef HURACAN_SANITIZE_BUILD
@@ -82,44 +61,74 @@ bool SameOutput(const EngineOutput& a, const EngineOutput& b) {
          a.horizon_minutes == b.horizon_minutes && a.reason == b.reason;
 }
 
-// One shared fit of all 23 engines on the synthetic series with planted edges.
+// The synthetic series with planted edges; each engine is fitted on it once, on first use (ctest
+// runs every test in its own process, so a per-engine test fits only its engine).
 struct Fitted {
   Synthetic syn = MakeSynthetic(kSharedRows, /*edge=*/true, 11);
   size_t train_end = kSharedTrain;
-  std::vector<std::unique_ptr<Engine>> engines;
-  Fitted() {
-    for (const auto& id : AllEngineIds()) {
-      auto e = Make(id);
+  std::map<std::string, std::unique_ptr<Engine>> engines;
+  const Engine& Get(const std::string& id) {
+    std::unique_ptr<Engine>& e = engines[id];
+    if (!e) {
+      e = Make(id);
       EXPECT_TRUE(e->Bind(syn.frame.names).ok()) << id;
       Status st = e->Fit(Window(syn, train_end));
       EXPECT_TRUE(st.ok()) << id << ": " << (st.ok() ? "" : st.error().message);
-      engines.push_back(std::move(e));
     }
+    return *e;
   }
 };
-const Fitted& Shared() {
-  static const Fitted f;
+Fitted& Shared() {
+  static Fitted f;
   return f;
 }
 
-TEST(Registry, HasExactlyThe23IdsInOrderWithMetadata) {
-  EXPECT_EQ(AllEngineIds(), kExpectedIds);
+// Per-engine tests: one instance per registry id, named after it (e.g. PerEngine.X/trend_ma).
+class PerEngine : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(AllEngineIds, PerEngine, ::testing::ValuesIn(AllEngineIds()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST(Registry, HasExactlyTheGoldenIdsInOrder) {
+  EXPECT_EQ(AllEngineIds(), GoldenEngineIds());
   const auto& infos = AllEngineInfo();
-  ASSERT_EQ(infos.size(), 23u);
-  const std::set<std::string> families = {"trend", "breakout", "reversion", "flow", "cross_asset", "seasonal", "ml"};
-  for (size_t i = 0; i < infos.size(); ++i) {
-    EXPECT_EQ(infos[i].id, kExpectedIds[i]);
-    EXPECT_TRUE(families.count(infos[i].family)) << infos[i].id << " " << infos[i].family;
-    EXPECT_GT(infos[i].horizon_minutes, 0);
-    EXPECT_FALSE(infos[i].regimes.empty()) << infos[i].id;
-    for (Regime r : infos[i].regimes) EXPECT_NE(r, Regime::kIlliquid) << infos[i].id;
-    auto e = Make(infos[i].id);
-    EXPECT_EQ(e->id(), infos[i].id);
-    EXPECT_EQ(e->horizon_minutes(), infos[i].horizon_minutes);
-  }
-  EXPECT_EQ(GetEngineInfo("gbdt")->family, "ml");
+  ASSERT_EQ(infos.size(), GoldenEngineIds().size());
+  for (size_t i = 0; i < infos.size(); ++i) EXPECT_EQ(infos[i].id, GoldenEngineIds()[i]);
+  EXPECT_EQ(GetEngineInfo("gbdt")->family, EngineFamily::kMl);
   EXPECT_EQ(GetEngineInfo("trend_ma")->regimes, std::vector<Regime>{Regime::kTrend});
   EXPECT_EQ(GetEngineInfo("range_bollinger")->regimes, std::vector<Regime>{Regime::kRange});
+}
+
+TEST(Registry, FamilyNamesAreTheListContract) {
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kTrend), "trend");
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kBreakout), "breakout");
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kReversion), "reversion");
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kFlow), "flow");
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kCrossAsset), "cross_asset");
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kSeasonal), "seasonal");
+  EXPECT_STREQ(EngineFamilyName(EngineFamily::kMl), "ml");
+}
+
+TEST_P(PerEngine, MetadataMatchesTheEngine) {
+  const std::string& id = GetParam();
+  auto info = GetEngineInfo(id);
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ(info->id, id);
+  EXPECT_GT(info->horizon_minutes, 0);
+  EXPECT_FALSE(info->regimes.empty());
+  for (Regime r : info->regimes) EXPECT_NE(r, Regime::kIlliquid);
+  auto e = Make(id);
+  EXPECT_EQ(e->id(), id);
+  EXPECT_EQ(e->family(), info->family);
+  EXPECT_EQ(e->horizon_minutes(), info->horizon_minutes);
+  EXPECT_EQ(e->regimes(), info->regimes);
+  if (const auto* rule = dynamic_cast<const RuleEngine*>(e.get())) {
+    const RuleSpec& spec = rule->spec();
+    EXPECT_EQ(spec.features, e->required_features());
+    EXPECT_FALSE(spec.grid.empty());
+    EXPECT_LT(spec.loose_candidate, spec.grid.size());
+    EXPECT_LE(std::strlen(spec.buy_reason), 15u);
+    EXPECT_LE(std::strlen(spec.sell_reason), 15u);
+  }
 }
 
 TEST(Registry, UnknownIdIsInvalidArgumentNamingIt) {
@@ -136,7 +145,7 @@ TEST(Registry, JsonListsEveryEngine) {
   EXPECT_NE(j.find("{\"id\":\"trend_ma\",\"family\":\"trend\",\"regimes\":[\"TREND\"],\"horizon_minutes\":60}"),
             std::string::npos)
       << j;
-  for (const auto& id : kExpectedIds) EXPECT_NE(j.find("\"" + id + "\""), std::string::npos) << id;
+  for (const auto& id : GoldenEngineIds()) EXPECT_NE(j.find("\"" + id + "\""), std::string::npos) << id;
 }
 
 TEST(Engines, BindRejectsMissingFeatureByName) {
@@ -147,31 +156,25 @@ TEST(Engines, BindRejectsMissingFeatureByName) {
   EXPECT_NE(st.error().message.find("rsi_reversal"), std::string::npos);
 }
 
-TEST(Engines, FitRejectsBadWindows) {
+TEST_P(PerEngine, FitRejectsBadWindows) {
   Synthetic s = MakeSynthetic(2000, true, 3);
-  for (const auto& id : AllEngineIds()) {
-    auto e = Make(id);
-    ASSERT_TRUE(e->Bind(s.frame.names).ok()) << id;
-    TrainWindow w = Window(s, 2000);
-    w.end = 5000;  // beyond the data
-    EXPECT_FALSE(e->Fit(w).ok()) << id;
-    w.end = 2000;
-    w.features = nullptr;
-    EXPECT_FALSE(e->Fit(w).ok()) << id;
-  }
+  auto e = Make(GetParam());
+  ASSERT_TRUE(e->Bind(s.frame.names).ok());
+  TrainWindow w = Window(s, 2000);
+  w.end = 5000;  // beyond the data
+  EXPECT_FALSE(e->Fit(w).ok());
+  w.end = 2000;
+  w.features = nullptr;
+  EXPECT_FALSE(e->Fit(w).ok());
 }
 
 TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
-  const Fitted& f = Shared();
-  ASSERT_EQ(f.engines.size(), 23u);
+  Fitted& f = Shared();
   int active = 0;
-  for (const auto& e : f.engines) active += e->active();
+  for (const auto& id : AllEngineIds()) active += f.Get(id).active();
   // Planted edges: reversion, trend and flow engines and the models should find them.
   EXPECT_GE(active, 10) << "engines with an edge on the planted data";
-  for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "ridge"}) {
-    auto it = std::find(kExpectedIds.begin(), kExpectedIds.end(), id);
-    EXPECT_TRUE(f.engines[it - kExpectedIds.begin()]->active()) << id;
-  }
+  for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "ridge"}) EXPECT_TRUE(f.Get(id).active()) << id;
   // zscore_reversion's planted 15-minute edge (means of 10-20 bps) beats the 10 bps cost unshrunk
   // but its shrunk edge never clears cost + floor, so it is off (the pipeline could never trade it);
   // at a 5 bps cost it is on.
@@ -180,7 +183,7 @@ TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
   ASSERT_TRUE(z->Fit(Window(f.syn, f.train_end, 5.0)).ok());
   EXPECT_TRUE(z->active());
   // rsi_reversal learns: oversold -> positive edge, overbought -> negative edge.
-  const auto* rsi = dynamic_cast<const RuleEngine*>(f.engines[8].get());
+  const auto* rsi = dynamic_cast<const RuleEngine*>(&f.Get("rsi_reversal"));
   ASSERT_NE(rsi, nullptr);
   EXPECT_TRUE(rsi->long_side().on);
   EXPECT_GT(rsi->long_side().edge_bps, 0);
@@ -189,65 +192,63 @@ TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
   EXPECT_LT(rsi->long_side().edge_bps, rsi->long_side().mean_bps);  // shrunk toward 0
 }
 
-TEST(Engines, InferOutputsAreWellFormed) {
-  const Fitted& f = Shared();
+TEST_P(PerEngine, InferOutputsAreWellFormed) {
+  Fitted& f = Shared();
+  const Engine& e = f.Get(GetParam());
   std::vector<double> buf;
-  for (const auto& e : f.engines) {
-    int spoke = 0;
-    for (size_t t = f.train_end; t < f.syn.bars.size(); t += 7) {
-      EngineOutput o = e->Infer(RowAt(f.syn, t, buf));
-      EXPECT_EQ(o.horizon_minutes, e->horizon_minutes());
-      EXPECT_LE(o.reason.size(), 15u) << e->id() << ": '" << o.reason << "' would allocate";
-      EXPECT_FALSE(o.reason.empty());
-      EXPECT_GE(o.confidence_0_1, 0.0);
-      EXPECT_LE(o.confidence_0_1, 1.0);
-      if (o.direction == Direction::kWait) continue;
-      ++spoke;
-      EXPECT_GT(o.edge_bps_before_costs * static_cast<int>(o.direction), 0) << e->id();
-    }
-    if (e->active()) {
-      EXPECT_GT(spoke, 0) << e->id() << " is active but never spoke out of sample";
-    }
+  int spoke = 0;
+  for (size_t t = f.train_end; t < f.syn.bars.size(); t += 7) {
+    EngineOutput o = e.Infer(RowAt(f.syn, t, buf));
+    EXPECT_EQ(o.horizon_minutes, e.horizon_minutes());
+    EXPECT_LE(o.reason.size(), 15u) << "'" << o.reason << "' would allocate";
+    EXPECT_FALSE(o.reason.empty());
+    EXPECT_GE(o.confidence_0_1, 0.0);
+    EXPECT_LE(o.confidence_0_1, 1.0);
+    if (o.direction == Direction::kWait) continue;
+    ++spoke;
+    EXPECT_GT(o.edge_bps_before_costs * static_cast<int>(o.direction), 0);
+  }
+  if (e.active()) {
+    EXPECT_GT(spoke, 0) << "active but never spoke out of sample";
   }
 }
 
-TEST(Engines, SaveLoadInferIsBitIdentical) {
-  const Fitted& f = Shared();
+TEST_P(PerEngine, SaveLoadInferIsBitIdentical) {
+  Fitted& f = Shared();
+  const Engine& e = f.Get(GetParam());
   std::vector<double> buf;
-  for (const auto& e : f.engines) {
-    std::string bytes = e->SaveParams();
-    auto fresh = Make(std::string(e->id()));
-    // Load before Bind for half of them, after for the others: both orders must work.
-    bool load_first = e->id().size() % 2 == 0;
-    if (load_first) {
-      ASSERT_TRUE(fresh->LoadParams(bytes).ok()) << e->id();
-    }
-    ASSERT_TRUE(fresh->Bind(f.syn.frame.names).ok()) << e->id();
-    if (!load_first) {
-      Status st = fresh->LoadParams(bytes);
-      ASSERT_TRUE(st.ok()) << e->id() << ": " << st.error().message;
-    }
-    EXPECT_EQ(fresh->SaveParams(), bytes) << e->id();
-    EXPECT_EQ(fresh->active(), e->active()) << e->id();
-    for (size_t t = 0; t < f.syn.bars.size(); t += 13) {
-      FeatureRow row = RowAt(f.syn, t, buf);
-      ASSERT_TRUE(SameOutput(e->Infer(row), fresh->Infer(row))) << e->id() << " row " << t;
-    }
+  std::string bytes = e.SaveParams();
+  auto fresh = Make(GetParam());
+  // Load before Bind for half of them, after for the others: both orders must work.
+  bool load_first = e.id().size() % 2 == 0;
+  if (load_first) {
+    ASSERT_TRUE(fresh->LoadParams(bytes).ok());
+  }
+  ASSERT_TRUE(fresh->Bind(f.syn.frame.names).ok());
+  if (!load_first) {
+    Status st = fresh->LoadParams(bytes);
+    ASSERT_TRUE(st.ok()) << st.error().message;
+  }
+  EXPECT_EQ(fresh->SaveParams(), bytes);
+  EXPECT_EQ(fresh->active(), e.active());
+  for (size_t t = 0; t < f.syn.bars.size(); t += 13) {
+    FeatureRow row = RowAt(f.syn, t, buf);
+    ASSERT_TRUE(SameOutput(e.Infer(row), fresh->Infer(row))) << "row " << t;
   }
 }
 
-TEST(Engines, LoadRejectsCorruptOrForeignBytes) {
-  const Fitted& f = Shared();
-  for (const auto& e : f.engines) {
-    std::string bytes = e->SaveParams();
-    auto fresh = Make(std::string(e->id()));
-    EXPECT_FALSE(fresh->LoadParams("").ok()) << e->id();
-    EXPECT_FALSE(fresh->LoadParams(bytes.substr(0, bytes.size() / 2)).ok()) << e->id();
-    EXPECT_FALSE(fresh->LoadParams(bytes + "extra").ok()) << e->id();
-  }
+TEST_P(PerEngine, LoadRejectsCorruptBytes) {
+  std::string bytes = Shared().Get(GetParam()).SaveParams();
+  auto fresh = Make(GetParam());
+  EXPECT_FALSE(fresh->LoadParams("").ok());
+  EXPECT_FALSE(fresh->LoadParams(bytes.substr(0, bytes.size() / 2)).ok());
+  EXPECT_FALSE(fresh->LoadParams(bytes + "extra").ok());
+}
+
+TEST(Engines, LoadRejectsForeignBytes) {
   // trend_ma's bytes are refused by rsi_reversal.
   auto rsi = Make("rsi_reversal");
-  Status st = rsi->LoadParams(f.engines[0]->SaveParams());
+  Status st = rsi->LoadParams(Shared().Get("trend_ma").SaveParams());
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("trend_ma"), std::string::npos) << st.error().message;
 }
@@ -331,22 +332,25 @@ TEST(Calibration, SideIsUsableOnlyWhenItsShrunkEdgeClearsCostPlusFloor) {
   EXPECT_FALSE(thin.usable(+1, 19.0, 2.0));
 }
 
-TEST(Engines, FittedSidesClearTheCostAndFloorTheyWereFittedWith) {
+// The calibrated sides of a rule or score-model engine (the others do not expose them).
+std::vector<const SideCal*> SidesOf(const Engine& e) {
+  if (const auto* rule = dynamic_cast<const RuleEngine*>(&e)) return {&rule->long_side(), &rule->short_side()};
+  if (const auto* model = dynamic_cast<const ScoreModelEngine*>(&e)) return {&model->long_side(), &model->short_side()};
+  return {};
+}
+
+TEST_P(PerEngine, FittedSidesClearTheCostAndFloorTheyWereFittedWith) {
   // Every side a fit turns on emits an edge the pipeline would let through at the fit's cost.
-  const Fitted& f = Shared();
+  Fitted& f = Shared();
   const TrainWindow w = Window(f.syn, f.train_end);
-  int sides = 0;
-  for (const auto& e : f.engines) {
-    const auto* rule = dynamic_cast<const RuleEngine*>(e.get());
-    if (!rule || !rule->active()) continue;
-    for (const SideCal* c : {&rule->long_side(), &rule->short_side()}) {
-      if (!c->on) continue;
-      ++sides;
-      EXPECT_GT(std::fabs(c->edge_bps) - w.round_trip_cost_bps, w.net_edge_floor_bps) << e->id();
+  for (const SideCal* c : SidesOf(f.Get(GetParam()))) {
+    if (c->on) {
+      EXPECT_GT(std::fabs(c->edge_bps) - w.round_trip_cost_bps, w.net_edge_floor_bps);
     }
   }
-  EXPECT_GT(sides, 0);
-  // A higher floor can only switch sides off.
+}
+
+TEST(Engines, AHigherFloorOnlySwitchesSidesOff) {
   Synthetic s = MakeSynthetic(kEdgeRows, true, 21);
   auto lo = Make("rsi_reversal"), hi = Make("rsi_reversal");
   ASSERT_TRUE(lo->Bind(s.frame.names).ok() && hi->Bind(s.frame.names).ok());
@@ -360,30 +364,26 @@ TEST(Engines, FittedSidesClearTheCostAndFloorTheyWereFittedWith) {
   EXPECT_FALSE(hi->Fit(wh).ok());
 }
 
-TEST(Engines, EngineWithNoEdgeWaits) {
+TEST_P(PerEngine, WaitsWhenThereIsNoEdge) {
   Synthetic s = MakeSynthetic(kRows, /*edge=*/false, 5);
   std::vector<double> buf;
-  for (const auto& id : AllEngineIds()) {
-    auto e = Make(id);
-    ASSERT_TRUE(e->Bind(s.frame.names).ok());
-    ASSERT_TRUE(e->Fit(Window(s, kTrain, 10.0)).ok()) << id;
-    EXPECT_FALSE(e->active()) << id << " found an edge in a random walk";
-    for (size_t t = kTrain; t < kRows; t += 50) {
-      EngineOutput o = e->Infer(RowAt(s, t, buf));
-      ASSERT_EQ(o.direction, Direction::kWait) << id;
-      EXPECT_EQ(o.reason, "off") << id;
-    }
+  auto e = Make(GetParam());
+  ASSERT_TRUE(e->Bind(s.frame.names).ok());
+  ASSERT_TRUE(e->Fit(Window(s, kTrain, 10.0)).ok());
+  EXPECT_FALSE(e->active()) << "found an edge in a random walk";
+  for (size_t t = kTrain; t < kRows; t += 50) {
+    EngineOutput o = e->Infer(RowAt(s, t, buf));
+    ASSERT_EQ(o.direction, Direction::kWait);
+    EXPECT_EQ(o.reason, "off");
   }
 }
 
-TEST(Engines, UnfittedEnginesWait) {
+TEST_P(PerEngine, WaitsWhenUnfitted) {
   Synthetic s = MakeSynthetic(600, true, 8);
   std::vector<double> buf;
-  for (const auto& id : AllEngineIds()) {
-    auto e = Make(id);
-    ASSERT_TRUE(e->Bind(s.frame.names).ok());
-    EXPECT_EQ(e->Infer(RowAt(s, 500, buf)).direction, Direction::kWait) << id;
-  }
+  auto e = Make(GetParam());
+  ASSERT_TRUE(e->Bind(s.frame.names).ok());
+  EXPECT_EQ(e->Infer(RowAt(s, 500, buf)).direction, Direction::kWait);
 }
 
 }  // namespace
@@ -397,11 +397,11 @@ TEST(EnginesCli, ListJsonIsTheContract) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j.is_array());
-  ASSERT_EQ(j.size(), 23u);
+  ASSERT_EQ(j.size(), GoldenEngineIds().size());
   for (size_t i = 0; i < j.size(); ++i) {
     const auto& e = j[i];
     EXPECT_EQ(e.size(), 4u);
-    EXPECT_EQ(e.at("id").get<std::string>(), kExpectedIds[i]);
+    EXPECT_EQ(e.at("id").get<std::string>(), GoldenEngineIds()[i]);
     EXPECT_TRUE(e.at("family").is_string());
     EXPECT_TRUE(e.at("horizon_minutes").is_number_integer());
     ASSERT_TRUE(e.at("regimes").is_array());

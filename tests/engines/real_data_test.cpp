@@ -1,5 +1,5 @@
-// All 23 engines on real candles: the embedded sample (SOL with BTC as the reference), features
-// from the `default` recipe through the feature builder.
+// Every engine on real candles: the embedded sample (SOL with BTC as the reference), features from
+// the `default` recipe through the feature builder. One test per registry id.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -47,7 +47,12 @@ const RealData& Sample() {
   return d;
 }
 
-TEST(EnginesRealData, AllEnginesFitOnSampleAndReloadBitIdentical) {
+class EnginesRealData : public ::testing::TestWithParam<std::string> {};
+INSTANTIATE_TEST_SUITE_P(AllEngineIds, EnginesRealData, ::testing::ValuesIn(AllEngineIds()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+TEST_P(EnginesRealData, FitsOnSampleAndReloadsBitIdentical) {
+  const std::string& id = GetParam();
   const RealData& d = Sample();
   ASSERT_TRUE(d.error.empty()) << d.error;
   ASSERT_EQ(d.frame.rows(), d.coin.size());
@@ -59,32 +64,27 @@ TEST(EnginesRealData, AllEnginesFitOnSampleAndReloadBitIdentical) {
 #endif
   TrainWindow w{&d.coin, &d.frame, 0, train_end, 10.0, 42, 1};
   std::vector<double> row(d.frame.cols());
-  int active = 0;
-  for (const auto& id : AllEngineIds()) {
-    auto e = std::move(CreateEngine(id)).value();
-    Status st = e->Bind(d.frame.names);
-    ASSERT_TRUE(st.ok()) << id << ": " << st.error().message;  // contract names all present
-    st = e->Fit(w);
-    ASSERT_TRUE(st.ok()) << id << ": " << st.error().message;
-    active += e->active();
-    auto back = std::move(CreateEngine(id)).value();
-    ASSERT_TRUE(back->Bind(d.frame.names).ok());
-    ASSERT_TRUE(back->LoadParams(e->SaveParams()).ok()) << id;
-    int spoke = 0;
-    for (size_t t = train_end; t < n; t += 3) {
-      for (size_t j = 0; j < row.size(); ++j) row[j] = d.frame.columns[j][t];
-      FeatureRow fr{row, d.frame.ts_ms[t], d.coin.bar(t)};
-      EngineOutput a = e->Infer(fr), b = back->Infer(fr);
-      ASSERT_EQ(a.direction, b.direction) << id << " row " << t;
-      ASSERT_EQ(std::memcmp(&a.edge_bps_before_costs, &b.edge_bps_before_costs, 8), 0) << id;
-      ASSERT_EQ(std::memcmp(&a.confidence_0_1, &b.confidence_0_1, 8), 0) << id;
-      ASSERT_EQ(a.reason, b.reason) << id;
-      spoke += a.direction != Direction::kWait;
-    }
-    std::printf("  %-20s %-6s spoke on %d of %zu sampled test bars\n", id.c_str(), e->active() ? "active" : "off",
-                spoke, (n - train_end) / 3);
+  auto e = std::move(CreateEngine(id)).value();
+  Status st = e->Bind(d.frame.names);
+  ASSERT_TRUE(st.ok()) << st.error().message;  // contract names all present
+  st = e->Fit(w);
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  auto back = std::move(CreateEngine(id)).value();
+  ASSERT_TRUE(back->Bind(d.frame.names).ok());
+  ASSERT_TRUE(back->LoadParams(e->SaveParams()).ok());
+  int spoke = 0;
+  for (size_t t = train_end; t < n; t += 3) {
+    for (size_t j = 0; j < row.size(); ++j) row[j] = d.frame.columns[j][t];
+    FeatureRow fr{row, d.frame.ts_ms[t], d.coin.bar(t)};
+    EngineOutput a = e->Infer(fr), b = back->Infer(fr);
+    ASSERT_EQ(a.direction, b.direction) << "row " << t;
+    ASSERT_EQ(std::memcmp(&a.edge_bps_before_costs, &b.edge_bps_before_costs, 8), 0);
+    ASSERT_EQ(std::memcmp(&a.confidence_0_1, &b.confidence_0_1, 8), 0);
+    ASSERT_EQ(a.reason, b.reason);
+    spoke += a.direction != Direction::kWait;
   }
-  std::printf("  %d of 23 engines active on %s\n", active, d.coin.symbol.c_str());
+  std::printf("  %-20s %-6s on %s: spoke on %d of %zu sampled test bars\n", id.c_str(), e->active() ? "active" : "off",
+              d.coin.symbol.c_str(), spoke, (n - train_end) / 3);
 }
 
 }  // namespace
