@@ -1,0 +1,86 @@
+// The columns of the `default` recipe that engines and the pipeline rely on (the contract between
+// the feature recipe and its readers), written once for every test that needs them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace huracan::testing {
+
+// Contract columns, in the order the synthetic engine frames use them.
+inline const std::vector<std::string>& ContractNames() {
+  static const std::vector<std::string> names = {"ret_1",
+                                                 "ret_5",
+                                                 "ret_15",
+                                                 "ret_30",
+                                                 "ret_60",
+                                                 "ret_240",
+                                                 "ema_ratio_12_26",
+                                                 "ema_ratio_20_50",
+                                                 "ema_ratio_50_200",
+                                                 "sma_ratio_20",
+                                                 "sma_ratio_50",
+                                                 "macd_norm_12_26_9",
+                                                 "macd_signal_norm_12_26_9",
+                                                 "macd_hist_norm_12_26_9",
+                                                 "rsi_14",
+                                                 "rsi_7",
+                                                 "stoch_k_14_3_3",
+                                                 "stoch_d_14_3_3",
+                                                 "willr_14",
+                                                 "cci_20",
+                                                 "mfi_14",
+                                                 "roc_10",
+                                                 "natr_14",
+                                                 "adx_14",
+                                                 "plus_di_14",
+                                                 "minus_di_14",
+                                                 "vol_cc_30",
+                                                 "vol_cc_120",
+                                                 "vol_parkinson_30",
+                                                 "vol_gk_30",
+                                                 "vol_ratio_30_120",
+                                                 "bb_pctb_20_2",
+                                                 "bb_width_20_2",
+                                                 "keltner_pos_20_2",
+                                                 "donchian_pos_20",
+                                                 "donchian_pos_55",
+                                                 "donchian_break_20",
+                                                 "squeeze_on",
+                                                 "squeeze_release",
+                                                 "er_10",
+                                                 "er_30",
+                                                 "skew_60",
+                                                 "kurt_60",
+                                                 "close_z_20",
+                                                 "ret_z_15",
+                                                 "range_bps",
+                                                 "body_bps",
+                                                 "upper_wick_ratio",
+                                                 "lower_wick_ratio",
+                                                 "vwap_dev_60",
+                                                 "volume_z_60",
+                                                 "volume_ratio_5_60",
+                                                 "obv_slope_30",
+                                                 "clv_vol_20",
+                                                 "uptick_ratio_20",
+                                                 "amihud_60",
+                                                 "cs_spread_bps",
+                                                 "nr7",
+                                                 "nr7_break",
+                                                 "sweep_high_20",
+                                                 "sweep_low_20",
+                                                 "tod_sin",
+                                                 "tod_cos",
+                                                 "dow_sin",
+                                                 "dow_cos",
+                                                 "btc_ret_1_lag1",
+                                                 "btc_ret_5",
+                                                 "rel_ret_btc_15",
+                                                 "rel_ret_btc_60",
+                                                 "beta_btc_120",
+                                                 "pairs_resid_z_240"};
+  return names;
+}
+
+}  // namespace huracan::testing
