@@ -58,7 +58,7 @@ class NullSink final : public decision::DecisionSink {
   int64_t trades = 0;
 };
 
-// Streaming: one OnBar (streaming features + regime + 23 engines + meta + costs + guardrails) per bar.
+// Streaming: one OnBar (streaming features + regime + every engine + meta + costs + guardrails) per bar.
 void BM_PipelineStreamingPerBar(benchmark::State& state) {
   const Fixture& fx = Get();
   std::vector<double> ns;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end training benchmark (docs/BENCHMARKS.md, "Training"): wall time and peak memory of
-# `huracan train` on real data, with all 23 engines and walk-forward, plus the time per stage.
+# `huracan train` on real data, with every engine and walk-forward, plus the time per stage.
 #   1. one coin (SOL-USDT, 150 days of 1m bars, BTC-USDT-PERP as reference), 2 threads;
 #   2. all 12 coins of ../shared/data/candles/1m, 2 workers in parallel (2 cores);
 #   3. the per-coin cost from (2) and the projection to 400 coins.
@@ -56,7 +56,7 @@ mkdir -p "$tmp/one"
 ln -s "$shared"/SOL-USDT_1m_*.parquet "$shared"/BTC-USDT-PERP_1m_*.parquet "$tmp/one/"
 read -r w1 m1 rc1 c1 < <(timed one --data-dir "$tmp/one" --symbols SOLUSDT --archive "$tmp/a1" --db "$tmp/h1.db" \
   --run-id bench1 --mode sequential --threads 2)
-echo "one coin (SOLUSDT, 23 engines, walk-forward, 2 threads): wall ${w1} s, CPU ${c1} s, peak RSS ${m1} MiB, exit ${rc1}"
+echo "one coin (SOLUSDT, every engine, walk-forward, 2 threads): wall ${w1} s, CPU ${c1} s, peak RSS ${m1} MiB, exit ${rc1}"
 stages "$(summary_json "$tmp/a1")"
 
 read -r w12 m12 rc12 c12 < <(timed all --data-dir "$shared" --symbols all --archive "$tmp/a12" --db "$tmp/h12.db" \

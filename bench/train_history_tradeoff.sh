@@ -25,7 +25,7 @@ for c in "${coins[@]}"; do ln -s "$shared/${c}"_1m_*.parquet "$tmp/data/"; done
 symbols=$(printf '%s\n' "${coins[@]}" | tr -d '-' | paste -sd,)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "coins: $symbols (reference BTC-USDT-PERP); 23 engines; parallel x2, 1 thread each"
+echo "coins: $symbols (reference BTC-USDT-PERP); every engine; parallel x2, 1 thread each"
 for days in 36 72 150; do
   out="$tmp/h$days"
   mkdir -p "$out"
