@@ -312,8 +312,9 @@ TEST(BacktestCli, ZeroCostsSwitchOnEnginesThatAreOffUnderDefaultCosts) {
     auto res = huracan::testing::RunHuracan("backtest --data " + huracan::testing::ShellQuote(sol) +
                                             " --engines trend_ma,zscore_reversion,seasonality" + costs);
     EXPECT_EQ(res.exit_code, 0) << res.err;
+    const nlohmann::json j = nlohmann::json::parse(res.out);
     int on = 0;
-    for (auto& [id, m] : nlohmann::json::parse(res.out)["engines"].items()) on += m["trades"].get<int64_t>() > 0;
+    for (auto& [id, m] : j["engines"].items()) on += m["trades"].get<int64_t>() > 0 ? 1 : 0;
     return on;
   };
   const int by_default = trading("");
