@@ -45,6 +45,7 @@ struct BacktestArgs {
   double train_days = 0;
   std::string recipe = "default";  // features.recipe
   costs::CostOverrides costs;      // the costs section
+  std::string costs_name;          // --costs, read through the settings (costs.preset)
 };
 
 Result<int> RunBacktestCommand(const BacktestArgs& a) {
@@ -138,15 +139,17 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
   cmd->add_option("--data", args->data, "Candle file (Parquet)")->required();
   cmd->add_option("--ref", args->ref, "Reference (BTC) candle file; default: a BTC file beside --data");
   cmd->add_option("--engines", args->engines, "all, or a comma-separated list of engine ids");
+  cmd->add_option("--costs", args->costs_name,
+                  "Costs: a preset (huracan costs list) or a JSON file (default: default)");
   cmd->add_option("--train-days", args->train_days, "Days used for fitting (default: the first half)");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, out] {
-    *out = [args] {
+    *out = [args]() -> Result<int> {
       const config::Settings& s = ActiveSettings();
       BacktestArgs a = *args;
       a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
       a.recipe = s.String("features.recipe");
-      a.costs = s.Costs();
+      HURACAN_ASSIGN_OR_RETURN(a.costs, s.Costs());
       return RunBacktestCommand(a);
     };
   });

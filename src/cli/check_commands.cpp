@@ -18,14 +18,15 @@ struct CheckArgs {
   size_t warmup_bars = 3000;
   std::string recipe = "default";  // features.recipe
   costs::CostOverrides costs;      // the costs section
+  std::string costs_name;          // --costs, read through the settings (costs.preset)
 };
 
 // The settings (docs/CONFIG.md) the checks read: engines, recipe, costs.
-CheckArgs WithSettings(CheckArgs a) {
+Result<CheckArgs> WithSettings(CheckArgs a) {
   const config::Settings& s = ActiveSettings();
   a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
   a.recipe = s.String("features.recipe");
-  a.costs = s.Costs();
+  HURACAN_ASSIGN_OR_RETURN(a.costs, s.Costs());
   return a;
 }
 
@@ -90,6 +91,7 @@ void AddCommon(CLI::App* c, CheckArgs& a) {
   c->add_option("--data", a.data, "Candle file (Parquet)")->required();
   c->add_option("--ref", a.ref, "Reference (BTC) candle file; default: a BTC file beside --data");
   c->add_option("--engines", a.engines, "all, or a comma-separated list of engine ids");
+  c->add_option("--costs", a.costs_name, "Costs: a preset (huracan costs list) or a JSON file (default: default)");
 }
 
 }  // namespace
@@ -100,11 +102,21 @@ void RegisterCheckCommands(CLI::App& app, Action* out) {
   check->require_subcommand(1);
   CLI::App* look = check->add_subcommand("lookahead", "Rerun on truncated data: every past decision must be unchanged");
   AddCommon(look, *args);
-  look->callback([args, out] { *out = [args] { return RunLookahead(WithSettings(*args)); }; });
+  look->callback([args, out] {
+    *out = [args]() -> Result<int> {
+      HURACAN_ASSIGN_OR_RETURN(CheckArgs a, WithSettings(*args));
+      return RunLookahead(a);
+    };
+  });
   CLI::App* warm = check->add_subcommand("warmup", "Start at several offsets: decisions must agree after the warm-up");
   AddCommon(warm, *args);
   warm->add_option("--warmup-bars", args->warmup_bars, "Bars after the latest start before comparing (default 3000)");
-  warm->callback([args, out] { *out = [args] { return RunWarmup(WithSettings(*args)); }; });
+  warm->callback([args, out] {
+    *out = [args]() -> Result<int> {
+      HURACAN_ASSIGN_OR_RETURN(CheckArgs a, WithSettings(*args));
+      return RunWarmup(a);
+    };
+  });
 }
 
 }  // namespace huracan::cli

@@ -31,6 +31,7 @@ void RegisterBacktestCommands(CLI::App& app, Action* out);
 void RegisterCheckCommands(CLI::App& app, Action* out);
 void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
+void RegisterCostsCommands(CLI::App& app, Action* out);
 void RegisterConfigCommands(CLI::App& app, Action* out);
 
 // The settings of this run (docs/CONFIG.md): flag > environment > config file > default. Loaded by

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "costs/cost_presets.h"
+
 namespace huracan::config {
 
 Status ApplyToTrainOptions(const Settings& s, training::TrainOptions* o) {
@@ -25,7 +27,14 @@ Status ApplyToTrainOptions(const Settings& s, training::TrainOptions* o) {
   o->pipeline.recipe = s.String("features.recipe");
   o->pipeline.timeframe = s.String("data.timeframe");
   o->pipeline.reference_symbol = s.String("data.reference_symbol");
-  o->pipeline.costs = s.Costs();
+  HURACAN_ASSIGN_OR_RETURN(o->pipeline.costs, s.Costs());
+  // The workers get the same costs: a file by its absolute path, as they may not share the folder.
+  o->costs = s.String("costs.preset");
+  if (!costs::IsCostPreset(o->costs)) {
+    std::error_code ec;
+    std::filesystem::path abs = std::filesystem::absolute(o->costs, ec);
+    if (!ec) o->costs = abs.string();
+  }
   if (o->promotion_rules.empty()) o->pipeline.rules = s.InlineRules();
   return Status::Ok();
 }

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 #include "costs/cost_overrides.h"
+#include "costs/cost_presets.h"
 #include "registry/promotion.h"
 #include "training/scheduler.h"
 #include "training/train_run.h"
@@ -130,20 +132,25 @@ std::vector<KeyDecl> Build() {
                      .Unset("none")
                      .ReadBy({"train", "db", "champion rollback"}));
   // costs
-  rows.push_back(
-      D("costs.preset", Type::kEnum, "Base cost model: default = each symbol's defaults (perps 5/2 bps fees)")
-          .Default("default")
-          .Enum({"default"})
-          .ReadBy({"train", "backtest", "check"}));
+  rows.push_back(D("costs.preset", Type::kString,
+                   "Base costs: default (each symbol's defaults), a shipped preset (huracan costs list) or a JSON file")
+                     .Default(costs::kDefaultCostsPreset)
+                     .Flag("--costs", {"train", "train-worker", "backtest", "check lookahead", "check warmup"})
+                     .ReadBy({"train", "backtest", "check"}));
   for (const auto& f : costs::CostNumberFields()) {
-    const std::string name = f.name;
     D row(std::string("costs.") + f.name, Type::kDouble, f.help);
     row.Unset("the preset's value for each symbol").ReadBy({"train", "backtest", "check"});
-    if (name != "net_edge_floor_bps") row.Range(0, std::nullopt);
+    if (std::isfinite(f.min)) row.Range(f.min, std::nullopt);
     rows.push_back(row);
   }
-  rows.push_back(D("costs.maker_entry", Type::kBool, "Enter with maker orders (exit is always taker)")
+  rows.push_back(D(std::string("costs.") + costs::kMakerEntryField, Type::kBool,
+                   "Enter with maker orders (exit is always taker); today only the entry fee changes")
                      .Unset("the preset's value (false)")
+                     .ReadBy({"train", "backtest", "check"}));
+  rows.push_back(D(std::string("costs.") + costs::kMakerFillBarsField, Type::kInt,
+                   "Maker fill rule (no effect yet): a maker entry must fill within this many bars")
+                     .Unset("the preset's value (3)")
+                     .Range(costs::kMinMakerFillBars, std::nullopt)
                      .ReadBy({"train", "backtest", "check"}));
   // promotion
   rows.push_back(

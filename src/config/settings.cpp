@@ -12,6 +12,7 @@
 
 #include "config/validate.h"
 #include "core/fs.h"
+#include "costs/cost_presets.h"
 
 namespace huracan::config {
 
@@ -35,14 +36,18 @@ int64_t Settings::Int(const std::string& key) const { return Get(key).set ? std:
 double Settings::Double(const std::string& key) const { return Get(key).set ? std::stod(Get(key).text) : 0.0; }
 bool Settings::Bool(const std::string& key) const { return Get(key).text == "true"; }
 
-costs::CostOverrides Settings::Costs() const {
+Result<costs::CostOverrides> Settings::Costs() const {
+  HURACAN_ASSIGN_OR_RETURN(costs::CostsFile base, costs::LoadCosts(String("costs.preset")));
   costs::CostOverrides o;
   for (const auto& f : costs::CostNumberFields()) {
     const Value& v = Get(std::string("costs.") + f.name);
     if (v.set) o.*f.override_value = std::stod(v.text);
   }
-  if (Get("costs.maker_entry").set) o.maker_entry = Bool("costs.maker_entry");
-  return o;
+  const std::string entry = std::string("costs.") + costs::kMakerEntryField;
+  if (Get(entry).set) o.maker_entry = Bool(entry);
+  const std::string fill = std::string("costs.") + costs::kMakerFillBarsField;
+  if (Get(fill).set) o.maker_fill_bars = static_cast<int>(Int(fill));
+  return base.overrides.Overlay(o);
 }
 
 registry::PromotionRules Settings::InlineRules() const {

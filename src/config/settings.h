@@ -39,8 +39,9 @@ class Settings {
   // True when the value was given (file, env or flag), not a default.
   bool Given(const std::string& key) const { return Get(key).source != Source::kDefault; }
 
-  // The `costs` section as per-field overrides of each symbol's defaults.
-  costs::CostOverrides Costs() const;
+  // The `costs` section as per-field overrides of each symbol's defaults: costs.preset (a preset
+  // or a JSON file, costs/cost_presets.h), then every costs.<field> that is set on top of it.
+  Result<costs::CostOverrides> Costs() const;
   // The rules from the inline promotion keys (defaults where not given).
   registry::PromotionRules InlineRules() const;
   // database.url with the password (database.password, from env or file) put in.

@@ -121,7 +121,13 @@ class Checker {
 
   void Costs() {
     if (Checked("costs.notional") && !(s_.Double("costs.notional") > 0)) Fail("costs.notional", "must be > 0");
-    const costs::CostOverrides o = s_.Costs();
+    auto loaded = s_.Costs();
+    if (!loaded.ok()) {
+      // A --costs value is left to its command, like every flag's value.
+      if (Checked("costs.preset")) Fail("costs.preset", loaded.error().message);
+      return;
+    }
+    const costs::CostOverrides& o = *loaded;
     if (o.empty()) return;
     for (const char* sym : {"BTCUSDT", "BTCUSDT-PERP"}) {
       Status st = o.ForSymbol(sym).Validate();

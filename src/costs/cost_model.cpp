@@ -3,15 +3,17 @@
 #include <cmath>
 #include <string>
 
+#include "costs/cost_overrides.h"
+
 namespace huracan::costs {
 
 Status CostConfig::Validate() const {
-  auto nonneg = [](double x) { return std::isfinite(x) && x >= 0; };
-  if (!nonneg(taker_fee_bps) || !nonneg(maker_fee_bps) || !nonneg(spread_floor_bps) || !nonneg(slippage_k) ||
-      !nonneg(max_slippage_bps) || !nonneg(funding_bps_per_8h) || !nonneg(min_notional) || !nonneg(qty_step))
-    return InvalidArgument("cost config: fees, spread floor, slippage, funding, min notional and step must be >= 0");
-  if (!(notional > 0) || !std::isfinite(notional)) return InvalidArgument("cost config: notional must be > 0");
-  if (!std::isfinite(net_edge_floor_bps)) return InvalidArgument("cost config: net_edge_floor_bps must be finite");
+  for (const auto& f : CostNumberFields()) {
+    Status st = CheckCostNumber(f, this->*f.config);
+    if (!st.ok()) return WithContext(std::move(st), "cost config");
+  }
+  if (maker_fill_bars < kMinMakerFillBars)
+    return InvalidArgument("cost config: " + std::string(kMakerFillBarsField) + " must be >= 1");
   return Status::Ok();
 }
 

@@ -22,6 +22,9 @@ struct CostConfig {
   double min_notional = 5.0;        // exchange minimum order value
   double qty_step = 0.0;            // lot step; 0 = no rounding
   double net_edge_floor_bps = 2.0;  // should_trade needs net_edge >= this
+  // The maker fill rule (not used yet: maker_entry only switches the entry fee to maker_fee_bps).
+  int maker_fill_bars = 3;               // a maker entry must fill within this many bars (>= 1)
+  double maker_trade_through_bps = 1.0;  // price must trade this far through the limit to count as filled
 
   Status Validate() const;
   // Defaults for a symbol: perps (suffix -PERP) pay 5 bps taker / 2 bps maker, spot 7.5 / 7.5.

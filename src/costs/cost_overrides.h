@@ -23,23 +23,37 @@ struct CostOverrides {
   std::optional<double> min_notional;
   std::optional<double> qty_step;
   std::optional<double> net_edge_floor_bps;
+  std::optional<double> maker_trade_through_bps;
   std::optional<bool> maker_entry;
+  std::optional<int> maker_fill_bars;
 
   bool empty() const;
   CostConfig ApplyTo(CostConfig base) const;
+  // These overrides with every field set in `top` replaced by top's value.
+  CostOverrides Overlay(const CostOverrides& top) const;
   // CostConfig::ForSymbol(symbol) with the set fields replaced.
   CostConfig ForSymbol(std::string_view symbol) const { return ApplyTo(CostConfig::ForSymbol(symbol)); }
   // The set fields as "name=value;..." in field order; "" when none is set.
   std::string Describe() const;
 };
 
-// Every numeric CostConfig field by its exact name, with the matching override and one line of help.
+// Every numeric CostConfig field by its exact name, with the matching override, one line of help
+// and its range: a finite value >= min (> min when min_exclusive; min = -inf: any finite value).
 struct CostNumberField {
   const char* name;
   double CostConfig::*config;
   std::optional<double> CostOverrides::*override_value;
   const char* help;
+  double min = 0.0;
+  bool min_exclusive = false;
 };
 const std::vector<CostNumberField>& CostNumberFields();
+// Ok, or "NAME must be ..." for a value out of the field's range.
+Status CheckCostNumber(const CostNumberField& f, double v);
+
+// The other fields, kept here beside the table so every reader names them the same way.
+inline constexpr char kMakerEntryField[] = "maker_entry";
+inline constexpr char kMakerFillBarsField[] = "maker_fill_bars";
+inline constexpr int kMinMakerFillBars = 1;
 
 }  // namespace huracan::costs

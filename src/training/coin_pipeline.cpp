@@ -10,6 +10,7 @@
 #include "backtest/backtester.h"
 #include "core/sha256.h"
 #include "core/time_units.h"
+#include "costs/cost_presets.h"
 #include "engines/registry.h"
 #include "features/builder.h"
 #include "features/recipe.h"
@@ -270,6 +271,7 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
                  {"history_days", config.history_days},
                  {"folds", folds}}},
                {"round_trip_cost_bps", rt},
+               {"costs", costs::CostConfigToJson(fo.backtest.pipeline.costs)},
                {"quality_repairs", repairs},
                {"fit_failures", fitted.failures},
                {"seed", config.seed}};

@@ -9,6 +9,7 @@
 #include "core/fs.h"
 #include "core/strings.h"
 #include "core/time_units.h"
+#include "costs/cost_presets.h"
 #include "data/catalog.h"
 #include "engines/registry.h"
 #include "registry/archive.h"
@@ -97,6 +98,8 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   if (!opts.promotion_rules.empty()) cmd.argv.insert(cmd.argv.end(), {"--promotion-rules", opts.promotion_rules});
   if (opts.history_days > 0) cmd.argv.insert(cmd.argv.end(), {"--history-days", std::to_string(opts.history_days)});
   if (!opts.config_file.empty()) cmd.argv.insert(cmd.argv.end(), {"--config", opts.config_file});
+  if (!opts.costs.empty() && opts.costs != costs::kDefaultCostsPreset)
+    cmd.argv.insert(cmd.argv.end(), {"--costs", opts.costs});
 
   std::fprintf(stderr, "train: run %s, %zu of %zu symbols%s, mode %s x%d, %d thread(s) per worker, db %s, archive %s\n",
                run_id.c_str(), symbols.size(), selected.size(),

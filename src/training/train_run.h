@@ -32,6 +32,7 @@ struct TrainOptions {
   std::string engines;          // comma list of engine ids; empty = all
   std::string promotion_rules;  // JSON file of registry::PromotionRules; empty = defaults
   int history_days = 0;         // 0 = CoinPipelineConfig's default
+  std::string costs;            // costs.preset (a preset name or a file), passed on to the workers
   std::string config_file;      // the config file the workers read too (docs/CONFIG.md); empty = none
   CoinPipelineConfig pipeline;
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "backtest/backtester.h"
@@ -299,6 +300,29 @@ TEST(BacktestCli, JsonOnSampleData) {
   auto too_long = huracan::testing::RunHuracan("backtest --data " + doge + " --train-days 28");
   EXPECT_EQ(too_long.exit_code, 2);
   EXPECT_NE(too_long.err.find("test window"), std::string::npos) << too_long.err;
+}
+
+// The cost gate works both ways: engines that find no edge net of the default costs trade when
+// costs are zero (and the default run is unchanged by the flag's existence).
+TEST(BacktestCli, ZeroCostsSwitchOnEnginesThatAreOffUnderDefaultCosts) {
+  HURACAN_REQUIRE_SHARED(dir, "1m");
+  const std::string sol = dir + "/SOL-USDT_1m_20250611_20251108.parquet";
+  if (!std::filesystem::exists(sol)) GTEST_SKIP() << sol << " not present";
+  auto trading = [&](const std::string& costs) {
+    auto res = huracan::testing::RunHuracan("backtest --data " + huracan::testing::ShellQuote(sol) +
+                                            " --engines trend_ma,zscore_reversion,seasonality" + costs);
+    EXPECT_EQ(res.exit_code, 0) << res.err;
+    const nlohmann::json j = nlohmann::json::parse(res.out);
+    int on = 0;
+    for (auto& [id, m] : j["engines"].items()) on += m["trades"].get<int64_t>() > 0 ? 1 : 0;
+    return on;
+  };
+  const int by_default = trading("");
+  EXPECT_EQ(trading(" --costs default"), by_default);
+  EXPECT_GT(trading(" --costs zero"), by_default);
+  auto bad = huracan::testing::RunHuracan("backtest --data " + huracan::testing::ShellQuote(sol) + " --costs nope");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -64,6 +64,7 @@ std::string SampleValue(const KeyDecl& d) {
   if (d.key == "data.reference_symbol") return "BTCUSDT";
   if (d.key.ends_with("_file")) return secret;
   if (d.type == Type::kDouble) return "1";
+  if (d.type == Type::kInt && !d.has_default) return "1";
   if (d.type == Type::kBool) return "true";
   if (d.type == Type::kList && d.default_value.empty()) return d.key == "telegram.chat_ids" ? "[]" : "[BTCUSDT]";
   if (d.type == Type::kList) return "[" + d.default_value + "]";
@@ -135,7 +136,7 @@ TEST(ConfigValidate, EachKindOfMistakeIsRefusedWithFileLineAndKey) {
                 "training.mode sequential");
   ExpectRefused("engines:\n  run: [trend_ma, trendma]\n", "2", "engines.run", "unknown engine 'trendma'");
   ExpectRefused("features:\n  recipe: no-such-recipe\n", "2", "features.recipe", "no-such-recipe");
-  ExpectRefused("costs:\n  preset: cheap\n", "2", "costs.preset", "not one of default");
+  ExpectRefused("costs:\n  preset: cheap\n", "2", "costs.preset", "neither a preset");
   ExpectRefused("costs:\n  notional: 0\n", "2", "costs.notional", "must be > 0");
   ExpectRefused("promotion:\n  rules_file: /no/such/rules.json\n", "2", "promotion.rules_file", "rules.json");
   ExpectRefused("promotion:\n  max_drawdown: 0\n", "2", "promotion.max_drawdown", "(0, 1]");
@@ -212,15 +213,35 @@ TEST(ConfigPrecedence, DatabaseUrlKeepsDatabaseUrlAsItsVariable) {
 TEST(ConfigCosts, OverridesApplyFieldByFieldOnTopOfTheSymbolDefault) {
   LoadResult r = LoadText("costs:\n  taker_fee_bps: 3\n  maker_entry: true\n");
   ASSERT_TRUE(r.ok()) << Joined(r.errors);
-  const costs::CostOverrides o = r.settings.Costs();
+  const costs::CostOverrides o = *r.settings.Costs();
   const costs::CostConfig perp = o.ForSymbol("BTCUSDT-PERP");
   EXPECT_EQ(perp.taker_fee_bps, 3.0);
   EXPECT_EQ(perp.maker_fee_bps, costs::CostConfig::ForSymbol("BTCUSDT-PERP").maker_fee_bps);
   EXPECT_TRUE(perp.maker_entry);
   EXPECT_EQ(o.ForSymbol("SOLUSDT").notional, costs::CostConfig::ForSymbol("SOLUSDT").notional);
-  EXPECT_TRUE(LoadText("").settings.Costs().empty());
+  EXPECT_TRUE(LoadText("").settings.Costs()->empty());
   // Every numeric CostConfig field has its key.
   for (const auto& f : costs::CostNumberFields()) EXPECT_NE(FindDecl(std::string("costs.") + f.name), nullptr);
+}
+
+TEST(ConfigCosts, TheCostsFlagReplacesThePresetAndTheFieldKeysStillApplyOnTop) {
+  const std::string yaml = "costs:\n  preset: binance-spot-taker\n  spread_floor_bps: 0.5\n";
+  LoadResult file = LoadText(yaml);
+  ASSERT_TRUE(file.ok()) << Joined(file.errors);
+  EXPECT_EQ(file.settings.Costs()->ForSymbol("SOLUSDT").taker_fee_bps, 10.0);
+  LoadResult flag = LoadText(yaml, {}, {{"costs.preset", "zero"}});
+  ASSERT_TRUE(flag.ok()) << Joined(flag.errors);
+  EXPECT_EQ(SourceName(flag.settings.Get("costs.preset").source), std::string("flag"));
+  const costs::CostConfig c = flag.settings.Costs()->ForSymbol("SOLUSDT");
+  EXPECT_EQ(c.taker_fee_bps, 0.0);
+  EXPECT_EQ(c.spread_floor_bps, 0.5);  // the file's field key, on top of the flag's preset
+  // A preset in the file that does not resolve is refused, naming the key.
+  LoadResult bad = LoadText("costs:\n  preset: nope\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(Joined(bad.errors).find("costs.preset"), std::string::npos) << Joined(bad.errors);
+  EXPECT_NE(Joined(bad.errors).find("nope"), std::string::npos) << Joined(bad.errors);
+  LoadResult fill = LoadText("costs:\n  maker_fill_bars: 0\n");
+  EXPECT_FALSE(fill.ok());
 }
 
 TEST(ConfigDefaults, NoFileMeansTheCommandsOldDefaults) {

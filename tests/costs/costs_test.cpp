@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "costs/cost_model.h"
+#include "costs/cost_presets.h"
 #include "costs/guardrails.h"
 
 namespace huracan::costs {
@@ -211,6 +212,104 @@ TEST(Selector, AllowBlockTopN) {
   EXPECT_TRUE(open.Allows("ANY"));
   EXPECT_FALSE(ParseSelectorJson(R"({"alow":[]})").ok());
   EXPECT_FALSE(ParseSelectorJson(R"({"top_n":-1})").ok());
+}
+
+TEST(CostPresets, EachPresetResolvesToItsPublishedFigures) {
+  auto cfg = [](const std::string& name, const std::string& symbol) {
+    auto f = LoadCosts(name);
+    EXPECT_TRUE(f.ok()) << name << ": " << (f.ok() ? "" : f.error().message);
+    EXPECT_TRUE(name == kDefaultCostsPreset || !f->source.empty()) << name << " names no source";
+    return f->overrides.ForSymbol(symbol);
+  };
+  const CostConfig spot = cfg("binance-spot-taker", "SOLUSDT");
+  EXPECT_EQ(spot.taker_fee_bps, 10.0);
+  EXPECT_EQ(spot.maker_fee_bps, 10.0);
+  EXPECT_FALSE(spot.maker_entry);
+  const CostConfig vip = cfg("binance-spot-vip-maker", "SOLUSDT");
+  EXPECT_EQ(vip.maker_fee_bps, 4.2);
+  EXPECT_EQ(vip.taker_fee_bps, 6.0);
+  EXPECT_TRUE(vip.maker_entry);
+  for (const char* name : {"binance-usdm-taker", "binance-usdm-maker"}) {
+    const CostConfig c = cfg(name, "BTCUSDT-PERP");
+    EXPECT_EQ(c.maker_fee_bps, 2.0) << name;
+    EXPECT_EQ(c.taker_fee_bps, 5.0) << name;
+    EXPECT_EQ(c.maker_entry, std::string(name) == "binance-usdm-maker") << name;
+  }
+  const CostConfig zero = cfg("zero", "BTCUSDT-PERP");
+  for (double v : {zero.taker_fee_bps, zero.maker_fee_bps, zero.spread_floor_bps, zero.slippage_k,
+                   zero.max_slippage_bps, zero.funding_bps_per_8h})
+    EXPECT_EQ(v, 0.0);
+  // Only the bar's own spread estimate is left (4 bps here: half on each side).
+  EXPECT_EQ(CostModel(zero).round_trip_cost_bps(Snap(), 60), Snap().spread_bps);
+  MarketSnapshot no_spread = Snap();
+  no_spread.spread_bps = std::nan("");
+  EXPECT_EQ(CostModel(zero).round_trip_cost_bps(no_spread, 60), 0.0);
+  // default: today's per-symbol defaults, untouched.
+  const CostConfig def = cfg("default", "BTCUSDT-PERP");
+  EXPECT_EQ(def.taker_fee_bps, CostConfig::ForSymbol("BTCUSDT-PERP").taker_fee_bps);
+  EXPECT_EQ(def.maker_fill_bars, 3);
+  EXPECT_EQ(def.maker_trade_through_bps, 1.0);
+  // Keys missing from a preset keep the symbol's default.
+  EXPECT_EQ(zero.notional, CostConfig::ForSymbol("BTCUSDT-PERP").notional);
+  for (const auto& name : CostPresetNames()) EXPECT_TRUE(IsCostPreset(name));
+  EXPECT_EQ(CostPresetNames().size(), 6u);
+}
+
+TEST(CostPresets, ABadFileIsRefusedNamingTheFileAndTheKey) {
+  auto err = [](const std::string& text) {
+    auto r = ParseCostsJson(text, "my.json");
+    EXPECT_FALSE(r.ok()) << text;
+    return r.ok() ? std::string() : r.error().message;
+  };
+  auto has = [](const std::string& msg, const std::string& part) { return msg.find(part) != std::string::npos; };
+  std::string m = err(R"({"taker_fees_bps": 1})");
+  EXPECT_TRUE(has(m, "my.json") && has(m, "taker_fees_bps") && has(m, "unknown key")) << m;
+  m = err(R"({"maker_fee_bps": "2"})");
+  EXPECT_TRUE(has(m, "my.json") && has(m, "maker_fee_bps") && has(m, "expected a number")) << m;
+  m = err(R"({"slippage_k": -0.5})");
+  EXPECT_TRUE(has(m, "my.json") && has(m, "slippage_k") && has(m, ">= 0")) << m;
+  m = err(R"({"notional": 0})");
+  EXPECT_TRUE(has(m, "notional") && has(m, "> 0")) << m;
+  m = err(R"({"entry": "limit"})");
+  EXPECT_TRUE(has(m, "entry") && has(m, "maker")) << m;
+  m = err(R"({"maker_fill_bars": 0})");
+  EXPECT_TRUE(has(m, "maker_fill_bars") && has(m, ">= 1")) << m;
+  m = err(R"({"maker_fill_bars": 2.5})");
+  EXPECT_TRUE(has(m, "maker_fill_bars") && has(m, "integer")) << m;
+  m = err(R"({"source": 3})");
+  EXPECT_TRUE(has(m, "source")) << m;
+  m = err(R"([1, 2])");
+  EXPECT_TRUE(has(m, "my.json")) << m;
+  m = err("{");
+  EXPECT_TRUE(has(m, "my.json")) << m;
+  auto none = LoadCosts("/nonexistent/costs.json");
+  ASSERT_FALSE(none.ok());
+  EXPECT_TRUE(has(none.error().message, "/nonexistent/costs.json")) << none.error().message;
+  // A valid file: only the keys it names are set; `source` is ignored.
+  auto ok = ParseCostsJson(R"({"source": "x", "taker_fee_bps": 3, "entry": "maker", "maker_fill_bars": 2,
+                              "maker_trade_through_bps": 0.5, "net_edge_floor_bps": -1})",
+                           "my.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->source, "x");
+  const CostConfig c = ok->overrides.ForSymbol("SOLUSDT");
+  EXPECT_EQ(c.taker_fee_bps, 3.0);
+  EXPECT_EQ(c.maker_fee_bps, 7.5);
+  EXPECT_TRUE(c.maker_entry);
+  EXPECT_EQ(c.maker_fill_bars, 2);
+  EXPECT_EQ(c.maker_trade_through_bps, 0.5);
+  EXPECT_EQ(c.net_edge_floor_bps, -1.0);
+}
+
+TEST(CostPresets, TheResolvedJsonReadsBackAsTheSameConfig) {
+  CostConfig c = CostConfig::ForSymbol("BTCUSDT-PERP");
+  c.maker_entry = true;
+  c.maker_fill_bars = 5;
+  c.qty_step = 0.001;
+  auto back = ParseCostsJson(CostConfigToJson(c).dump(), "show");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  const CostConfig d = back->overrides.ForSymbol("SOLUSDT");
+  EXPECT_EQ(CostConfigToJson(d), CostConfigToJson(c));
+  for (const auto& f : CostNumberFields()) EXPECT_TRUE(CostConfigToJson(c).contains(f.name)) << f.name;
 }
 
 }  // namespace

@@ -165,6 +165,28 @@ TEST(TrainE2E, SampleTrainsPromotesSummarisesAndResumes) {
   EXPECT_NE(sum2.out.find("beat_champion"), std::string::npos) << sum2.out;
 }
 
+TEST(TrainE2E, BundleConfigHoldsTheCostsItWasJudgedUnder) {
+  TrainRun r;
+  r.UseData({"DOGE"});
+  // A costs file given by a relative path reaches the workers too.
+  std::ofstream(r.dir + "/my_costs.json") << R"({"source": "test", "taker_fee_bps": 4.5, "entry": "maker"})";
+  auto res = r.Train("--run-id 20251108 --mode parallel --engines trend_ma --costs my_costs.json",
+                     "cd " + ShellQuote(r.dir) + " &&");
+  ASSERT_EQ(res.exit_code, 0) << res.out << res.err;
+  auto store = storage::OpenObjectStore(r.archive);
+  ASSERT_TRUE(store.ok());
+  auto c = registry::LoadChampion(**store, "DOGEUSDT");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const nlohmann::json& costs = c->bundle.config.extra.at("costs");
+  EXPECT_EQ(costs.at("taker_fee_bps").get<double>(), 4.5);
+  EXPECT_EQ(costs.at("maker_fee_bps").get<double>(), 7.5);  // the spot default where the file is silent
+  EXPECT_EQ(costs.at("entry").get<std::string>(), "maker");
+  EXPECT_EQ(costs.at("maker_fill_bars").get<int>(), 3);
+  auto bad = r.Train("--run-id 20251109 --costs no-such-preset");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("no-such-preset"), std::string::npos) << bad.err;
+}
+
 TEST(TrainE2E, ShardsSplitTheRunAcrossMachines) {
   TrainRun r;
   auto a = r.Train("--run-id s1 --shard 0/2");
