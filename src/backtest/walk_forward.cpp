@@ -80,6 +80,9 @@ Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureF
                            FitEngines(engine_ids, bars, frame, fold.train_begin, fold.train_end, rt, opts.seed,
                                       opts.nthread, opts.backtest.pipeline.costs.net_edge_floor_bps));
   res.fit_failures = fitted.failures;
+  const FitCosts fc = MakeFitCosts(rt, opts.backtest.pipeline.costs);
+  for (const engines::Engine* e : fitted.ptrs())
+    res.signals.emplace(std::string(e->id()), EngineSignalsOn(*e, bars, frame, fold.test_begin, fold.test_end, fc));
   BacktestOptions bo = opts.backtest;
   bo.pipeline.regime = res.regime;
   if (bo.pipeline.symbol.empty()) bo.pipeline.symbol = bars.symbol;

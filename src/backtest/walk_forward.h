@@ -9,6 +9,7 @@
 
 #include "backtest/backtester.h"
 #include "backtest/metrics.h"
+#include "backtest/signals.h"
 #include "core/status.h"
 #include "core/time_units.h"
 #include "data/bar_series.h"
@@ -50,6 +51,9 @@ struct FoldResult {
   BacktestResult combined;
   std::map<std::string, std::string> fit_failures;
   regime::RegimeThresholds regime;
+  // Per fitted engine: its signals on the test window before costs (backtest/signals.h). Only the
+  // cost figures (round_trip_cost_bps, break_even_fee_bps) and `on` depend on the cost settings.
+  std::map<std::string, EngineSignals> signals;
 };
 
 struct FoldOptions {

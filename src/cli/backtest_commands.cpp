@@ -2,9 +2,11 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "backtest/inputs.h"
+#include "backtest/signals.h"
 #include "backtest/walk_forward.h"
 #include "cli/command.h"
 #include "core/json.h"
@@ -38,6 +40,25 @@ ordered_json TradeJson(const backtest::Trade& t) {
   j["funding_bps"] = JsonNumber<ordered_json>(t.funding_bps);
   j["net_bps"] = JsonNumber<ordered_json>(t.net_bps);
   return j;
+}
+
+// One line per engine, its side closest to break-even, closest engines first (docs/ENGINES.md).
+void PrintSignalsText(const std::map<std::string, backtest::EngineSignals>& signals) {
+  std::printf("signals on the test window before costs (closest to break-even first)\n");
+  std::printf("%-22s %-3s %-5s %7s %9s %6s %7s %9s %9s %9s\n", "engine", "on", "side", "signals", "mean_fwd", "hit",
+              "t", "shrunk", "cost", "be_fee");
+  for (const std::string& id : backtest::SortedByGap(signals)) {
+    const backtest::EngineSignals& e = signals.at(id);
+    const bool long_closer = e.long_side.gap_bps() <= e.short_side.gap_bps();
+    const backtest::SideSignals& s = long_closer ? e.long_side : e.short_side;
+    if (s.signals == 0) {
+      std::printf("%-22s %-3s %-5s %7d\n", id.c_str(), e.on ? "yes" : "no", "-", 0);
+      continue;
+    }
+    std::printf("%-22s %-3s %-5s %7lld %9.2f %6.3f %7.2f %9.2f %9.2f %9.2f\n", id.c_str(), e.on ? "yes" : "no",
+                long_closer ? "long" : "short", static_cast<long long>(s.signals), s.mean_fwd_bps, s.hit_rate, s.t_stat,
+                s.shrunk_edge_bps, s.round_trip_cost_bps, s.break_even_fee_bps);
+  }
 }
 
 struct BacktestArgs {
@@ -108,6 +129,12 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t));
   out["trades"] = std::move(trades);
   out["regime"] = ordered_json::parse(fr.regime.Save());
+  ordered_json sig = ordered_json::object();
+  for (const auto& id : ids) {
+    auto it = fr.signals.find(id);
+    if (it != fr.signals.end()) sig[id] = backtest::EngineSignalsToJson(it->second);
+  }
+  out["signals"] = std::move(sig);
   if (a.format == "json") {
     std::cout << out.dump() << "\n";
   } else {
@@ -119,6 +146,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
     };
     for (const auto& [id, r] : fr.engines) row(id, r.metrics);
     row("combined", fr.combined.metrics);
+    PrintSignalsText(fr.signals);
   }
   return kExitOk;
 }

@@ -25,29 +25,44 @@ Status RuleEngine::Bind(const std::vector<std::string>& feature_names) {
   return Status::Ok();
 }
 
-std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w) {
-  const int h = HorizonBars(*w.bars, spec.horizon_minutes);
-  const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
+namespace {
+// The non-overlapping trades of one candidate on rows [w.begin, w.end), given the forward returns.
+CandidateResult EvaluateCandidate(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w,
+                                  const std::vector<double>& fwd, int h, const RuleParams& params) {
   const size_t nf = spec.features.size();
   std::array<const double*, kMaxRuleFeatures> cols{};
   for (size_t k = 0; k < nf; ++k) cols[k] = w.features->columns[idx[k]].data();
   const double cost = w.round_trip_cost_bps;
-  const double edge_floor = w.net_edge_floor_bps;
-
-  std::vector<CandidateResult> out(spec.grid.size());
-  for (size_t c = 0; c < spec.grid.size(); ++c) {
-    const double* p = spec.grid[c].data();
-    TwoSidedTrades trades(w.begin);
-    double x[kMaxRuleFeatures];
-    for (size_t t = w.begin; t < w.end; ++t) {
-      double f = fwd[t];
-      if (f != f) continue;
-      for (size_t k = 0; k < nf; ++k) x[k] = cols[k][t];
-      trades.Add(spec.signal(x, p), t, h, f, cost);
-    }
-    out[c] = CandidateResult{trades.long_stats, trades.short_stats, trades.score(cost, edge_floor)};
+  TwoSidedTrades trades(w.begin);
+  double x[kMaxRuleFeatures];
+  for (size_t t = w.begin; t < w.end; ++t) {
+    double f = fwd[t];
+    if (f != f) continue;
+    for (size_t k = 0; k < nf; ++k) x[k] = cols[k][t];
+    trades.Add(spec.signal(x, params.data()), t, h, f, cost);
   }
+  return CandidateResult{trades.long_stats, trades.short_stats, trades.score(cost, w.net_edge_floor_bps)};
+}
+}  // namespace
+
+std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w) {
+  const int h = HorizonBars(*w.bars, spec.horizon_minutes);
+  const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
+  std::vector<CandidateResult> out(spec.grid.size());
+  for (size_t c = 0; c < spec.grid.size(); ++c) out[c] = EvaluateCandidate(spec, idx, w, fwd, h, spec.grid[c]);
   return out;
+}
+
+Result<CandidateResult> RuleEngine::UngatedTrades(const TrainWindow& window) const {
+  HURACAN_RETURN_IF_ERROR(ValidateWindow(window, spec_.id));
+  if (ungated_ < 0 || idx_.size() != spec_.features.size() || max_idx_ >= static_cast<int>(window.features->cols()))
+    return WithContext(FailedPrecondition("no ungated candidate: Bind and Fit first"), EngineContext(spec_.id));
+  TrainWindow w = window;
+  w.round_trip_cost_bps = 0.0;
+  w.net_edge_floor_bps = 0.0;
+  const int h = HorizonBars(*w.bars, spec_.horizon_minutes);
+  return EvaluateCandidate(spec_, idx_, w, ForwardReturns(*w.bars, w.begin, w.end, h), h,
+                           spec_.grid[static_cast<size_t>(ungated_)]);
 }
 
 Status RuleEngine::Fit(const TrainWindow& w) {
@@ -57,6 +72,14 @@ Status RuleEngine::Fit(const TrainWindow& w) {
   std::vector<CandidateResult> res = EvaluateGrid(spec_, idx_, w);
   candidate_ = -1;
   long_ = short_ = SideCal{};
+  // The diagnostic candidate: n and the sum of returns do not depend on the cost, so the grid
+  // score at cost 0 and floor 0 comes from the same statistics.
+  ungated_ = static_cast<int>(spec_.loose_candidate);
+  double best_ungated = 0.0;
+  for (size_t c = 0; c < res.size(); ++c) {
+    const double s = res[c].long_stats.score(+1, 0.0, 0.0) + res[c].short_stats.score(-1, 0.0, 0.0);
+    if (s > best_ungated) best_ungated = s, ungated_ = static_cast<int>(c);
+  }
   double best = 0.0;
   for (size_t c = 0; c < res.size(); ++c)
     if (res[c].score > best) best = res[c].score, candidate_ = static_cast<int>(c);  // ties: first wins
@@ -109,6 +132,7 @@ Status RuleEngine::LoadParams(std::string_view bytes) {
   if (cand < -1 || cand >= static_cast<int64_t>(spec_.grid.size()))
     return WithContext(DataLoss("candidate out of range"), what);
   candidate_ = static_cast<int>(cand);
+  ungated_ = -1;
   std::copy(p.begin(), p.end(), params_.begin());
   long_ = lo;
   short_ = sh;

@@ -65,6 +65,12 @@ std::vector<std::string> ParamNames(const char* const (&names)[N]) {
 std::vector<RuleParams> Grid(std::initializer_list<double> p0, std::initializer_list<double> p1 = {0.0},
                              std::initializer_list<double> p2 = {0.0}, std::initializer_list<double> p3 = {0.0});
 
+// Per-candidate statistics of one grid search (exposed for tests).
+struct CandidateResult {
+  SideStats long_stats, short_stats;
+  double score = 0.0;
+};
+
 class RuleEngine : public Engine {
  public:
   explicit RuleEngine(const RuleSpec& spec) : spec_(spec) {}
@@ -89,20 +95,26 @@ class RuleEngine : public Engine {
   const SideCal& long_side() const { return long_; }
   const SideCal& short_side() const { return short_; }
 
+  // Signal diagnostics (docs/ENGINES.md, "Signal diagnostics"): the grid candidate the last Fit
+  // would pick if trading cost nothing (the best grid score at cost 0 and floor 0 on the training
+  // window; none positive: `loose_candidate`). It does not depend on the fit's cost or floor.
+  // -1 before Fit and after LoadParams (the bytes do not carry it).
+  int ungated_candidate() const { return ungated_; }
+  // The non-overlapping trades of the ungated candidate on rows [begin, end) of `w`, as the grid
+  // search counts them, at cost 0 (so `wins` counts side-signed forward returns > 0). Ignores
+  // w.round_trip_cost_bps and w.net_edge_floor_bps. FailedPrecondition without an ungated candidate.
+  Result<CandidateResult> UngatedTrades(const TrainWindow& w) const;
+
  private:
   const RuleSpec& spec_;
   std::vector<int> idx_;  // frame column of each spec feature
   int max_idx_ = -1;
   int candidate_ = -1;  // -1: off (or not fitted)
+  int ungated_ = -1;    // the diagnostic candidate (not serialised)
   RuleParams params_{};
   SideCal long_, short_;
 };
 
-// Per-candidate statistics of one grid search (exposed for tests).
-struct CandidateResult {
-  SideStats long_stats, short_stats;
-  double score = 0.0;
-};
 // Evaluates every grid candidate of `spec` on the window, with features at columns `idx`.
 std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w);
 

@@ -7,6 +7,7 @@
 #include "backtest/backtester.h"
 #include "backtest/bias_checks.h"
 #include "backtest/metrics.h"
+#include "backtest/signals.h"
 #include "backtest/walk_forward.h"
 #include "data/parquet.h"
 #include "decision/fakes.h"
@@ -253,6 +254,143 @@ TEST(BiasChecks, RealPipelineIsByteDeterministic) {
   for (size_t i = 0; i < a->size(); ++i) ASSERT_EQ((*a)[i].Serialize(), (*b)[i].Serialize()) << i;
 }
 
+// Signal diagnostics on the real sample: the same signals and forward returns at every fee level,
+// finite figures wherever a side produced signals, none for a non-rule engine.
+TEST(Signals, CostIndependentAndFiniteOnSample) {
+  auto bars = data::ReadParquetBars(huracan::testing::SampleDir() + "/SOL-USDT_1m_20251011_20251108.parquet");
+  ASSERT_TRUE(bars.ok());
+  const data::BarSeries week = bars->slice(0, 7 * 1440);
+  auto frame = features::BuildFeatures(*features::BuiltinRecipe("default"), week, nullptr);
+  ASSERT_TRUE(frame.ok());
+  std::vector<std::string> ids;
+  for (const auto& id : engines::AllEngineIds())
+    if (id != "gbdt" && id != "ridge" && id != "meta_label") ids.push_back(id);  // model engines: slow
+  const size_t train = week.size() / 2;
+  const Fold fold{0, train, train + 60, week.size()};
+  auto run = [&](double taker_fee) {
+    FoldOptions o;
+    o.per_engine = false;
+    o.backtest.pipeline.symbol = week.symbol;
+    o.backtest.pipeline.costs = costs::CostConfig::ForSymbol(week.symbol);
+    o.backtest.pipeline.costs.taker_fee_bps = taker_fee;
+    o.backtest.pipeline.costs.maker_fee_bps = taker_fee;
+    auto r = RunFold(week, *frame, ids, fold, o);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return std::move(r).value().signals;
+  };
+  const auto paid = run(7.5), free = run(0.0);
+  ASSERT_EQ(paid.size(), ids.size());
+  ASSERT_EQ(free.size(), ids.size());
+  int with_signals = 0;
+  for (const auto& id : ids) {
+    for (bool is_long : {true, false}) {
+      const SideSignals& a = is_long ? paid.at(id).long_side : paid.at(id).short_side;
+      const SideSignals& b = is_long ? free.at(id).long_side : free.at(id).short_side;
+      const std::string who = id + (is_long ? " long" : " short");
+      EXPECT_EQ(a.signals, b.signals) << who;
+      if (a.signals == 0) {
+        EXPECT_TRUE(std::isnan(a.mean_fwd_bps) && std::isnan(a.round_trip_cost_bps)) << who;
+        continue;
+      }
+      ++with_signals;
+      EXPECT_EQ(a.mean_fwd_bps, b.mean_fwd_bps) << who;
+      EXPECT_EQ(a.hit_rate, b.hit_rate) << who;
+      EXPECT_EQ(a.shrunk_edge_bps, b.shrunk_edge_bps) << who;
+      EXPECT_TRUE(a.t_stat == b.t_stat || (std::isnan(a.t_stat) && std::isnan(b.t_stat))) << who;
+      for (double v : {a.mean_fwd_bps, a.hit_rate, a.shrunk_edge_bps, a.round_trip_cost_bps})
+        EXPECT_TRUE(std::isfinite(v)) << who;
+      if (a.signals >= 2) {
+        EXPECT_TRUE(std::isfinite(a.t_stat)) << who;
+      }
+      EXPECT_GE(a.hit_rate, 0.0);
+      EXPECT_LE(a.hit_rate, 1.0);
+      // Only the cost figures move with the fee: 2 x 7.5 bps of fees less.
+      EXPECT_NEAR(a.round_trip_cost_bps - b.round_trip_cost_bps, 15.0, 1e-9) << who;
+      // The break-even fee is the same whatever the fee (the non-fee part does not change).
+      EXPECT_EQ(std::isnan(a.break_even_fee_bps), std::isnan(b.break_even_fee_bps)) << who;
+      if (std::isfinite(a.break_even_fee_bps)) {
+        EXPECT_NEAR(a.break_even_fee_bps, b.break_even_fee_bps, 1e-9) << who;
+      }
+      if (std::isfinite(a.break_even_fee_bps)) {
+        EXPECT_GE(a.break_even_fee_bps, 0.0) << who;
+        EXPECT_NEAR(a.shrunk_edge_bps - (a.round_trip_cost_bps - 15.0 + 2 * a.break_even_fee_bps), 0.0, 1e-9) << who;
+      }
+    }
+  }
+  EXPECT_GT(with_signals, 10);
+  EXPECT_EQ(paid.at("seasonality").long_side.signals, 0);  // not a rule engine: no diagnostics
+}
+
+TEST(Signals, JsonShapeHasNullSides) {
+  EngineSignals s;
+  s.on = false;
+  engines::SideStats st;
+  for (double v : {10.0, -4.0, 6.0}) st.Add(v, +1, 0.0);
+  s.long_side = SideSignalsFrom(st, +1, FitCosts{20.0, 2.0, 15.0});
+  const auto j = EngineSignalsToJson(s);
+  std::vector<std::string> keys;
+  for (auto& [k, v] : j.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"on", "long", "short"}));
+  std::vector<std::string> side_keys;
+  for (auto& [k, v] : j["short"].items()) side_keys.push_back(k);
+  EXPECT_EQ(side_keys, (std::vector<std::string>{"signals", "mean_fwd_bps", "hit_rate", "t_stat", "shrunk_edge_bps",
+                                                 "round_trip_cost_bps", "break_even_fee_bps"}));
+  EXPECT_EQ(j["short"]["signals"], 0);
+  for (auto& [k, v] : j["short"].items())
+    if (k != "signals") {
+      EXPECT_TRUE(v.is_null()) << k;
+    }
+  EXPECT_EQ(j["long"]["signals"], 3);
+  EXPECT_NEAR(j["long"]["mean_fwd_bps"].get<double>(), 4.0, 1e-12);
+  EXPECT_NEAR(j["long"]["hit_rate"].get<double>(), 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(j["long"]["shrunk_edge_bps"].get<double>(), 4.0 * 3 / 53, 1e-12);
+  EXPECT_EQ(j["long"]["round_trip_cost_bps"].get<double>(), 22.0);
+  EXPECT_TRUE(j["long"]["break_even_fee_bps"].is_null());  // 3 signals < kMinTrades
+  // A short side that made money is signed positive; enough signals and edge give a break-even fee.
+  engines::SideStats sh;
+  for (int i = 0; i < 100; ++i) sh.Add(i % 2 ? -30.0 : -20.0, -1, 0.0);
+  const SideSignals ss = SideSignalsFrom(sh, -1, FitCosts{20.0, 2.0, 15.0});
+  EXPECT_NEAR(ss.mean_fwd_bps, 25.0, 1e-12);
+  EXPECT_EQ(ss.hit_rate, 1.0);
+  EXPECT_NEAR(ss.break_even_fee_bps, (25.0 * 100 / 150 - 5.0 - 2.0) / 2, 1e-12);
+}
+
+TEST(Signals, SortedClosestToBreakEvenFirst) {
+  auto side = [](int64_t n, double edge, double cost) {
+    SideSignals s;
+    s.signals = n;
+    s.shrunk_edge_bps = edge;
+    s.round_trip_cost_bps = cost;
+    return s;
+  };
+  std::map<std::string, EngineSignals> m;
+  m["a_none"] = EngineSignals{};
+  m["b_far"].long_side = side(30, -5.0, 20.0);     // gap 25
+  m["c_near"].short_side = side(40, 15.0, 20.0);   // gap 5
+  m["d_mixed"].long_side = side(40, 0.0, 20.0);    // gap 20
+  m["d_mixed"].short_side = side(40, 10.0, 20.0);  // gap 10
+  m["e_clears"].long_side = side(40, 30.0, 20.0);  // gap -10
+  EXPECT_EQ(SortedByGap(m), (std::vector<std::string>{"e_clears", "c_near", "d_mixed", "b_far", "a_none"}));
+}
+
+TEST(BacktestCli, TextPrintsSignalsClosestFirst) {
+  auto res = huracan::testing::RunHuracan(
+      "backtest --data " +
+      huracan::testing::ShellQuote(huracan::testing::SampleDir() + "/SOL-USDT_1m_20251011_20251108.parquet") +
+      " --train-days 14 --engines trend_ma,rsi_reversal,zscore_reversion,seasonality --format text");
+  ASSERT_EQ(res.exit_code, 0) << res.err;
+  const size_t head = res.out.find("closest to break-even first");
+  ASSERT_NE(head, std::string::npos) << res.out;
+  // seasonality reports no signals, so it comes last.
+  const size_t seas = res.out.find("seasonality", head);
+  ASSERT_NE(seas, std::string::npos) << res.out;
+  for (const char* id : {"trend_ma", "rsi_reversal", "zscore_reversion"}) {
+    const size_t at = res.out.find(id, head);
+    ASSERT_NE(at, std::string::npos) << id << "\n" << res.out;
+    EXPECT_LT(at, seas) << id << "\n" << res.out;
+  }
+}
+
 TEST(BacktestCli, JsonOnSampleData) {
   auto res = huracan::testing::RunHuracan(
       "backtest --data " +
@@ -289,6 +427,28 @@ TEST(BacktestCli, JsonOnSampleData) {
   EXPECT_TRUE(j["rejections"].contains("no_signal") || j["rejections"].contains("engines_off"));
   EXPECT_TRUE(j["trades"].is_array());
   EXPECT_EQ(j["combined"]["trades"].get<size_t>(), j["trades"].size());
+  // Signal diagnostics: one entry per engine, after every other key.
+  ASSERT_TRUE(j["signals"].is_object());
+  EXPECT_EQ(j["signals"].size(), engines::AllEngineIds().size());
+  const auto ordered = nlohmann::ordered_json::parse(res.out);
+  std::string last;
+  for (auto& [k, v] : ordered.items()) last = k;
+  EXPECT_EQ(last, "signals");
+  int finite = 0;
+  for (auto& [id, e] : j["signals"].items()) {
+    EXPECT_TRUE(e["on"].is_boolean()) << id;
+    for (const char* side : {"long", "short"}) {
+      const auto& s = e[side];
+      ASSERT_TRUE(s.contains("break_even_fee_bps")) << id;
+      if (s["signals"].get<int64_t>() > 0 && s["mean_fwd_bps"].is_number() && s["hit_rate"].is_number() &&
+          s["shrunk_edge_bps"].is_number() && s["round_trip_cost_bps"].is_number())
+        ++finite;
+      if (s["signals"].get<int64_t>() > 0) {
+        EXPECT_TRUE(s["mean_fwd_bps"].is_number()) << id << " " << side;
+      }
+    }
+  }
+  EXPECT_GT(finite, 10);
   auto bad = huracan::testing::RunHuracan("backtest --data /nonexistent.parquet");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("nonexistent"), std::string::npos);
