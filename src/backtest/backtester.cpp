@@ -164,7 +164,8 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
   if (pos.dir != 0) close_position(end - 1, bars.close[end - 1], bars.ts_ms[end - 1] + tf_ms, "end_of_data");
 
   const double days = static_cast<double>(end - begin) * static_cast<double>(tf_ms) / static_cast<double>(kMsPerDay);
-  res.metrics = ComputeMetrics(res.trades, res.bar_returns, BarsPerYear(pc.timeframe), days, res.bars_in_position);
+  res.metrics =
+      ComputeMetrics(res.trades, res.bar_returns, BarsPerYear(pc.timeframe), days, res.bars_in_position, opts.trials);
   // Why bars did not trade: the guardrail rejections plus the bars that ended before the
   // guardrails (warm-up, ILLIQUID, no engine, no signal, below the meta threshold).
   res.rejections = guard.rejections();

@@ -29,6 +29,7 @@ struct BacktestOptions {
   double take_profit_sigmas = 4.0;
   double min_stop_bps = 15.0;
   bool record_decisions = false;
+  int64_t trials = 1;  // grid candidates tried by the fit of the engines run (N of the DSR)
 
   Status Validate() const;
 };

@@ -46,6 +46,12 @@ double TypicalRoundTripBps(const data::BarSeries& bars, const features::FeatureF
   return costs::CostModel(cc).round_trip_cost_bps(m, 60);
 }
 
+int64_t FittedEngines::trials() const {
+  int64_t n = 0;
+  for (const auto& e : engines) n += e->trials();
+  return n;
+}
+
 Result<FittedEngines> FitEngines(const std::vector<std::string>& ids, const data::BarSeries& bars,
                                  const features::FeatureFrame& frame, size_t begin, size_t end,
                                  double round_trip_cost_bps, uint64_t seed, int nthread, double net_edge_floor_bps) {
@@ -86,14 +92,17 @@ Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureF
   BacktestOptions bo = opts.backtest;
   bo.pipeline.regime = res.regime;
   if (bo.pipeline.symbol.empty()) bo.pipeline.symbol = bars.symbol;
+  for (engines::Engine* e : fitted.ptrs()) res.trials[std::string(e->id())] = e->trials();
   if (opts.per_engine) {
     for (engines::Engine* e : fitted.ptrs()) {
+      bo.trials = e->trials();
       HURACAN_ASSIGN_OR_RETURN(BacktestResult r,
                                RunBacktestOnFrame(bars, frame, {e}, decision::PipelineMode::kSingleEngine, bo,
                                                   fold.test_begin, fold.test_end));
       res.engines.emplace(std::string(e->id()), std::move(r));
     }
   }
+  bo.trials = fitted.trials();
   HURACAN_ASSIGN_OR_RETURN(res.combined,
                            RunBacktestOnFrame(bars, frame, fitted.ptrs(), decision::PipelineMode::kCombined, bo,
                                               fold.test_begin, fold.test_end));
@@ -151,7 +160,8 @@ Result<WalkForwardResult> RunWalkForward(const data::BarSeries& bars, const feat
   std::map<std::string, std::pair<std::vector<Trade>, std::vector<double>>> per_engine;
   std::map<std::string, int64_t> per_engine_pos;
   std::vector<double> comb_returns;
-  int64_t comb_pos = 0;
+  int64_t comb_pos = 0, comb_trials = 1;
+  std::map<std::string, int64_t> per_engine_trials;
   double days = 0;
   for (const Fold& f : folds) {
     HURACAN_ASSIGN_OR_RETURN(FoldResult fr, RunFold(bars, frame, engine_ids, f, opts));
@@ -165,13 +175,19 @@ Result<WalkForwardResult> RunWalkForward(const data::BarSeries& bars, const feat
     out.trades.insert(out.trades.end(), fr.combined.trades.begin(), fr.combined.trades.end());
     comb_returns.insert(comb_returns.end(), fr.combined.bar_returns.begin(), fr.combined.bar_returns.end());
     comb_pos += fr.combined.bars_in_position;
+    int64_t fold_trials = 0;
+    for (const auto& [id, n] : fr.trials) {
+      fold_trials += n;
+      per_engine_trials[id] = std::max(per_engine_trials[id], n);
+    }
+    comb_trials = std::max(comb_trials, fold_trials);
     for (const auto& [why, n] : fr.combined.rejections) out.rejections[why] += n;
     out.folds.push_back(std::move(fr));
   }
   const double bpy = BarsPerYear(bars.timeframe.empty() ? "1m" : bars.timeframe);
   for (const auto& [id, acc] : per_engine)
-    out.engines[id] = ComputeMetrics(acc.first, acc.second, bpy, days, per_engine_pos[id]);
-  out.combined = ComputeMetrics(out.trades, comb_returns, bpy, days, comb_pos);
+    out.engines[id] = ComputeMetrics(acc.first, acc.second, bpy, days, per_engine_pos[id], per_engine_trials[id]);
+  out.combined = ComputeMetrics(out.trades, comb_returns, bpy, days, comb_pos, comb_trials);
   return out;
 }
 

@@ -24,6 +24,7 @@ struct FittedEngines {
   std::map<std::string, std::string> failures;            // id -> error message (engine left out)
   std::vector<engines::Engine*> ptrs() const;
   int max_horizon_minutes() const;
+  int64_t trials() const;  // sum of the fitted engines' trials(): N of the combined run's DSR
 };
 
 // A typical round-trip cost (bps) on rows [begin, end): the cost model at the median spread and
@@ -49,6 +50,7 @@ struct FoldResult {
   Fold fold;
   std::map<std::string, BacktestResult> engines;  // each engine alone (when per_engine)
   BacktestResult combined;
+  std::map<std::string, int64_t> trials;  // fitted engine id -> its trials() (each engine's DSR uses its own)
   std::map<std::string, std::string> fit_failures;
   regime::RegimeThresholds regime;
   // Per fitted engine: its signals on the test window before costs (backtest/signals.h). Only the
@@ -65,6 +67,7 @@ struct FoldOptions {
 };
 
 // Calibrates the regime on the train window, fits the engines there, and evaluates on the test window.
+// The DSR of each engine's run counts that engine's trials; the combined run's counts them all.
 Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
                            const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts);
 
@@ -87,7 +90,9 @@ Result<std::vector<Fold>> MakeFolds(size_t n, const WalkForwardConfig& cfg, size
 
 struct WalkForwardResult {
   std::vector<FoldResult> folds;
-  std::map<std::string, Metrics> engines;  // aggregate over the concatenated out-of-sample folds
+  // Aggregate over the concatenated out-of-sample folds; the DSR counts the largest trial count of
+  // any fold's fit (the folds refit the same grids).
+  std::map<std::string, Metrics> engines;
   Metrics combined;
   std::map<std::string, int64_t> rejections;  // combined runs, summed over folds
   std::vector<Trade> trades;                  // combined runs, all folds

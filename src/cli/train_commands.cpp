@@ -39,7 +39,7 @@ void AddCommonOptions(CLI::App* cmd, TrainArgs* a) {
   cmd->add_option("--run-id", a->opts.run_id, "Run id keying the resume ledger (default: UTC date YYYYMMDD)");
   cmd->add_option("--engines", a->opts.engines, "Comma list of engine ids (default: all)");
   cmd->add_option("--promotion-rules", a->opts.promotion_rules,
-                  "JSON file of promotion rules (min_trades, min_days, min_psr, max_drawdown, sharpe_margin, "
+                  "JSON file of promotion rules (min_trades, min_days, min_psr, min_dsr, max_drawdown, sharpe_margin, "
                   "min_first_net_sharpe)");
   cmd->add_option("--costs", a->opts.costs, "Costs: a preset (huracan costs list) or a JSON file (default: default)");
   cmd->add_option("--history-days", a->opts.history_days, "Days of recent history used per coin (default 36)");

@@ -170,6 +170,10 @@ std::vector<KeyDecl> Build() {
                      .Default(Num(rules.min_psr))
                      .Range(0, 1)
                      .ReadBy({"train"}));
+  rows.push_back(D("promotion.min_dsr", Type::kDouble, "Minimum deflated Sharpe ratio (0 = rule off)")
+                     .Default(Num(rules.min_dsr))
+                     .Range(0, 1)
+                     .ReadBy({"train"}));
   rows.push_back(D("promotion.max_drawdown", Type::kDouble, "Maximum drawdown, a fraction of equity (must be > 0)")
                      .Default(Num(rules.max_drawdown))
                      .Range(0, 1)

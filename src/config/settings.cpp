@@ -55,6 +55,7 @@ registry::PromotionRules Settings::InlineRules() const {
   r.min_trades = Int("promotion.min_trades");
   r.min_days = Double("promotion.min_days");
   r.min_psr = Double("promotion.min_psr");
+  r.min_dsr = Double("promotion.min_dsr");
   r.max_drawdown = Double("promotion.max_drawdown");
   r.sharpe_margin = Double("promotion.sharpe_margin");
   r.min_first_net_sharpe = Double("promotion.min_first_net_sharpe");

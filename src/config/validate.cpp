@@ -141,7 +141,8 @@ class Checker {
   const std::vector<std::string>& RuleKeys() const {
     static const std::vector<std::string> keys = {"promotion.min_trades",    "promotion.min_days",
                                                   "promotion.min_psr",       "promotion.max_drawdown",
-                                                  "promotion.sharpe_margin", "promotion.min_first_net_sharpe"};
+                                                  "promotion.sharpe_margin", "promotion.min_first_net_sharpe",
+                                                  "promotion.min_dsr"};
     return keys;
   }
 

@@ -88,6 +88,10 @@ class Engine {
   // False when the engine is not fitted or Fit found no edge net of costs: Infer then always waits
   // (reason "off"), so a caller may skip it.
   virtual bool active() const { return true; }
+
+  // Parameter candidates Fit tries (grid points, thresholds), the engine's share of the trial
+  // count N of the deflated Sharpe ratio.
+  virtual int trials() const { return 1; }
 };
 
 }  // namespace huracan::engines

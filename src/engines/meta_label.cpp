@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <iterator>
 
 #include "engines/engine_table.h"
 #include "engines/model_engine.h"
@@ -42,6 +43,7 @@ class MetaLabel : public Engine {
   std::vector<Regime> regimes() const override { return {Regime::kTrend, Regime::kRange, Regime::kPanic}; }
   int horizon_minutes() const override { return kHorizon; }
   bool active() const override { return fitted_ && (long_.on || short_.on); }
+  int trials() const override { return static_cast<int>(std::size(kThresholds)); }
 
   std::vector<std::string> required_features() const override {
     std::vector<std::string> out = model_names_.empty() ? bound_names_ : model_names_;

@@ -4,6 +4,7 @@
 // performance and calibrates edge/confidence there, out of sample.
 #pragma once
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,8 @@ class ScoreModelEngine : public Engine {
   EngineFamily family() const override { return EngineFamily::kMl; }
   std::vector<std::string> required_features() const override;
   bool active() const override { return fitted_ && (long_.on || short_.on); }
+  // Every model candidate at every threshold quantile.
+  int trials() const override { return candidates() * static_cast<int>(std::size(kThresholdQuantiles)); }
 
   Status Bind(const std::vector<std::string>& feature_names) override;
   Status Fit(const TrainWindow& window) override;

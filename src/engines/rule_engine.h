@@ -81,6 +81,7 @@ class RuleEngine : public Engine {
   int horizon_minutes() const override { return spec_.horizon_minutes; }
   std::vector<std::string> required_features() const override { return spec_.features; }
   bool active() const override { return candidate_ >= 0; }
+  int trials() const override { return static_cast<int>(spec_.grid.size()); }
 
   Status Bind(const std::vector<std::string>& feature_names) override;
   Status Fit(const TrainWindow& window) override;

@@ -4,6 +4,7 @@
 // at least t_min.
 // Grid: bucket scheme {hour of day (24), day of week (7)} x t_min {1.0, 1.5, 2.0}.
 #include <cmath>
+#include <iterator>
 
 #include "core/time_units.h"
 #include "engines/engine_table.h"
@@ -29,6 +30,9 @@ double TStat(const SideStats& s) {
   return sd > 0 ? std::fabs(s.mean()) / (sd / std::sqrt(static_cast<double>(s.n))) : 0.0;
 }
 
+constexpr int kSchemes[] = {0, 1};
+constexpr double kTMins[] = {1.0, 1.5, 2.0};
+
 class Seasonality : public Engine {
  public:
   std::string_view id() const override { return kId; }
@@ -37,6 +41,7 @@ class Seasonality : public Engine {
   int horizon_minutes() const override { return kHorizon; }
   std::vector<std::string> required_features() const override { return {}; }  // reads the bar timestamp
   bool active() const override { return scheme_ >= 0; }
+  int trials() const override { return static_cast<int>(std::size(kSchemes) * std::size(kTMins)); }
 
   Status Bind(const std::vector<std::string>&) override { return Status::Ok(); }
 
@@ -48,7 +53,7 @@ class Seasonality : public Engine {
     const double edge_floor = w.net_edge_floor_bps;
     scheme_ = -1;
     double best = 0.0;
-    for (int scheme : {0, 1}) {
+    for (int scheme : kSchemes) {
       const int nb = NumBuckets(scheme);
       std::vector<SideStats> stats(nb);
       std::vector<size_t> next(nb, w.begin);
@@ -59,7 +64,7 @@ class Seasonality : public Engine {
         stats[b].Add(fwd[t], +1, cost);
         next[b] = t + h;
       }
-      for (double tmin : {1.0, 1.5, 2.0}) {
+      for (double tmin : kTMins) {
         double score = 0.0;
         for (const SideStats& s : stats) {
           if (TStat(s) < tmin) continue;

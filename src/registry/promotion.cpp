@@ -21,7 +21,7 @@ std::string Fmt(const char* f, ...) {
 }
 
 bool Finite(const ModelMetricsSummary& m) {
-  return std::isfinite(m.days) && std::isfinite(m.net_sharpe) && std::isfinite(m.psr) &&
+  return std::isfinite(m.days) && std::isfinite(m.net_sharpe) && std::isfinite(m.psr) && std::isfinite(m.dsr) &&
          std::isfinite(m.max_drawdown) && std::isfinite(m.hit_rate) && std::isfinite(m.net_bps) &&
          std::isfinite(m.cost_bps);
 }
@@ -36,6 +36,7 @@ nlohmann::json ModelMetricsSummary::ToJson() const {
           {"days", JsonNumber(days)},
           {"net_sharpe", JsonNumber(net_sharpe)},
           {"psr", JsonNumber(psr)},
+          {"dsr", JsonNumber(dsr)},
           {"max_drawdown", JsonNumber(max_drawdown)},
           {"hit_rate", JsonNumber(hit_rate)},
           {"net_bps", JsonNumber(net_bps)},
@@ -55,6 +56,7 @@ Result<ModelMetricsSummary> ModelMetricsSummary::FromJson(const nlohmann::json& 
     num("days", m.days);
     num("net_sharpe", m.net_sharpe);
     num("psr", m.psr);
+    num("dsr", m.dsr);  // absent in summaries written before the DSR: 0
     num("max_drawdown", m.max_drawdown);
     num("hit_rate", m.hit_rate);
     num("net_bps", m.net_bps);
@@ -70,6 +72,7 @@ Status PromotionRules::Validate() const {
   if (min_trades < 0) return InvalidArgument("promotion rules: min_trades must be >= 0");
   if (!(min_days >= 0)) return InvalidArgument("promotion rules: min_days must be >= 0");
   if (!(min_psr >= 0 && min_psr <= 1)) return InvalidArgument("promotion rules: min_psr must be in [0, 1]");
+  if (!(min_dsr >= 0 && min_dsr <= 1)) return InvalidArgument("promotion rules: min_dsr must be in [0, 1]");
   if (!(max_drawdown > 0 && max_drawdown <= 1))
     return InvalidArgument("promotion rules: max_drawdown must be in (0, 1]");
   if (!(sharpe_margin >= 0 && std::isfinite(sharpe_margin)))
@@ -80,16 +83,19 @@ Status PromotionRules::Validate() const {
 }
 
 nlohmann::json PromotionRules::ToJson() const {
-  return {
+  nlohmann::json j = {
       {"min_trades", min_trades},     {"min_days", min_days},           {"min_psr", min_psr},
       {"max_drawdown", max_drawdown}, {"sharpe_margin", sharpe_margin}, {"min_first_net_sharpe", min_first_net_sharpe}};
+  // Only when on: the rules are part of the training key, which stays as before with the rule off.
+  if (min_dsr != 0) j["min_dsr"] = min_dsr;
+  return j;
 }
 
 Result<PromotionRules> PromotionRules::FromJson(const nlohmann::json& j) {
   if (!j.is_object()) return InvalidArgument("promotion rules: not a JSON object");
   PromotionRules r;
-  static const std::set<std::string> kKeys = {"min_trades",   "min_days",      "min_psr",
-                                              "max_drawdown", "sharpe_margin", "min_first_net_sharpe"};
+  static const std::set<std::string> kKeys = {
+      "min_trades", "min_days", "min_psr", "max_drawdown", "sharpe_margin", "min_first_net_sharpe", "min_dsr"};
   try {
     for (auto it = j.begin(); it != j.end(); ++it)
       if (!kKeys.count(it.key())) return InvalidArgument("promotion rules: unknown key '" + it.key() + "'");
@@ -99,6 +105,7 @@ Result<PromotionRules> PromotionRules::FromJson(const nlohmann::json& j) {
     if (j.contains("max_drawdown")) r.max_drawdown = j.at("max_drawdown").get<double>();
     if (j.contains("sharpe_margin")) r.sharpe_margin = j.at("sharpe_margin").get<double>();
     if (j.contains("min_first_net_sharpe")) r.min_first_net_sharpe = j.at("min_first_net_sharpe").get<double>();
+    if (j.contains("min_dsr")) r.min_dsr = j.at("min_dsr").get<double>();
   } catch (const std::exception& e) {
     return InvalidArgument(std::string("promotion rules: ") + e.what());
   }
@@ -130,6 +137,8 @@ PromotionDecision DecidePromotion(const ModelMetricsSummary& challenger,
     if (challenger.days < rules.min_days)
       fail(kRuleMinDays, Fmt("%.1f OOS days < %.1f required", challenger.days, rules.min_days));
     if (challenger.psr < rules.min_psr) fail(kRulePsr, Fmt("PSR %.3f < %.3f", challenger.psr, rules.min_psr));
+    if (rules.min_dsr > 0 && challenger.dsr < rules.min_dsr)
+      fail(kRuleDsr, Fmt("DSR %.3f < %.3f", challenger.dsr, rules.min_dsr));
     if (challenger.max_drawdown > rules.max_drawdown)
       fail(kRuleDrawdown,
            Fmt("max drawdown %.1f%% > limit %.1f%%", 100 * challenger.max_drawdown, 100 * rules.max_drawdown));
@@ -153,6 +162,7 @@ PromotionDecision DecidePromotion(const ModelMetricsSummary& challenger,
     std::string gates =
         Fmt("%lld trades, %.1f days, PSR %.3f, max DD %.1f%%", static_cast<long long>(challenger.trades),
             challenger.days, challenger.psr, 100 * challenger.max_drawdown);
+    if (rules.min_dsr > 0) gates += Fmt(", DSR %.3f", challenger.dsr);
     if (champion) {
       d.reason = Fmt("promoted: net Sharpe %.3f beats champion %s's %.3f + margin %.3f on window ",
                      challenger.net_sharpe, champion->model_id.c_str(), champion->net_sharpe, rules.sharpe_margin) +

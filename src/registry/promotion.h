@@ -20,6 +20,7 @@ struct ModelMetricsSummary {
   double days = 0.0;          // OOS days covered
   double net_sharpe = 0.0;    // annualised, net of all costs
   double psr = 0.0;           // probabilistic Sharpe ratio, in [0, 1]
+  double dsr = 0.0;           // deflated Sharpe ratio, in [0, 1]; 0 when read from JSON without it
   double max_drawdown = 0.0;  // a positive fraction of equity (0.12 = 12 %)
   double hit_rate = 0.0;      // in [0, 1]
   double net_bps = 0.0;       // mean net bps per trade
@@ -38,6 +39,7 @@ struct PromotionRules {
   double max_drawdown = 0.25;         // challenger's max drawdown must be <= this
   double sharpe_margin = 0.10;        // challenger net Sharpe must be >= champion's + margin
   double min_first_net_sharpe = 0.0;  // a first model needs net Sharpe > this
+  double min_dsr = 0.0;               // challenger's DSR must be >= this; 0 = off (ToJson omits it then)
 
   Status Validate() const;
   nlohmann::json ToJson() const;
@@ -48,6 +50,7 @@ struct PromotionRules {
 inline constexpr char kRuleMinTrades[] = "min_trades";
 inline constexpr char kRuleMinDays[] = "min_days";
 inline constexpr char kRulePsr[] = "psr";
+inline constexpr char kRuleDsr[] = "dsr";
 inline constexpr char kRuleDrawdown[] = "max_drawdown";
 inline constexpr char kRuleBeatChampion[] = "beat_champion";
 inline constexpr char kRuleWindow[] = "same_window";

@@ -32,6 +32,7 @@ registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days,
   s.days = days;
   s.net_sharpe = m.net_sharpe;
   s.psr = m.psr;
+  s.dsr = m.dsr;
   s.max_drawdown = m.max_drawdown;
   s.hit_rate = m.hit_rate;
   s.net_bps = m.net_bps_per_trade;
@@ -277,8 +278,14 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
                {"seed", config.seed}};
   nlohmann::json per_engine = nlohmann::json::object();
   for (const auto& [id, m] : wf.engines) per_engine[id] = MetricsJson(m);
+  // The combined metrics plus a bootstrap band for their net bps per trade, over the OOS trades.
+  nlohmann::json combined = MetricsJson(wf.combined);
+  std::vector<double> oos_net;
+  oos_net.reserve(wf.trades.size());
+  for (const auto& t : wf.trades) oos_net.push_back(t.net_bps);
+  combined["net_bps_per_trade_band"] = backtest::MeanBandToJson(backtest::BootstrapMeanBand(oos_net));
   coin.bundle.metrics = {{"window", window},
-                         {"combined", MetricsJson(wf.combined)},
+                         {"combined", combined},
                          {"engines", per_engine},
                          {"folds", fold_metrics},
                          {"rejections", wf.rejections}};

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "backtest/backtester.h"
 #include "backtest/bias_checks.h"
@@ -40,6 +42,113 @@ TEST(Metrics, PsrAgainstHandComputedValue) {
   EXPECT_NEAR(ProbabilisticSharpe(r), 0.9391630052621687, 1e-12);
   EXPECT_EQ(ProbabilisticSharpe(std::vector<double>{1.0, 2.0}), 0.0);
   EXPECT_LT(ProbabilisticSharpe(std::vector<double>{-0.5, 0.2, -1.1, -0.3, 0.4, -0.8, -0.1}), 0.5);
+}
+
+TEST(Metrics, NormalQuantileInvertsTheCdf) {
+  EXPECT_NEAR(NormalQuantile(0.5), 0.0, 1e-15);
+  EXPECT_NEAR(NormalQuantile(0.975), 1.959963984540054, 1e-12);
+  EXPECT_NEAR(NormalQuantile(0.99), 2.326347874040841, 1e-12);
+  EXPECT_NEAR(NormalQuantile(0.001), -3.090232306167814, 1e-12);
+  EXPECT_NEAR(NormalQuantile(1e-10), -6.361340902404056, 1e-9);
+  EXPECT_EQ(NormalQuantile(1.0), INFINITY);
+  EXPECT_TRUE(std::isnan(NormalQuantile(1.5)));
+}
+
+TEST(Metrics, ExpectedMaxSharpeAndDsrReproduceThePaperExample) {
+  // Bailey & López de Prado (2014), section 4: N = 100 trials with V[SR] = 1/2 (annualised), T = 1250
+  // daily returns, SR 2.5 annualised, skewness -3, kurtosis 10. E[max SR] = 0.1132 per day and
+  // DSR = 0.9004 (by hand here: z = (0.158114 - 0.113200)·sqrt(1249)/sqrt(1.530611) = 1.28299).
+  const double sr0 = ExpectedMaxSharpe(0.5 / 250, 100);
+  EXPECT_NEAR(sr0, 0.1132, 5e-5);
+  EXPECT_NEAR(ProbabilisticSharpe(2.5 / std::sqrt(250.0), -3, 10, 1250, sr0), 0.9004, 5e-4);
+  EXPECT_EQ(ExpectedMaxSharpe(0.5, 1), 0.0);
+  EXPECT_EQ(ExpectedMaxSharpe(0.0, 100), 0.0);
+  // N = 2: sqrt(V)·((1-γ)·Φ⁻¹(0.5) + γ·Φ⁻¹(1 - 1/(2e))) = 0.5772157·0.3393 for V = 1.
+  EXPECT_NEAR(ExpectedMaxSharpe(1.0, 2), 0.5772156649015329 * NormalQuantile(1 - 1 / (2 * M_E)), 1e-12);
+}
+
+TEST(Metrics, DsrIsPsrShiftedByTheExpectedMaximum) {
+  const std::vector<double> r = {0.5, -0.2, 1.1, 0.3, -0.4, 0.8, 0.1};
+  const double psr = ProbabilisticSharpe(r);
+  EXPECT_DOUBLE_EQ(DeflatedSharpe(r, 1), psr);
+  EXPECT_DOUBLE_EQ(DeflatedSharpe(r, 0), psr);
+  // With V[SR] the estimator's own variance, the DSR is Φ(Φ⁻¹(PSR) − E[max of N standard normals]).
+  // 0.4227843·Φ⁻¹(0.99) + 0.5772157·Φ⁻¹(1 − 1/(100e)) = 0.4227843·2.326348 + 0.5772157·2.680210.
+  const double e100 = ExpectedMaxSharpe(1.0, 100);
+  EXPECT_NEAR(e100, 2.53061, 1e-4);
+  EXPECT_NEAR(DeflatedSharpe(r, 100), 0.5 * std::erfc(-(NormalQuantile(psr) - e100) / std::sqrt(2.0)), 1e-9);
+  EXPECT_LT(DeflatedSharpe(r, 100), DeflatedSharpe(r, 10));
+  EXPECT_LT(DeflatedSharpe(r, 10), psr);
+  // Edge cases: fewer than 3 returns, zero variance.
+  EXPECT_EQ(DeflatedSharpe(std::vector<double>{1.0, 2.0}, 50), 0.0);
+  EXPECT_EQ(DeflatedSharpe(std::vector<double>{0.3, 0.3, 0.3, 0.3}, 50), 1.0);
+  EXPECT_EQ(DeflatedSharpe(std::vector<double>{-0.3, -0.3, -0.3}, 50), 0.0);
+}
+
+TEST(Metrics, DsrFollowsTheTrialCountAndIsSerialisedAfterPsr) {
+  std::vector<Trade> trades(5);
+  const double nets[] = {12, -4, 9, 3, -1};
+  for (size_t i = 0; i < trades.size(); ++i) trades[i].gross_bps = trades[i].net_bps = nets[i];
+  Metrics one = ComputeMetrics(trades, std::vector<double>(10, 0.0), 525600, 1, 0);
+  EXPECT_DOUBLE_EQ(one.dsr, one.psr);
+  Metrics many = ComputeMetrics(trades, std::vector<double>(10, 0.0), 525600, 1, 0, 40);
+  EXPECT_DOUBLE_EQ(many.psr, one.psr);
+  EXPECT_LT(many.dsr, many.psr);
+  const nlohmann::ordered_json j = MetricsToJson(many);
+  std::vector<std::string> keys;
+  for (auto it = j.begin(); it != j.end(); ++it) keys.push_back(it.key());
+  auto psr = std::find(keys.begin(), keys.end(), "psr");
+  ASSERT_NE(psr, keys.end());
+  EXPECT_EQ(*(psr + 1), "dsr");
+}
+
+TEST(Metrics, BootstrapBandIsDeterministicAndCoversTheMean) {
+  // A known distribution: 400 draws of N(5, 20²) from a fixed generator. The 90% band of the
+  // mean is about ±1.645·20/sqrt(400) = ±1.645 around the sample mean.
+  std::mt19937_64 g(7);
+  std::normal_distribution<double> nd(5.0, 20.0);
+  std::vector<double> x(400);
+  for (double& v : x) v = nd(g);
+  double mean = 0;
+  for (double v : x) mean += v / 400;
+  MeanBand b = BootstrapMeanBand(x);
+  EXPECT_EQ(b.resamples, 2000);
+  EXPECT_DOUBLE_EQ(b.level, 0.9);
+  EXPECT_LT(b.lo, mean);
+  EXPECT_GT(b.hi, mean);
+  EXPECT_NEAR(b.hi - b.lo, 2 * 1.645 * 20 / std::sqrt(400.0), 0.5);
+  MeanBand again = BootstrapMeanBand(x);
+  EXPECT_EQ(again.lo, b.lo);
+  EXPECT_EQ(again.hi, b.hi);
+  // Coverage sanity: over 200 samples of 50 draws, the 90% band holds the true mean 5 most times.
+  int covered = 0;
+  for (int k = 0; k < 200; ++k) {
+    std::vector<double> s(50);
+    for (double& v : s) v = nd(g);
+    MeanBand sb = BootstrapMeanBand(s, 0.9, 500);
+    covered += sb.lo <= 5.0 && 5.0 <= sb.hi;
+  }
+  EXPECT_GE(covered, 160);  // nominal 180; the percentile bootstrap runs a little narrow at n = 50
+  EXPECT_LE(covered, 196);
+}
+
+TEST(Metrics, BootstrapBandOnTinySamples) {
+  MeanBand none = BootstrapMeanBand(std::vector<double>{});
+  EXPECT_TRUE(std::isnan(none.lo) && std::isnan(none.hi));
+  MeanBand one = BootstrapMeanBand(std::vector<double>{3.0});
+  EXPECT_TRUE(std::isnan(one.lo) && std::isnan(one.hi));
+  auto j = MeanBandToJson(one);
+  EXPECT_TRUE(j["lo"].is_null());
+  EXPECT_TRUE(j["hi"].is_null());
+  EXPECT_EQ(j["level"], 0.9);
+  EXPECT_EQ(j["resamples"], 2000);
+  MeanBand two = BootstrapMeanBand(std::vector<double>{1.0, 3.0});
+  EXPECT_GE(two.lo, 1.0);
+  EXPECT_LE(two.hi, 3.0);
+  EXPECT_LE(two.lo, two.hi);
+  MeanBand same = BootstrapMeanBand(std::vector<double>{2.0, 2.0, 2.0});
+  EXPECT_EQ(same.lo, 2.0);
+  EXPECT_EQ(same.hi, 2.0);
 }
 
 TEST(Backtest, FillsAtNextOpenAndExitsAtHorizon) {

@@ -124,6 +124,47 @@ TEST(Promotion, RulesAreConfigurableAndValidated) {
   EXPECT_EQ(back->window, m.window);
 }
 
+TEST(Promotion, MinDsrIsOffByDefaultAndGatesWhenSet) {
+  ModelMetricsSummary m = Good("X@1");
+  m.dsr = 0.2;
+  PromotionDecision off = DecidePromotion(m, std::nullopt, PromotionRules{});
+  EXPECT_TRUE(off.promote) << off.reason;
+  EXPECT_FALSE(PromotionRules{}.ToJson().contains("min_dsr"));  // the training key stays as before
+
+  auto rules = PromotionRules::FromJson({{"min_dsr", 0.9}});
+  ASSERT_TRUE(rules.ok());
+  EXPECT_EQ(rules->ToJson()["min_dsr"], 0.9);
+  PromotionDecision low = DecidePromotion(m, std::nullopt, *rules);
+  EXPECT_FALSE(low.promote);
+  EXPECT_EQ(low.failed_rules, std::vector<std::string>{kRuleDsr});
+  EXPECT_NE(low.reason.find("dsr: DSR 0.200 < 0.900"), std::string::npos) << low.reason;
+  m.dsr = 0.9;  // the boundary passes
+  PromotionDecision at = DecidePromotion(m, std::nullopt, *rules);
+  EXPECT_TRUE(at.promote) << at.reason;
+  EXPECT_NE(at.reason.find("DSR 0.900"), std::string::npos) << at.reason;
+  m.dsr = 0.8999;
+  EXPECT_FALSE(DecidePromotion(m, std::nullopt, *rules).promote);
+
+  EXPECT_FALSE(PromotionRules::FromJson({{"min_dsr", 1.1}}).ok());
+  EXPECT_FALSE(PromotionRules::FromJson({{"min_dsr", -0.1}}).ok());
+  EXPECT_TRUE(PromotionRules::FromJson({{"min_dsr", 0}}).ok());
+  EXPECT_TRUE(PromotionRules::FromJson({{"min_dsr", 1}}).ok());
+}
+
+TEST(Promotion, SummaryCarriesDsrAndOldJsonStillLoads) {
+  ModelMetricsSummary m = Good("X@1");
+  m.dsr = 0.77;
+  auto back = ModelMetricsSummary::FromJson(m.ToJson(), "metrics");
+  ASSERT_TRUE(back.ok());
+  EXPECT_DOUBLE_EQ(back->dsr, 0.77);
+  nlohmann::json old = m.ToJson();
+  old.erase("dsr");
+  auto old_back = ModelMetricsSummary::FromJson(old, "old metrics");
+  ASSERT_TRUE(old_back.ok());
+  EXPECT_EQ(old_back->dsr, 0.0);
+  EXPECT_DOUBLE_EQ(old_back->psr, m.psr);
+}
+
 TEST(Promotion, DecisionsAndModelRowsGoToTheDatabaseOnce) {
   std::string dir = testing::MakeTempDir("promo");
   auto db = storage::OpenDatabase(dir + "/h.db");

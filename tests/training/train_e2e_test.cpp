@@ -86,6 +86,29 @@ struct TrainRun {
       EXPECT_FALSE(c->fell_back) << s;
     }
   }
+  // metrics.json of the symbol's champion: a DSR beside every PSR, and the bootstrap band of the
+  // combined net bps per trade (bounds around the point estimate, or null under 2 trades).
+  void ExpectDsrAndBand(const std::string& symbol) {
+    auto store = storage::OpenObjectStore(archive);
+    ASSERT_TRUE(store.ok());
+    auto c = registry::LoadChampion(**store, symbol);
+    ASSERT_TRUE(c.ok()) << symbol << ": " << c.error().message;
+    const nlohmann::json& m = c->bundle.metrics;
+    const nlohmann::json& comb = m.at("combined");
+    ASSERT_TRUE(comb.at("dsr").is_number()) << comb.dump();
+    EXPECT_LE(comb["dsr"].get<double>(), comb["psr"].get<double>() + 1e-12);
+    for (const auto& [id, e] : m.at("engines").items()) EXPECT_TRUE(e.at("dsr").is_number()) << id;
+    const nlohmann::json& band = comb.at("net_bps_per_trade_band");
+    EXPECT_EQ(band.at("level"), 0.9);
+    EXPECT_EQ(band.at("resamples"), 2000);
+    if (comb["trades"].get<int64_t>() >= 2) {
+      const double point = comb["net_bps_per_trade"].get<double>();
+      EXPECT_LE(band["lo"].get<double>(), point + 1e-9) << band.dump();
+      EXPECT_GE(band["hi"].get<double>(), point - 1e-9) << band.dump();
+    } else {
+      EXPECT_TRUE(band["lo"].is_null() && band["hi"].is_null()) << band.dump();
+    }
+  }
   // No duplicate rows: one model per (symbol, run), one decision per model.
   void ExpectNoDuplicates(const std::string& run, int64_t symbols) {
     std::string like = "%\"run_id\":\"" + run + "\"%";
@@ -129,6 +152,7 @@ TEST(TrainE2E, SampleTrainsPromotesSummarisesAndResumes) {
   EXPECT_NE(first.out.find("3 symbols, 3 done"), std::string::npos) << first.out;
   r.ExpectNoDuplicates("20251108", 3);
   r.ExpectValidChampions(3);
+  r.ExpectDsrAndBand("BTCUSDT-PERP");
   EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'promotion'"), 3);
   // The promoted models' rows point at their copies under models/.
   EXPECT_EQ(r.Count("SELECT COUNT(*) FROM models WHERE kind = 'champion' AND s3_path LIKE 'models/%'"), 3);
