@@ -55,9 +55,12 @@ void PrintSignalsText(const std::map<std::string, backtest::EngineSignals>& sign
       std::printf("%-22s %-3s %-5s %7d\n", id.c_str(), e.on ? "yes" : "no", "-", 0);
       continue;
     }
-    std::printf("%-22s %-3s %-5s %7lld %9.2f %6.3f %7.2f %9.2f %9.2f %9.2f\n", id.c_str(), e.on ? "yes" : "no",
+    // A side that no fee >= 0 would switch on has no break-even fee: "-", as null in the JSON.
+    char be_fee[32] = "-";
+    if (std::isfinite(s.break_even_fee_bps)) std::snprintf(be_fee, sizeof be_fee, "%.2f", s.break_even_fee_bps);
+    std::printf("%-22s %-3s %-5s %7lld %9.2f %6.3f %7.2f %9.2f %9.2f %9s\n", id.c_str(), e.on ? "yes" : "no",
                 long_closer ? "long" : "short", static_cast<long long>(s.signals), s.mean_fwd_bps, s.hit_rate, s.t_stat,
-                s.shrunk_edge_bps, s.round_trip_cost_bps, s.break_even_fee_bps);
+                s.shrunk_edge_bps, s.round_trip_cost_bps, be_fee);
   }
 }
 
