@@ -17,3 +17,5 @@ for b in "$build"/bench/bench_*; do
 done
 echo "== train_e2e"
 bash bench/train_e2e.sh "$build"
+echo "== fee_sweep"
+bash bench/fee_sweep.sh "$build"

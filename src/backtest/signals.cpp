@@ -86,4 +86,22 @@ std::vector<std::string> SortedByGap(const std::map<std::string, EngineSignals>&
   return ids;
 }
 
+nlohmann::json ClosestSideJson(const std::map<std::string, EngineSignals>& signals) {
+  const std::vector<std::string> ids = SortedByGap(signals);
+  if (ids.empty()) return nullptr;
+  const EngineSignals& e = signals.at(ids.front());
+  const bool long_closer = e.long_side.gap_bps() <= e.short_side.gap_bps();
+  const SideSignals& s = long_closer ? e.long_side : e.short_side;
+  if (s.signals == 0) return nullptr;
+  nlohmann::json j;
+  j["engine"] = ids.front();
+  j["side"] = long_closer ? "long" : "short";
+  j["signals"] = s.signals;
+  j["shrunk_edge_bps"] = JsonNumber<nlohmann::json>(s.shrunk_edge_bps);
+  j["round_trip_cost_bps"] = JsonNumber<nlohmann::json>(s.round_trip_cost_bps);
+  j["gap_bps"] = JsonNumber<nlohmann::json>(s.gap_bps());
+  j["break_even_fee_bps"] = JsonNumber<nlohmann::json>(s.break_even_fee_bps);
+  return j;
+}
+
 }  // namespace huracan::backtest

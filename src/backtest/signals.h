@@ -63,4 +63,9 @@ nlohmann::ordered_json EngineSignalsToJson(const EngineSignals& s);
 // Engine ids sorted by gap_bps (closest to break-even first; ties and no-signal engines by id).
 std::vector<std::string> SortedByGap(const std::map<std::string, EngineSignals>& signals);
 
+// The engine side closest to being switched on: {"engine", "side", "signals", "shrunk_edge_bps",
+// "round_trip_cost_bps", "gap_bps", "break_even_fee_bps"} (NaN is null), or null when no engine
+// side produced a signal. The daily summary names it when a coin did not trade.
+nlohmann::json ClosestSideJson(const std::map<std::string, EngineSignals>& signals);
+
 }  // namespace huracan::backtest

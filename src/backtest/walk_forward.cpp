@@ -70,31 +70,41 @@ Result<FittedEngines> FitEngines(const std::vector<std::string>& ids, const data
   return out;
 }
 
-Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
+Result<FittedFold> FitFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
                            const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts) {
   if (!(fold.train_begin < fold.train_end && fold.train_end <= fold.test_begin && fold.test_begin < fold.test_end &&
         fold.test_end <= bars.size()))
     return InvalidArgument("fold for " + bars.symbol + ": bad window boundaries");
-  FoldResult res;
-  res.fold = fold;
+  FittedFold out;
+  out.fold = fold;
   std::vector<double> qv(bars.size());
   for (size_t i = 0; i < bars.size(); ++i) qv[i] = bars.close[i] * bars.volume[i];
   HURACAN_ASSIGN_OR_RETURN(
-      res.regime, regime::CalibrateRegime(frame, qv, fold.train_begin, fold.train_end, bars.symbol, opts.regime));
+      out.regime, regime::CalibrateRegime(frame, qv, fold.train_begin, fold.train_end, bars.symbol, opts.regime));
   const double rt = TypicalRoundTripBps(bars, frame, fold.train_begin, fold.train_end, opts.backtest.pipeline.costs);
-  HURACAN_ASSIGN_OR_RETURN(FittedEngines fitted,
-                           FitEngines(engine_ids, bars, frame, fold.train_begin, fold.train_end, rt, opts.seed,
-                                      opts.nthread, opts.backtest.pipeline.costs.net_edge_floor_bps));
-  res.fit_failures = fitted.failures;
-  const FitCosts fc = MakeFitCosts(rt, opts.backtest.pipeline.costs);
-  for (const engines::Engine* e : fitted.ptrs())
-    res.signals.emplace(std::string(e->id()), EngineSignalsOn(*e, bars, frame, fold.test_begin, fold.test_end, fc));
+  HURACAN_ASSIGN_OR_RETURN(
+      out.fitted, FitEngines(engine_ids, bars, frame, fold.train_begin, fold.train_end, rt, opts.seed, opts.nthread,
+                             opts.backtest.pipeline.costs.net_edge_floor_bps));
+  out.fit_costs = MakeFitCosts(rt, opts.backtest.pipeline.costs);
+  return out;
+}
+
+Result<FoldResult> EvaluateFold(const data::BarSeries& bars, const features::FeatureFrame& frame, const FittedFold& fit,
+                                const FoldOptions& opts) {
+  const Fold& fold = fit.fold;
+  FoldResult res;
+  res.fold = fold;
+  res.regime = fit.regime;
+  res.fit_failures = fit.fitted.failures;
+  for (const engines::Engine* e : fit.fitted.ptrs())
+    res.signals.emplace(std::string(e->id()),
+                        EngineSignalsOn(*e, bars, frame, fold.test_begin, fold.test_end, fit.fit_costs));
   BacktestOptions bo = opts.backtest;
   bo.pipeline.regime = res.regime;
   if (bo.pipeline.symbol.empty()) bo.pipeline.symbol = bars.symbol;
-  for (engines::Engine* e : fitted.ptrs()) res.trials[std::string(e->id())] = e->trials();
+  for (engines::Engine* e : fit.fitted.ptrs()) res.trials[std::string(e->id())] = e->trials();
   if (opts.per_engine) {
-    for (engines::Engine* e : fitted.ptrs()) {
+    for (engines::Engine* e : fit.fitted.ptrs()) {
       bo.trials = e->trials();
       HURACAN_ASSIGN_OR_RETURN(BacktestResult r,
                                RunBacktestOnFrame(bars, frame, {e}, decision::PipelineMode::kSingleEngine, bo,
@@ -102,11 +112,17 @@ Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureF
       res.engines.emplace(std::string(e->id()), std::move(r));
     }
   }
-  bo.trials = fitted.trials();
+  bo.trials = fit.fitted.trials();
   HURACAN_ASSIGN_OR_RETURN(res.combined,
-                           RunBacktestOnFrame(bars, frame, fitted.ptrs(), decision::PipelineMode::kCombined, bo,
+                           RunBacktestOnFrame(bars, frame, fit.fitted.ptrs(), decision::PipelineMode::kCombined, bo,
                                               fold.test_begin, fold.test_end));
   return res;
+}
+
+Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
+                           const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts) {
+  HURACAN_ASSIGN_OR_RETURN(FittedFold fit, FitFold(bars, frame, engine_ids, fold, opts));
+  return EvaluateFold(bars, frame, fit, opts);
 }
 
 Status WalkForwardConfig::Validate() const {

@@ -68,8 +68,27 @@ struct FoldOptions {
 
 // Calibrates the regime on the train window, fits the engines there, and evaluates on the test window.
 // The DSR of each engine's run counts that engine's trials; the combined run's counts them all.
+// RunFold = FitFold, then EvaluateFold with the same options.
 Result<FoldResult> RunFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
                            const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts);
+
+// The fit half of a fold: the regime calibrated and the engines fitted on the train window, under
+// opts.backtest.pipeline.costs. One fit can be evaluated under several cost settings
+// (backtest --fee-sweep).
+struct FittedFold {
+  Fold fold;
+  regime::RegimeThresholds regime;
+  FittedEngines fitted;
+  FitCosts fit_costs;  // the costs the fit was judged against (the signal diagnostics report them)
+};
+Result<FittedFold> FitFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
+                           const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts);
+
+// The evaluation half: the signal diagnostics and the backtests of the test window, with the costs
+// of opts.backtest.pipeline.costs (which may differ from the fit's: the pipeline's cost gate and
+// the fills use them; the engines stay as fitted).
+Result<FoldResult> EvaluateFold(const data::BarSeries& bars, const features::FeatureFrame& frame, const FittedFold& fit,
+                                const FoldOptions& opts);
 
 struct WalkForwardConfig {
   size_t train_bars = 14 * kMinutesPerDay;

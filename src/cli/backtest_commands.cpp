@@ -1,4 +1,5 @@
 // huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -70,10 +71,104 @@ struct BacktestArgs {
   std::string recipe = "default";  // features.recipe
   costs::CostOverrides costs;      // the costs section
   std::string costs_name;          // --costs, read through the settings (costs.preset)
+  std::string fee_sweep;           // --fee-sweep: per-side fees (bps), comma-separated
 };
+
+// --fee-sweep LIST: per-side fees in bps, each finite and >= 0, in the order given.
+Result<std::vector<double>> ParseFeeLevels(const std::string& spec) {
+  std::vector<double> levels;
+  for (const std::string& item : SplitCommaList(spec)) {
+    size_t used = 0;
+    double v = 0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != item.size() || !std::isfinite(v) || v < 0)
+      return InvalidArgument("--fee-sweep: '" + item + "' is not a per-side fee in bps (a number >= 0)");
+    levels.push_back(v);
+  }
+  if (levels.empty()) return InvalidArgument("--fee-sweep: no fee levels given (e.g. 0,1,2.5,5,7.5,10)");
+  return levels;
+}
+
+// The costs of one sweep level: both fees set to the level, everything else as configured.
+costs::CostConfig AtFee(costs::CostConfig c, double fee_bps) {
+  c.taker_fee_bps = c.maker_fee_bps = fee_bps;
+  return c;
+}
+
+// backtest --fee-sweep: one fit, at the lowest level (the most permissive gate), evaluated at every
+// level. The engines stay as fitted; the pipeline's cost gate and the fills use each level's fees.
+Result<int> RunFeeSweep(const data::BarSeries& bars, const features::FeatureFrame& frame,
+                        const std::vector<std::string>& ids, const backtest::Fold& fold, backtest::FoldOptions opts,
+                        const std::vector<double>& levels, const std::string& format) {
+  const costs::CostConfig base = opts.backtest.pipeline.costs;
+  const double fit_fee = *std::min_element(levels.begin(), levels.end());
+  opts.backtest.pipeline.costs = AtFee(base, fit_fee);
+  HURACAN_ASSIGN_OR_RETURN(backtest::FittedFold fit, backtest::FitFold(bars, frame, ids, fold, opts));
+  for (const auto& [id, msg] : fit.fitted.failures)
+    std::fprintf(stderr, "engine %s not fitted: %s\n", id.c_str(), msg.c_str());
+  std::vector<backtest::FoldResult> runs;
+  for (double fee : levels) {
+    opts.backtest.pipeline.costs = AtFee(base, fee);
+    HURACAN_ASSIGN_OR_RETURN(backtest::FoldResult fr, backtest::EvaluateFold(bars, frame, fit, opts));
+    runs.push_back(std::move(fr));
+  }
+  auto level_json = [](const backtest::BacktestResult& r) {
+    ordered_json m = backtest::MetricsToJson(r.metrics);
+    m["rejections"] = r.rejections;
+    return m;
+  };
+  ordered_json out;
+  out["symbol"] = bars.symbol;
+  out["levels"] = levels;
+  out["fit_fee_bps"] = fit_fee;
+  ordered_json eng = ordered_json::object();
+  for (const auto& id : ids) {
+    if (runs.front().engines.count(id) == 0) continue;
+    ordered_json per_level = ordered_json::array();
+    for (const auto& fr : runs) per_level.push_back(level_json(fr.engines.at(id)));
+    eng[id] = std::move(per_level);
+  }
+  out["engines"] = std::move(eng);
+  ordered_json comb = ordered_json::array();
+  for (const auto& fr : runs) comb.push_back(level_json(fr.combined));
+  out["combined"] = std::move(comb);
+  if (format == "json") {
+    std::cout << out.dump() << "\n";
+    return kExitOk;
+  }
+  std::printf("%s: fee sweep, one fit at %.2f bps/side, net bps per trade (trades) at each per-side fee\n",
+              bars.symbol.c_str(), fit_fee);
+  std::printf("%-22s", "engine");
+  for (double fee : levels) std::printf(" %14.2f", fee);
+  std::printf("\n");
+  auto row = [&](const std::string& name, auto metrics_at) {
+    std::printf("%-22s", name.c_str());
+    for (size_t k = 0; k < runs.size(); ++k) {
+      const backtest::Metrics& m = metrics_at(runs[k]);
+      char cell[32] = "-";
+      if (m.trades > 0)
+        std::snprintf(cell, sizeof cell, "%.2f (%lld)", m.net_bps_per_trade, static_cast<long long>(m.trades));
+      std::printf(" %14s", cell);
+    }
+    std::printf("\n");
+  };
+  for (const auto& id : ids)
+    if (runs.front().engines.count(id))
+      row(id, [&](const backtest::FoldResult& fr) -> const backtest::Metrics& { return fr.engines.at(id).metrics; });
+  row("combined", [](const backtest::FoldResult& fr) -> const backtest::Metrics& { return fr.combined.metrics; });
+  return kExitOk;
+}
 
 Result<int> RunBacktestCommand(const BacktestArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngineIds(a.engines));
+  std::vector<double> levels;
+  if (!a.fee_sweep.empty()) {
+    HURACAN_ASSIGN_OR_RETURN(levels, ParseFeeLevels(a.fee_sweep));
+  }
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
   std::fprintf(stderr, "%s\n", in.note.c_str());
   const data::BarSeries& bars = in.bars;
@@ -103,6 +198,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   opts.backtest.pipeline.symbol = bars.symbol;
   opts.backtest.pipeline.timeframe = bars.timeframe.empty() ? "1m" : bars.timeframe;
   opts.backtest.pipeline.costs = a.costs.ForSymbol(bars.symbol);
+  if (!levels.empty()) return RunFeeSweep(bars, frame, ids, fold, opts, levels, a.format);
   HURACAN_ASSIGN_OR_RETURN(backtest::FoldResult fr, backtest::RunFold(bars, frame, ids, fold, opts));
   for (const auto& [id, msg] : fr.fit_failures)
     std::fprintf(stderr, "engine %s not fitted: %s\n", id.c_str(), msg.c_str());
@@ -172,6 +268,8 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
   cmd->add_option("--engines", args->engines, "all, or a comma-separated list of engine ids");
   cmd->add_option("--costs", args->costs_name,
                   "Costs: a preset (huracan costs list) or a JSON file (default: default)");
+  cmd->add_option("--fee-sweep", args->fee_sweep,
+                  "Per-side fees in bps (e.g. 0,1,2.5,5,7.5,10): fit once, report the net at each fee");
   cmd->add_option("--train-days", args->train_days, "Days used for fitting (default: the first half)");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, out] {

@@ -288,7 +288,8 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
                          {"combined", combined},
                          {"engines", per_engine},
                          {"folds", fold_metrics},
-                         {"rejections", wf.rejections}};
+                         {"rejections", wf.rejections},
+                         {"closest_engine", backtest::ClosestSideJson(wf.folds.back().signals)}};
   coin.oos = ToSummary(wf.combined, oos_days, window);
   for (const auto& id : fitted_ids) {
     EngineContribution c;

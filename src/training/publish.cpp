@@ -82,6 +82,7 @@ nlohmann::json CoinOutcome::ToJson() const {
           {"champion_oos", champion_oos ? champion_oos->ToJson() : nlohmann::json(nullptr)},
           {"contributors", contrib},
           {"rejections", rejections},
+          {"closest_engine", closest_engine},
           {"stages", stages},
           {"brief", Brief()}};
 }
@@ -112,6 +113,7 @@ Result<CoinOutcome> CoinOutcome::FromJson(const nlohmann::json& j, const std::st
       for (const auto& c : j["contributors"]) o.contributors.push_back(EngineContribution::FromJson(c));
     if (j.contains("rejections") && j["rejections"].is_object())
       o.rejections = j["rejections"].get<std::map<std::string, int64_t>>();
+    if (j.contains("closest_engine") && j["closest_engine"].is_object()) o.closest_engine = j["closest_engine"];
     if (j.contains("stages") && j["stages"].is_object()) o.stages = j["stages"];
   } catch (const std::exception& e) {
     return DataLoss(source + ": " + e.what());
@@ -239,6 +241,8 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
     for (const auto& [reason, bars] : coin.bundle.metrics["rejections"].items())
       if (bars.is_number_integer()) out.rejections[reason] = bars.get<int64_t>();
   }
+  if (coin.bundle.metrics.contains("closest_engine") && coin.bundle.metrics["closest_engine"].is_object())
+    out.closest_engine = coin.bundle.metrics["closest_engine"];
   MaybeCrashAt("after_archive", symbol);
 
   // 8. Promotion decision against the champion, re-evaluated on the same recent window.

@@ -91,6 +91,9 @@ struct CoinOutcome {
   std::vector<EngineContribution> contributors;
   // Why the combined OOS run did not trade: reason -> bars (metrics.json "rejections").
   std::map<std::string, int64_t> rejections;
+  // The engine side closest to being switched on in the latest fold (backtest::ClosestSideJson;
+  // metrics.json "closest_engine"), null when none produced a signal.
+  nlohmann::json closest_engine = nullptr;
   nlohmann::json stages = nlohmann::json::object();  // stage -> seconds
 
   std::string Brief() const;  // one line for logs

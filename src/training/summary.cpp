@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "engines/calibration.h"
 #include "registry/archive.h"
 
 namespace huracan::training {
@@ -222,6 +223,27 @@ namespace {
 std::string Pct(double v) { return std::isfinite(v) ? fmt::format("{:.1f}%", 100 * v) : "n/a"; }
 std::string Bps(double v) { return std::isfinite(v) ? fmt::format("{:+.2f} bps", v) : "n/a"; }
 
+// What it would take: the engine side closest to being switched on in the latest OOS window, its
+// edge against its cost (+ floor) there, and the per-side fee at which that edge would clear it.
+std::string ClosestEngineLine(const nlohmann::json& c) {
+  if (!c.is_object() || !c.contains("engine")) return "closest engine: none produced a signal";
+  auto num = [&](const char* key) {
+    return c.contains(key) && c[key].is_number() ? c[key].get<double>() : std::nan("");
+  };
+  const int64_t n = c.value("signals", int64_t{0});
+  const double be = num("break_even_fee_bps");
+  std::string fee;
+  if (std::isfinite(be))
+    fee = fmt::format("break-even fee {:.2f} bps/side", be);
+  else if (n < engines::kMinTrades)
+    fee = fmt::format("too few signals (< {}) for a break-even fee", engines::kMinTrades);
+  else
+    fee = "no fee >= 0 would clear it";
+  return fmt::format(
+      "closest engine (latest OOS window): {} {}, {} signals, edge {:.2f} bps vs cost + floor {:.2f} bps, {}",
+      c.value("engine", ""), c.value("side", ""), n, num("shrunk_edge_bps"), num("round_trip_cost_bps"), fee);
+}
+
 }  // namespace
 
 std::string FormatSummaryText(const DailySummary& s) {
@@ -294,6 +316,7 @@ std::string FormatSummaryText(const DailySummary& s) {
                              total > 0 ? 100.0 * static_cast<double>(bars) / static_cast<double>(total) : 0.0);
       t += "    no OOS trade; bars by reason: " + parts + "\n";
     }
+    if (o.oos.trades == 0) t += "    " + ClosestEngineLine(o.closest_engine) + "\n";
     for (const auto& w : o.warnings) t += "    warning: " + w + "\n";
   }
 

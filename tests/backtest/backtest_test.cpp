@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 
@@ -592,6 +593,61 @@ TEST(BacktestCli, ZeroCostsSwitchOnEnginesThatAreOffUnderDefaultCosts) {
   auto bad = huracan::testing::RunHuracan("backtest --data " + huracan::testing::ShellQuote(sol) + " --costs nope");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
+}
+
+// --fee-sweep: one fit, evaluated at each per-side fee. Level 0 reproduces a plain backtest with
+// zero fees (same fit cost), a higher fee never trades more, and a bad list is refused by name.
+TEST(BacktestCli, FeeSweepFitsOnceAndReportsEveryLevel) {
+  const std::string doge =
+      huracan::testing::ShellQuote(huracan::testing::SampleDir() + "/DOGE-USDT_1m_20251011_20251108.parquet");
+  const std::string base =
+      "backtest --data " + doge + " --train-days 14 --engines trend_ma,zscore_reversion,rsi_reversal";
+  auto res = huracan::testing::RunHuracan(base + " --fee-sweep 0,2.5,7.5 --format json");
+  ASSERT_EQ(res.exit_code, 0) << res.err;
+  const auto j = nlohmann::ordered_json::parse(res.out);
+  std::vector<std::string> keys;
+  for (auto& [k, v] : j.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"symbol", "levels", "fit_fee_bps", "engines", "combined"}));
+  EXPECT_EQ(j["levels"], nlohmann::ordered_json::parse("[0.0,2.5,7.5]"));
+  ASSERT_EQ(j["engines"].size(), 3u);
+  ASSERT_EQ(j["combined"].size(), 3u);
+  for (auto& [id, levels] : j["engines"].items()) {
+    ASSERT_EQ(levels.size(), 3u) << id;
+    EXPECT_TRUE(levels[0].contains("dsr")) << id;
+    EXPECT_GE(levels[0]["trades"].get<int64_t>(), levels[2]["trades"].get<int64_t>()) << id;
+  }
+  EXPECT_GT(j["combined"][0]["trades"].get<int64_t>(), 0) << "the sample trades at zero fees";
+  EXPECT_GE(j["combined"][0]["trades"].get<int64_t>(), j["combined"][2]["trades"].get<int64_t>());
+  // Level 0 is the plain backtest at zero fees (the sweep fits at its lowest level).
+  const std::string zero_fees = huracan::testing::MakeTempDir("sweep") + "/zero-fees.json";
+  {
+    std::ofstream f(zero_fees);
+    f << R"({"taker_fee_bps": 0, "maker_fee_bps": 0})";
+  }
+  auto plain = huracan::testing::RunHuracan(base + " --costs " + huracan::testing::ShellQuote(zero_fees));
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  const auto p = nlohmann::ordered_json::parse(plain.out);
+  auto level0 = j["combined"][0];
+  EXPECT_EQ(level0["rejections"].dump(), p["rejections"].dump());
+  level0.erase("rejections");
+  EXPECT_EQ(level0.dump(), p["combined"].dump()) << "level 0 = the plain run";
+  for (auto& [id, levels] : j["engines"].items()) {
+    auto e0 = levels[0];
+    e0.erase("rejections");
+    auto pe = p["engines"][id];
+    pe.erase("rejections");
+    EXPECT_EQ(e0.dump(), pe.dump()) << id;
+  }
+  auto text = huracan::testing::RunHuracan(base + " --fee-sweep 0,2.5,7.5 --format text");
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("fee sweep, one fit at 0.00 bps/side"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("combined"), std::string::npos) << text.out;
+  auto bad = huracan::testing::RunHuracan(base + " --fee-sweep 0,x");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("'x'"), std::string::npos) << bad.err;
+  auto negative = huracan::testing::RunHuracan(base + " --fee-sweep -1");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.err.find("--fee-sweep"), std::string::npos) << negative.err;
 }
 
 }  // namespace

@@ -46,6 +46,13 @@ DailySummary Sample() {
   c.outcome.champion_before = c.outcome.champion_after = "BTCUSDT-PERP@20251107T000000Z";
   c.outcome.reason = "rejected: beat_champion: ...";
   c.outcome.rejections = {{"engines_off", 300}, {"regime_illiquid", 100}};  // 0 OOS trades: why
+  c.outcome.closest_engine = {{"engine", "pairs_spread"},
+                              {"side", "long"},
+                              {"signals", 57},
+                              {"shrunk_edge_bps", 14.5},
+                              {"round_trip_cost_bps", 20.0},
+                              {"gap_bps", 5.5},
+                              {"break_even_fee_bps", 2.02}};
   s.symbols = {c, b, a};
   return s;
 }
@@ -62,6 +69,11 @@ TEST(Summary, TextNamesChangesReasonsNumbersAndFailures) {
   EXPECT_NE(t.find("why: rejected: beat_champion"), std::string::npos) << t;
   EXPECT_NE(t.find("no OOS trade; bars by reason: engines_off 75%, regime_illiquid 25%\n"), std::string::npos) << t;
   EXPECT_EQ(t.find("bars by reason"), t.rfind("bars by reason")) << "only the coin without trades says why: " << t;
+  EXPECT_NE(t.find("closest engine (latest OOS window): pairs_spread long, 57 signals, edge 14.50 bps vs cost + "
+                   "floor 20.00 bps, break-even fee 2.02 bps/side\n"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("closest engine"), t.rfind("closest engine")) << "only the coin without trades names it: " << t;
   EXPECT_NE(t.find("120 trades, hit rate 55.0%, net edge +3.25 bps/trade"), std::string::npos) << t;
   EXPECT_NE(t.find("top engines: trend_ma (w 0.40, +5.00 bps, 40 trades)\n"), std::string::npos) << t;
   EXPECT_NE(t.find("1. SOLUSDT  +3.25 bps x 120 trades = +390 bps"), std::string::npos) << t;
