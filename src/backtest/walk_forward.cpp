@@ -70,6 +70,20 @@ Result<FittedEngines> FitEngines(const std::vector<std::string>& ids, const data
   return out;
 }
 
+namespace {
+// A single-engine run without a trade whose bars all ended before the cost gate (the engine never
+// spoke, or was off): no cost setting can change it.
+bool NeverReachedTheCostModel(const BacktestResult& r) {
+  namespace oc = decision::outcome;
+  if (!r.trades.empty()) return false;
+  for (const auto& [why, n] : r.rejections)
+    if (n > 0 && why != oc::kWarmup && why != oc::kRegimeIlliquid && why != oc::kEnginesOff &&
+        why != oc::kRegimeNoEngine && why != oc::kNoSignal)
+      return false;
+  return true;
+}
+}  // namespace
+
 Result<FittedFold> FitFold(const data::BarSeries& bars, const features::FeatureFrame& frame,
                            const std::vector<std::string>& engine_ids, const Fold& fold, const FoldOptions& opts) {
   if (!(fold.train_begin < fold.train_end && fold.train_end <= fold.test_begin && fold.test_begin < fold.test_end &&
@@ -90,21 +104,31 @@ Result<FittedFold> FitFold(const data::BarSeries& bars, const features::FeatureF
 }
 
 Result<FoldResult> EvaluateFold(const data::BarSeries& bars, const features::FeatureFrame& frame, const FittedFold& fit,
-                                const FoldOptions& opts) {
+                                const FoldOptions& opts, const FoldResult* same_fit) {
   const Fold& fold = fit.fold;
   FoldResult res;
   res.fold = fold;
   res.regime = fit.regime;
   res.fit_failures = fit.fitted.failures;
-  for (const engines::Engine* e : fit.fitted.ptrs())
-    res.signals.emplace(std::string(e->id()),
-                        EngineSignalsOn(*e, bars, frame, fold.test_begin, fold.test_end, fit.fit_costs));
+  if (same_fit != nullptr) {
+    res.signals = same_fit->signals;
+  } else {
+    for (const engines::Engine* e : fit.fitted.ptrs())
+      res.signals.emplace(std::string(e->id()),
+                          EngineSignalsOn(*e, bars, frame, fold.test_begin, fold.test_end, fit.fit_costs));
+  }
   BacktestOptions bo = opts.backtest;
   bo.pipeline.regime = res.regime;
   if (bo.pipeline.symbol.empty()) bo.pipeline.symbol = bars.symbol;
   for (engines::Engine* e : fit.fitted.ptrs()) res.trials[std::string(e->id())] = e->trials();
   if (opts.per_engine) {
     for (engines::Engine* e : fit.fitted.ptrs()) {
+      const std::string id(e->id());
+      auto prev = same_fit != nullptr ? same_fit->engines.find(id) : res.engines.end();
+      if (same_fit != nullptr && prev != same_fit->engines.end() && NeverReachedTheCostModel(prev->second)) {
+        res.engines.emplace(id, prev->second);
+        continue;
+      }
       bo.trials = e->trials();
       HURACAN_ASSIGN_OR_RETURN(BacktestResult r,
                                RunBacktestOnFrame(bars, frame, {e}, decision::PipelineMode::kSingleEngine, bo,

@@ -86,9 +86,13 @@ Result<FittedFold> FitFold(const data::BarSeries& bars, const features::FeatureF
 
 // The evaluation half: the signal diagnostics and the backtests of the test window, with the costs
 // of opts.backtest.pipeline.costs (which may differ from the fit's: the pipeline's cost gate and
-// the fills use them; the engines stay as fitted).
+// the fills use them; the engines stay as fitted). With `same_fit` (an earlier evaluation of this
+// same `fit`), the parts that no cost setting can change are copied from it instead of recomputed:
+// the signal diagnostics (judged against the fit's costs) and the single-engine runs that never
+// reached the cost model (no trade, and every bar ended before the cost gate: the engine was off or
+// never spoke).
 Result<FoldResult> EvaluateFold(const data::BarSeries& bars, const features::FeatureFrame& frame, const FittedFold& fit,
-                                const FoldOptions& opts);
+                                const FoldOptions& opts, const FoldResult* same_fit = nullptr);
 
 struct WalkForwardConfig {
   size_t train_bars = 14 * kMinutesPerDay;

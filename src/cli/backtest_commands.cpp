@@ -113,7 +113,8 @@ Result<int> RunFeeSweep(const data::BarSeries& bars, const features::FeatureFram
   std::vector<backtest::FoldResult> runs;
   for (double fee : levels) {
     opts.backtest.pipeline.costs = AtFee(base, fee);
-    HURACAN_ASSIGN_OR_RETURN(backtest::FoldResult fr, backtest::EvaluateFold(bars, frame, fit, opts));
+    HURACAN_ASSIGN_OR_RETURN(backtest::FoldResult fr,
+                             backtest::EvaluateFold(bars, frame, fit, opts, runs.empty() ? nullptr : &runs.front()));
     runs.push_back(std::move(fr));
   }
   auto level_json = [](const backtest::BacktestResult& r) {

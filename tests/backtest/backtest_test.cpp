@@ -595,6 +595,51 @@ TEST(BacktestCli, ZeroCostsSwitchOnEnginesThatAreOffUnderDefaultCosts) {
   EXPECT_NE(bad.err.find("nope"), std::string::npos) << bad.err;
 }
 
+// EvaluateFold with `same_fit` copies only what no cost setting changes: the result at a second fee
+// level equals a full evaluation of the same fit at that level.
+TEST(WalkForward, EvaluateFoldReuseOfTheSameFitIsExact) {
+  auto bars = data::ReadParquetBars(huracan::testing::SampleDir() + "/DOGE-USDT_1m_20251011_20251108.parquet");
+  ASSERT_TRUE(bars.ok());
+  const data::BarSeries span = bars->slice(0, 10 * 1440);
+  auto frame = features::BuildFeatures(*features::BuiltinRecipe("default"), span, nullptr);
+  ASSERT_TRUE(frame.ok());
+  const std::vector<std::string> ids = {"trend_ma", "zscore_reversion", "rsi_reversal", "vwap_reversion",
+                                        "seasonality"};
+  const size_t train = span.size() / 2;
+  const Fold fold{0, train, train + 60, span.size()};
+  FoldOptions o;
+  o.backtest.pipeline.symbol = span.symbol;
+  o.backtest.pipeline.costs = costs::CostConfig::ForSymbol(span.symbol);
+  o.backtest.pipeline.costs.taker_fee_bps = o.backtest.pipeline.costs.maker_fee_bps = 0.0;
+  o.backtest.pipeline.costs.net_edge_floor_bps = 6.0;  // a high bar: some engines off, some trading
+  auto fit = FitFold(span, *frame, ids, fold, o);
+  ASSERT_TRUE(fit.ok()) << fit.error().message;
+  auto first = EvaluateFold(span, *frame, *fit, o);
+  ASSERT_TRUE(first.ok());
+  int silent = 0, traded = 0;
+  for (const auto& [id, r] : first->engines) {
+    traded += r.metrics.trades > 0 ? 1 : 0;
+    silent += r.metrics.trades == 0 && r.rejections.count("no_signal") + r.rejections.count("engines_off") > 0 ? 1 : 0;
+  }
+  EXPECT_EQ(fit->fitted.engines.size(), ids.size());
+  EXPECT_GT(silent, 0) << "some engine must be silent for the reuse to be exercised";
+  EXPECT_GT(traded, 0) << "some engine must trade for the comparison to mean something";
+  o.backtest.pipeline.costs.taker_fee_bps = o.backtest.pipeline.costs.maker_fee_bps = 1.0;
+  auto full = EvaluateFold(span, *frame, *fit, o);
+  auto reused = EvaluateFold(span, *frame, *fit, o, &*first);
+  ASSERT_TRUE(full.ok() && reused.ok());
+  ASSERT_EQ(full->engines.size(), reused->engines.size());
+  for (const auto& [id, r] : full->engines) {
+    const BacktestResult& q = reused->engines.at(id);
+    EXPECT_EQ(MetricsToJson(r.metrics).dump(), MetricsToJson(q.metrics).dump()) << id;
+    EXPECT_EQ(r.rejections, q.rejections) << id;
+    EXPECT_EQ(r.trades.size(), q.trades.size()) << id;
+  }
+  EXPECT_EQ(MetricsToJson(full->combined.metrics).dump(), MetricsToJson(reused->combined.metrics).dump());
+  for (const auto& [id, sg] : full->signals)
+    EXPECT_EQ(EngineSignalsToJson(sg).dump(), EngineSignalsToJson(reused->signals.at(id)).dump()) << id;
+}
+
 // --fee-sweep: one fit, evaluated at each per-side fee. Level 0 reproduces a plain backtest with
 // zero fees (same fit cost), a higher fee never trades more, and a bad list is refused by name.
 TEST(BacktestCli, FeeSweepFitsOnceAndReportsEveryLevel) {
