@@ -101,6 +101,8 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
   // guardrails (warm-up, ILLIQUID, no engine, no signal, below the meta threshold).
   res.rejections = guard.rejections();
   for (const auto& [why, n] : pipe->wait_counts()) res.rejections[why] += n;
+  // Maker entries that never traded through their limit (execution/executor.h).
+  if (pipe->cost_model().config().maker_entry) res.rejections[execution::kMakerUnfilled] += exec.maker_unfilled();
   res.decisions = std::move(sink.all);
   res.meta_state = pipe->meta().Save();
   return res;

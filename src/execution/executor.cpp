@@ -83,6 +83,29 @@ double Executor::Open(const Intent& in, double px, int64_t ts_ms, const costs::C
   return entry_cost.total() * 1e-4;
 }
 
+costs::CostBreakdown Executor::MakerEntryCost() const {
+  costs::CostBreakdown b;
+  b.fees_bps = config_.costs.maker_fee_bps;
+  return b;
+}
+
+bool Executor::WorkMakerOrder(const Bar& bar, double* ret) {
+  if (!maker_resting_) return false;
+  const double margin = config_.costs.maker_trade_through_bps * 1e-4;
+  const bool long_side = entry_.direction == Direction::kBuy;
+  const bool through = long_side ? bar.low <= maker_limit_ * (1.0 - margin) : bar.high >= maker_limit_ * (1.0 + margin);
+  if (pos_.dir == 0 && through) {
+    maker_resting_ = false;
+    *ret -= Open(entry_, maker_limit_, bar.ts_ms, MakerEntryCost());
+    return true;
+  }
+  if (bar_no_ - maker_placed_bar_ >= config_.costs.maker_fill_bars) {
+    maker_resting_ = false;
+    ++maker_unfilled_;
+  }
+  return false;
+}
+
 double Executor::OnBar(const Bar& bar) {
   ++bar_no_;
   last_bar_ = bar;
@@ -94,11 +117,13 @@ double Executor::OnBar(const Bar& bar) {
   if (pending_entry_ && pos_.dir == 0)
     ret -= Open(entry_, bar.open, bar.ts_ms, cost_.Side(entry_.market, /*entry=*/true));
   pending_entry_ = false;
+  // A resting maker order fills inside the bar, once the price trades through its limit.
+  const bool maker_fill = WorkMakerOrder(bar, &ret);
   // 2. Intrabar stop / take-profit (stop first: the conservative assumption), else mark to close.
   if (pos_.dir != 0) {
     const bool long_side = pos_.dir > 0;
     const bool stop_hit = long_side ? bar.low <= pos_.stop : bar.high >= pos_.stop;
-    const bool tp_hit = long_side ? bar.high >= pos_.take_profit : bar.low <= pos_.take_profit;
+    const bool tp_hit = !maker_fill && (long_side ? bar.high >= pos_.take_profit : bar.low <= pos_.take_profit);
     if (stop_hit) {
       const double px = long_side ? std::min(bar.open, pos_.stop) : std::max(bar.open, pos_.stop);
       ret += Close(px, bar.ts_ms, "stop");
@@ -117,8 +142,19 @@ double Executor::OnBar(const Bar& bar) {
 void Executor::OnDecision(const decision::Decision& d, const costs::MarketSnapshot& market) {
   last_market_ = market;
   if (pos_.dir != 0 && static_cast<int>(d.signal) == -pos_.dir) pending_exit_ = true;
+  if (maker_resting_ && d.signal != Direction::kWait && d.signal != entry_.direction) {
+    maker_resting_ = false;
+    ++maker_cancelled_;
+  }
   if (d.direction != Direction::kWait && static_cast<int>(d.direction) != pos_.dir) {
-    pending_entry_ = true;
+    if (config_.costs.maker_entry) {
+      if (maker_resting_) return;  // same direction: the resting order stays as it is
+      maker_resting_ = true;
+      maker_limit_ = last_bar_.close;
+      maker_placed_bar_ = bar_no_;
+    } else {
+      pending_entry_ = true;
+    }
     entry_.direction = d.direction;
     entry_.signal_ts_ms = d.ts_ms;
     entry_.horizon_minutes = d.horizon_minutes;
@@ -128,7 +164,7 @@ void Executor::OnDecision(const decision::Decision& d, const costs::MarketSnapsh
 }
 
 double Executor::EndOfData() {
-  pending_exit_ = pending_entry_ = false;
+  pending_exit_ = pending_entry_ = maker_resting_ = false;
   if (pos_.dir == 0) return 0.0;
   return Close(last_bar_.close, last_bar_.ts_ms + config_.timeframe_ms, "end_of_data");
 }
@@ -148,6 +184,8 @@ std::string Executor::SaveState() const {
                    JsonNumber(last_bar_.low), JsonNumber(last_bar_.close), JsonNumber(last_bar_.volume)};
   j["last_market"] = MarketJson(last_market_);
   j["bars_in_position"] = bars_in_position_;
+  j["maker_unfilled"] = maker_unfilled_;
+  j["maker_cancelled"] = maker_cancelled_;
   if (pos_.dir != 0) {
     const Trade& t = pos_.trade;
     j["position"] = {{"dir", pos_.dir},
@@ -163,12 +201,16 @@ std::string Executor::SaveState() const {
                      {"engines", t.engines}};
   }
   j["pending_exit"] = pending_exit_;
-  if (pending_entry_) {
-    j["pending_entry"] = {{"direction", static_cast<int>(entry_.direction)},
-                          {"signal_ts_ms", entry_.signal_ts_ms},
-                          {"horizon_minutes", entry_.horizon_minutes},
-                          {"engines", entry_.engines},
-                          {"market", MarketJson(entry_.market)}};
+  if (pending_entry_ || maker_resting_) {
+    j[maker_resting_ ? "maker_order" : "pending_entry"] = {{"direction", static_cast<int>(entry_.direction)},
+                                                           {"signal_ts_ms", entry_.signal_ts_ms},
+                                                           {"horizon_minutes", entry_.horizon_minutes},
+                                                           {"engines", entry_.engines},
+                                                           {"market", MarketJson(entry_.market)}};
+  }
+  if (maker_resting_) {
+    j["maker_order"]["limit"] = maker_limit_;
+    j["maker_order"]["placed_bar"] = maker_placed_bar_;
   }
   return j.dump();
 }
@@ -189,6 +231,8 @@ Status Executor::RestoreState(std::string_view text) {
         Bar{lb.at(0).get<int64_t>(), Num(lb.at(1)), Num(lb.at(2)), Num(lb.at(3)), Num(lb.at(4)), Num(lb.at(5))};
     s.last_market_ = MarketFrom(j.at("last_market"));
     s.bars_in_position_ = j.at("bars_in_position").get<int64_t>();
+    s.maker_unfilled_ = j.at("maker_unfilled").get<int64_t>();
+    s.maker_cancelled_ = j.at("maker_cancelled").get<int64_t>();
     if (j.contains("position")) {
       const auto& p = j.at("position");
       s.pos_.dir = p.at("dir").get<int>();
@@ -209,11 +253,18 @@ Status Executor::RestoreState(std::string_view text) {
       t.engines = p.at("engines").get<std::vector<std::string>>();
     }
     s.pending_exit_ = j.at("pending_exit").get<bool>();
-    if (j.contains("pending_entry")) {
-      const auto& e = j.at("pending_entry");
+    if (j.contains("pending_entry") && j.contains("maker_order")) return bad("both a pending entry and a maker order");
+    if (j.contains("pending_entry") || j.contains("maker_order")) {
+      const bool maker = j.contains("maker_order");
+      const auto& e = j.at(maker ? "maker_order" : "pending_entry");
       const int dir = e.at("direction").get<int>();
       if (dir != 1 && dir != -1) return bad("pending entry direction must be 1 or -1");
-      s.pending_entry_ = true;
+      s.pending_entry_ = !maker;
+      s.maker_resting_ = maker;
+      if (maker) {
+        s.maker_limit_ = Num(e.at("limit"));
+        s.maker_placed_bar_ = e.at("placed_bar").get<int64_t>();
+      }
       s.entry_.direction = static_cast<Direction>(dir);
       s.entry_.signal_ts_ms = e.at("signal_ts_ms").get<int64_t>();
       s.entry_.horizon_minutes = e.at("horizon_minutes").get<int>();

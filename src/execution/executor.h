@@ -11,6 +11,18 @@
 //   EndOfData()        closes an open position at the last close (exit reason end_of_data).
 // A decision at the close of bar t therefore fills at the open of bar t+1, with the cost model's
 // per-side costs; exits are taker at the cost snapshot of the last decision.
+//
+// Maker entries (costs.maker_entry): the decision at the close of bar t places a post-only limit
+// at that close, L. It fills in bar t+j (1 <= j <= maker_fill_bars) only when the price trades
+// through L by maker_trade_through_bps (a long: low <= L*(1 - margin); a short: high >=
+// L*(1 + margin)); touching L is not enough. The fill is at L, even when the open already gapped
+// through (a resting order executes at its own price). The entry pays the maker fee only (no half
+// spread, no slippage); the exit stays taker. Horizon, stop and take-profit run from the fill bar;
+// in the fill bar only the stop is checked (its high or low may have come before the fill). An
+// opposite signal at a close cancels the resting order (counted in maker_cancelled); a trade
+// decision in the other direction replaces it; one in the same direction leaves it alone. Unfilled
+// after maker_fill_bars bars, the order is cancelled and counted in maker_unfilled. These fills are
+// adversely selected: an order fills exactly when the market moves against it (docs/DECISION.md).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +55,9 @@ class PositionListener {
   virtual void OnPositionClosed(int64_t ts_ms, double pnl_quote) = 0;
 };
 
+// The reason a maker entry that never filled is counted under (backtest rejections).
+inline constexpr const char* kMakerUnfilled = "maker_unfilled";
+
 class Executor {
  public:
   // `listener` may be null.
@@ -61,6 +76,8 @@ class Executor {
   std::vector<Trade> TakeTrades();
   int position() const { return pos_.dir; }  // -1, 0, +1
   int64_t bars_in_position() const { return bars_in_position_; }
+  int64_t maker_unfilled() const { return maker_unfilled_; }    // maker orders expired unfilled
+  int64_t maker_cancelled() const { return maker_cancelled_; }  // maker orders cancelled by a signal
 
   // The state (open position, pending orders, counters) as versioned JSON, and back. Closed
   // trades not yet taken are not part of it.
@@ -85,6 +102,10 @@ class Executor {
     costs::MarketSnapshot market;
   };
 
+  // The cost of a maker entry: the maker fee, nothing else.
+  costs::CostBreakdown MakerEntryCost() const;
+  // Fills or expires the resting maker order in this bar; true when it filled.
+  bool WorkMakerOrder(const Bar& bar, double* ret);
   double Close(double px, int64_t ts_ms, const char* why);
   double Open(const Intent& in, double px, int64_t ts_ms, const costs::CostBreakdown& entry_cost);
 
@@ -95,6 +116,10 @@ class Executor {
   bool pending_exit_ = false;
   bool pending_entry_ = false;
   Intent entry_;
+  bool maker_resting_ = false;  // a maker order (entry_) rests at maker_limit_
+  double maker_limit_ = 0;
+  int64_t maker_placed_bar_ = 0;  // the signal bar; fills possible in the next maker_fill_bars bars
+  int64_t maker_unfilled_ = 0, maker_cancelled_ = 0;
   costs::MarketSnapshot last_market_;
   int64_t bar_no_ = -1;  // sequence number of the bar last given to OnBar
   Bar last_bar_;

@@ -135,6 +135,19 @@ TEST(Executor, StateRoundTripsExactly) {
   EXPECT_NEAR(sum * 1e4, net, 1e-6);
 }
 
+TEST(Executor, StateRoundTripsExactlyWithMakerEntries) {
+  ExecutorConfig cfg = Config();
+  cfg.costs.maker_entry = true;
+  const Tape tape = RandomTape(3000, 11);
+  const RunOut a = Drive(cfg, tape, /*restore=*/false);
+  const RunOut b = Drive(cfg, tape, /*restore=*/true);
+  ASSERT_GT(a.trades.size(), 20u);
+  EXPECT_EQ(a.states, b.states);
+  ASSERT_EQ(a.trades.size(), b.trades.size());
+  for (size_t i = 0; i < a.trades.size(); ++i) EXPECT_EQ(a.trades[i].net_bps, b.trades[i].net_bps) << i;
+  for (size_t i = 0; i < a.returns.size(); ++i) ASSERT_EQ(a.returns[i], b.returns[i]) << i;
+}
+
 TEST(Executor, StateKeepsNanAndRejectsForeignState) {
   Executor ex(Config());
   ex.OnBar(Bar{0, 100, 101, 99, 100, 1});
