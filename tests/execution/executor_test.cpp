@@ -6,45 +6,12 @@
 #include <random>
 #include <vector>
 
+#include "execution/executor_fakes.h"
+
 namespace huracan::execution {
 namespace {
 
-constexpr int64_t kMin = 60'000;
-
-ExecutorConfig Config(const std::string& symbol = "SOL-USDT-PERP") {
-  ExecutorConfig c;
-  c.symbol = symbol;
-  c.timeframe_ms = kMin;
-  c.costs = costs::CostConfig::ForSymbol(symbol);
-  return c;
-}
-
-costs::MarketSnapshot Market(double price) {
-  costs::MarketSnapshot m;
-  m.price = price;
-  m.spread_bps = 3.0;
-  m.sigma_bar_bps = 8.0;
-  m.adv_quote = 5e7;
-  m.perp = true;
-  return m;
-}
-
-decision::Decision TradeDecision(Direction d, int64_t ts, int horizon = 10) {
-  decision::Decision x;
-  x.ts_ms = ts;
-  x.direction = x.signal = d;
-  x.horizon_minutes = horizon;
-  x.engines = {"fake"};
-  x.reason = "trade";
-  return x;
-}
-
-decision::Decision Wait(int64_t ts, Direction signal = Direction::kWait) {
-  decision::Decision x;
-  x.ts_ms = ts;
-  x.signal = signal;
-  return x;
-}
+using namespace testing_support;  // NOLINT
 
 // A random walk of 1m bars with a decision per bar: trades now and then, opposite signals.
 struct Tape {
@@ -71,13 +38,13 @@ Tape RandomTape(size_t n, uint32_t seed) {
     t.bars.push_back(b);
     const double r = u(rng);
     if (r < 0.06)
-      t.decisions.push_back(TradeDecision(Direction::kBuy, b.ts_ms, 5 + static_cast<int>(u(rng) * 20)));
+      t.decisions.push_back(Signal(Direction::kBuy, b.ts_ms, 5 + static_cast<int>(u(rng) * 20)));
     else if (r < 0.12)
-      t.decisions.push_back(TradeDecision(Direction::kSell, b.ts_ms, 5 + static_cast<int>(u(rng) * 20)));
+      t.decisions.push_back(Signal(Direction::kSell, b.ts_ms, 5 + static_cast<int>(u(rng) * 20)));
     else if (r < 0.15)
-      t.decisions.push_back(Wait(b.ts_ms, u(rng) < 0.5 ? Direction::kBuy : Direction::kSell));
+      t.decisions.push_back(Quiet(b.ts_ms, u(rng) < 0.5 ? Direction::kBuy : Direction::kSell));
     else
-      t.decisions.push_back(Wait(b.ts_ms));
+      t.decisions.push_back(Quiet(b.ts_ms));
   }
   return t;
 }
@@ -114,8 +81,8 @@ RunOut Drive(const ExecutorConfig& cfg, const Tape& tape, bool restore) {
 
 TEST(Executor, StateRoundTripsExactly) {
   const Tape tape = RandomTape(3000, 7);
-  const RunOut a = Drive(Config(), tape, /*restore=*/false);
-  const RunOut b = Drive(Config(), tape, /*restore=*/true);
+  const RunOut a = Drive(PerpConfig(), tape, /*restore=*/false);
+  const RunOut b = Drive(PerpConfig(), tape, /*restore=*/true);
   ASSERT_GT(a.trades.size(), 50u);
   EXPECT_EQ(a.states, b.states);
   ASSERT_EQ(a.returns.size(), b.returns.size());
@@ -136,7 +103,7 @@ TEST(Executor, StateRoundTripsExactly) {
 }
 
 TEST(Executor, StateRoundTripsExactlyWithMakerEntries) {
-  ExecutorConfig cfg = Config();
+  ExecutorConfig cfg = PerpConfig();
   cfg.costs.maker_entry = true;
   const Tape tape = RandomTape(3000, 11);
   const RunOut a = Drive(cfg, tape, /*restore=*/false);
@@ -149,17 +116,17 @@ TEST(Executor, StateRoundTripsExactlyWithMakerEntries) {
 }
 
 TEST(Executor, StateKeepsNanAndRejectsForeignState) {
-  Executor ex(Config());
+  Executor ex(PerpConfig());
   ex.OnBar(Bar{0, 100, 101, 99, 100, 1});
   costs::MarketSnapshot m = Market(100);
   m.spread_bps = std::nan("");
-  ex.OnDecision(TradeDecision(Direction::kBuy, 0), m);
+  ex.OnDecision(Signal(Direction::kBuy, 0), m);
   const std::string s = ex.SaveState();
   EXPECT_NE(s.find("\"version\":1"), std::string::npos) << s;
-  Executor back(Config());
+  Executor back(PerpConfig());
   ASSERT_TRUE(back.RestoreState(s).ok());
   EXPECT_EQ(back.SaveState(), s);
-  Executor other(Config("BTC-USDT-PERP"));
+  Executor other(PerpConfig("BTC-USDT-PERP"));
   EXPECT_FALSE(other.RestoreState(s).ok());
   EXPECT_FALSE(back.RestoreState("{\"version\":99}").ok());
   EXPECT_FALSE(back.RestoreState("not json").ok());
@@ -167,13 +134,13 @@ TEST(Executor, StateKeepsNanAndRejectsForeignState) {
 }
 
 TEST(Executor, TakerFillsAtTheNextOpenAndExitsOnHorizon) {
-  Executor ex(Config());
+  Executor ex(PerpConfig());
   ex.OnBar(Bar{0, 100, 100.1, 99.9, 100, 1});
-  ex.OnDecision(TradeDecision(Direction::kBuy, 0, 3), Market(100));
+  ex.OnDecision(Signal(Direction::kBuy, 0, 3), Market(100));
   EXPECT_EQ(ex.position(), 0);
   for (int64_t i = 1; i <= 4; ++i) {
     ex.OnBar(Bar{i * kMin, 100 + i * 0.01, 100.1 + i * 0.01, 99.95 + i * 0.01, 100 + i * 0.01, 1});
-    ex.OnDecision(Wait(i * kMin), Market(100));
+    ex.OnDecision(Quiet(i * kMin), Market(100));
     EXPECT_EQ(ex.position(), i < 4 ? 1 : 0) << i;
   }
   const auto trades = ex.TakeTrades();

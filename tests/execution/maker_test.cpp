@@ -6,48 +6,19 @@
 #include <vector>
 
 #include "execution/executor.h"
+#include "execution/executor_fakes.h"
 
 namespace huracan::execution {
 namespace {
 
-constexpr int64_t kMin = 60'000;
+using namespace testing_support;  // NOLINT
 
 ExecutorConfig MakerConfig(int fill_bars = 3, double through_bps = 1.0) {
-  ExecutorConfig c;
-  c.symbol = "SOL-USDT-PERP";
-  c.timeframe_ms = kMin;
-  c.costs = costs::CostConfig::ForSymbol(c.symbol);
+  ExecutorConfig c = PerpConfig();
   c.costs.maker_entry = true;
   c.costs.maker_fill_bars = fill_bars;
   c.costs.maker_trade_through_bps = through_bps;
   return c;
-}
-
-costs::MarketSnapshot Market(double price) {
-  costs::MarketSnapshot m;
-  m.price = price;
-  m.spread_bps = 3.0;
-  m.sigma_bar_bps = 8.0;
-  m.adv_quote = 5e7;
-  m.perp = true;
-  return m;
-}
-
-decision::Decision Signal(Direction d, int64_t ts, int horizon = 10) {
-  decision::Decision x;
-  x.ts_ms = ts;
-  x.direction = x.signal = d;
-  x.horizon_minutes = horizon;
-  x.engines = {"fake"};
-  x.reason = "trade";
-  return x;
-}
-
-decision::Decision Quiet(int64_t ts, Direction signal = Direction::kWait) {
-  decision::Decision x;
-  x.ts_ms = ts;
-  x.signal = signal;
-  return x;
 }
 
 // Bar i (open time i minutes) with the given open, high, low and close.
