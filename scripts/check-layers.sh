@@ -3,7 +3,7 @@
 set -euo pipefail
 root="${1:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 # Lowest first; a module may include itself and anything before it in this list.
-LAYERS=(core storage data features ml engines regime meta costs decision backtest registry training live control config cli)
+LAYERS=(core storage data features ml engines regime meta costs decision execution backtest registry training live control config cli)
 declare -A rank
 for i in "${!LAYERS[@]}"; do rank[${LAYERS[$i]}]=$i; done
 

@@ -1,7 +1,8 @@
-// The backtester: drives the one DecisionPipeline with a SimulatedClock and fills its decisions.
-// A decision at the close of bar t fills at the open of bar t+1, with the cost model's per-side
-// costs. Exits: horizon (at the open of the bar `horizon` after the entry), stop and take-profit
-// (intrabar, the stop first when both are touched), or an opposite signal (at the next open).
+// The backtester: drives the one DecisionPipeline with a SimulatedClock and hands its decisions to
+// the execution::Executor, which owns the fill and exit rules (execution/executor.h): a decision at
+// the close of bar t fills at the open of bar t+1, with the cost model's per-side costs. Exits:
+// horizon (at the open of the bar `horizon` after the entry), stop and take-profit (intrabar, the
+// stop first when both are touched), or an opposite signal (at the next open).
 // Spot is long-only (the pipeline refuses shorts; a sell signal still closes a long); perps short.
 #pragma once
 

@@ -9,22 +9,12 @@
 #include <vector>
 
 #include "core/market.h"
+#include "execution/trade.h"
 
 namespace huracan::backtest {
 
-struct Trade {
-  std::string symbol;
-  Direction direction = Direction::kBuy;
-  int64_t signal_ts_ms = 0;  // open time of the bar whose close produced the signal
-  int64_t entry_ts_ms = 0;   // open time of the fill bar (entry at its open)
-  int64_t exit_ts_ms = 0;    // time of the exit fill
-  double entry_price = 0, exit_price = 0;
-  int horizon_minutes = 0;
-  std::string exit_reason;  // horizon, stop, take_profit, opposite_signal, end_of_data
-  std::vector<std::string> engines;
-  // Cost attribution in bps of notional: net = gross - fees - spread - slippage (fees include funding).
-  double gross_bps = 0, fees_bps = 0, spread_bps = 0, slippage_bps = 0, funding_bps = 0, net_bps = 0;
-};
+// Trades are produced by the executor; the name stays available here.
+using Trade = execution::Trade;
 
 struct Metrics {
   int64_t trades = 0;

@@ -144,11 +144,11 @@ std::vector<KeyDecl> Build() {
     rows.push_back(row);
   }
   rows.push_back(D(std::string("costs.") + costs::kMakerEntryField, Type::kBool,
-                   "Enter with maker orders (exit is always taker); today only the entry fee changes")
+                   "Enter with post-only limit orders at the signal close (maker fill rule); exits stay taker")
                      .Unset("the preset's value (false)")
                      .ReadBy({"train", "backtest", "check"}));
   rows.push_back(D(std::string("costs.") + costs::kMakerFillBarsField, Type::kInt,
-                   "Maker fill rule (no effect yet): a maker entry must fill within this many bars")
+                   "Maker fill rule: a maker entry not filled within this many bars is cancelled")
                      .Unset("the preset's value (3)")
                      .Range(costs::kMinMakerFillBars, std::nullopt)
                      .ReadBy({"train", "backtest", "check"}));

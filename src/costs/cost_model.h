@@ -22,7 +22,7 @@ struct CostConfig {
   double min_notional = 5.0;        // exchange minimum order value
   double qty_step = 0.0;            // lot step; 0 = no rounding
   double net_edge_floor_bps = 2.0;  // should_trade needs net_edge >= this
-  // The maker fill rule (not used yet: maker_entry only switches the entry fee to maker_fee_bps).
+  // The maker fill rule (execution::Executor, docs/DECISION.md), used when maker_entry.
   int maker_fill_bars = 3;               // a maker entry must fill within this many bars (>= 1)
   double maker_trade_through_bps = 1.0;  // price must trade this far through the limit to count as filled
 

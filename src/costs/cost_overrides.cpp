@@ -25,7 +25,7 @@ const std::vector<CostNumberField>& CostNumberFields() {
       {"net_edge_floor_bps", &CostConfig::net_edge_floor_bps, &CostOverrides::net_edge_floor_bps,
        "A trade needs a net edge of at least this, bps", -std::numeric_limits<double>::infinity()},
       {"maker_trade_through_bps", &CostConfig::maker_trade_through_bps, &CostOverrides::maker_trade_through_bps,
-       "Maker fill rule (no effect yet): price must trade this far through the limit, bps"},
+       "Maker fill rule: the price must trade this far through the limit to fill it, bps"},
   };
   return fields;
 }

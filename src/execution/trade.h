@@ -1,0 +1,26 @@
+// One round trip: entry, exit and the cost attribution of both sides.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/market.h"
+
+namespace huracan::execution {
+
+struct Trade {
+  std::string symbol;
+  Direction direction = Direction::kBuy;
+  int64_t signal_ts_ms = 0;  // open time of the bar whose close produced the signal
+  int64_t entry_ts_ms = 0;   // open time of the fill bar (entry at its open)
+  int64_t exit_ts_ms = 0;    // time of the exit fill
+  double entry_price = 0, exit_price = 0;
+  int horizon_minutes = 0;
+  std::string exit_reason;  // horizon, stop, take_profit, opposite_signal, end_of_data
+  std::vector<std::string> engines;
+  // Cost attribution in bps of notional: net = gross - fees - spread - slippage (fees include funding).
+  double gross_bps = 0, fees_bps = 0, spread_bps = 0, slippage_bps = 0, funding_bps = 0, net_bps = 0;
+};
+
+}  // namespace huracan::execution
