@@ -21,6 +21,18 @@ inline constexpr double kShrinkK = 50.0;   // edge and confidence shrink by n / 
 // n / (n + kShrinkK): the factor applied to a side's mean forward return to get the edge it emits.
 inline double Shrink(int64_t n) { return static_cast<double>(n) / (static_cast<double>(n) + kShrinkK); }
 
+// Splitting a training window [begin, end) in two: the first kTrainFraction of the rows and the
+// rest. The rule engines choose their grid candidate on the first part and calibrate its edge and
+// confidence on the second; the model engines train their model on the first part and pick the
+// threshold and calibrate on the second. The label horizon h is purged between the two parts: a
+// row t belongs to the first part only when t + h < SplitRow(begin, end), so no label of the first
+// part reads a close of the second (ForwardReturns(bars, begin, SplitRow(begin, end), h) does this).
+inline constexpr double kTrainFraction = 0.7;
+// The first row of the calibration part of [begin, end).
+inline size_t SplitRow(size_t begin, size_t end) {
+  return begin + static_cast<size_t>(kTrainFraction * static_cast<double>(end - begin));
+}
+
 // Statistics of non-overlapping trades on one side (long or short). Returns are raw forward
 // returns in bps (not signed by side).
 //

@@ -87,7 +87,7 @@ class MetaLabel : public Engine {
     const std::vector<double> fwd = ForwardReturns(bars, w.begin, w.end, h);
     const double cost = w.round_trip_cost_bps;
     const double edge_floor = w.net_edge_floor_bps;
-    const size_t split = w.begin + static_cast<size_t>(kTrainFraction * static_cast<double>(w.end - w.begin));
+    const size_t split = SplitRow(w.begin, w.end);
 
     struct Event {
       size_t t;

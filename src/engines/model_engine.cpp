@@ -98,7 +98,7 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
 
   const int h = HorizonBars(*w.bars, horizon_minutes());
   const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
-  const size_t split = w.begin + static_cast<size_t>(kTrainFraction * static_cast<double>(w.end - w.begin));
+  const size_t split = SplitRow(w.begin, w.end);
   std::vector<size_t> train_rows, cal_rows;
   for (size_t t = w.begin; t < w.end; ++t) {
     if (fwd[t] != fwd[t]) continue;

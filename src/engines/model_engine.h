@@ -17,7 +17,6 @@ namespace huracan::engines {
 
 inline constexpr size_t kMaxModelRows = 50000;    // training rows (every k-th row beyond this)
 inline constexpr size_t kMaxModelFeatures = 512;  // Infer gathers into a stack buffer of this size
-inline constexpr double kTrainFraction = 0.7;     // rest of the window calibrates the threshold
 inline constexpr double kThresholdQuantiles[] = {0.80, 0.90, 0.95, 0.98};
 
 // Training rows for a model, row-major, with the label horizon already purged.

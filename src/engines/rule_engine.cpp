@@ -8,6 +8,11 @@ constexpr uint32_t kRuleMagic = 0x31455248;  // "HRE1"
 constexpr uint32_t kRuleVersion = 1;
 }  // namespace
 
+bool CanSplit(size_t begin, size_t end, int h) {
+  const size_t split = SplitRow(begin, end), hb = static_cast<size_t>(std::max(h, 1));
+  return split > begin + hb && end - split >= static_cast<size_t>(kMinTrades) * hb;
+}
+
 std::vector<RuleParams> Grid(std::initializer_list<double> p0, std::initializer_list<double> p1,
                              std::initializer_list<double> p2, std::initializer_list<double> p3) {
   std::vector<RuleParams> grid;
@@ -43,6 +48,14 @@ CandidateResult EvaluateCandidate(const RuleSpec& spec, const std::vector<int>& 
   }
   return CandidateResult{trades.long_stats, trades.short_stats, trades.score(cost, w.net_edge_floor_bps)};
 }
+
+// A side switched off: its statistics stay, its edge and confidence are 0 (as Calibrate leaves a
+// side that is not usable).
+SideCal SwitchedOff(SideCal c) {
+  c.on = false;
+  c.edge_bps = c.confidence = 0.0;
+  return c;
+}
 }  // namespace
 
 std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w) {
@@ -69,9 +82,18 @@ Status RuleEngine::Fit(const TrainWindow& w) {
   HURACAN_RETURN_IF_ERROR(ValidateWindow(w, spec_.id));
   if (idx_.size() != spec_.features.size() || max_idx_ >= static_cast<int>(w.features->cols()))
     return WithContext(FailedPrecondition("Bind the feature names before Fit"), EngineContext(spec_.id));
-  std::vector<CandidateResult> res = EvaluateGrid(spec_, idx_, w);
   candidate_ = -1;
+  params_ = RuleParams{};
   long_ = short_ = SideCal{};
+  // Selection on the first part [w.begin, split) (labels purged: they end before split),
+  // calibration on the rest [split, w.end). A window too short for both parts selects on all of
+  // it (for the diagnostic candidate) and leaves the engine off.
+  const int h = HorizonBars(*w.bars, spec_.horizon_minutes);
+  const size_t split = SplitRow(w.begin, w.end);
+  const bool splits = CanSplit(w.begin, w.end, h);
+  TrainWindow sel = w;
+  if (splits) sel.end = split;
+  std::vector<CandidateResult> res = EvaluateGrid(spec_, idx_, sel);
   // The diagnostic candidate: n and the sum of returns do not depend on the cost, so the grid
   // score at cost 0 and floor 0 comes from the same statistics.
   ungated_ = static_cast<int>(spec_.loose_candidate);
@@ -80,13 +102,28 @@ Status RuleEngine::Fit(const TrainWindow& w) {
     const double s = res[c].long_stats.score(+1, 0.0, 0.0) + res[c].short_stats.score(-1, 0.0, 0.0);
     if (s > best_ungated) best_ungated = s, ungated_ = static_cast<int>(c);
   }
+  if (!splits) return Status::Ok();
+  int chosen = -1;
   double best = 0.0;
   for (size_t c = 0; c < res.size(); ++c)
-    if (res[c].score > best) best = res[c].score, candidate_ = static_cast<int>(c);  // ties: first wins
-  if (candidate_ < 0) return Status::Ok();  // no candidate is profitable net of costs: engine is off
-  params_ = spec_.grid[candidate_];
-  long_ = Calibrate(res[candidate_].long_stats, +1, w.round_trip_cost_bps, w.net_edge_floor_bps);
-  short_ = Calibrate(res[candidate_].short_stats, -1, w.round_trip_cost_bps, w.net_edge_floor_bps);
+    if (res[c].score > best) best = res[c].score, chosen = static_cast<int>(c);  // ties: first wins
+  if (chosen < 0) return Status::Ok();  // no candidate is profitable net of costs: engine is off
+  // Calibration: the chosen candidate's trades on the later rows only. A side is on only when it
+  // was usable where it was chosen and is still usable there.
+  TrainWindow cal = w;
+  cal.begin = split;
+  const CandidateResult later = EvaluateCandidate(spec_, idx_, cal, ForwardReturns(*w.bars, cal.begin, cal.end, h), h,
+                                                  spec_.grid[static_cast<size_t>(chosen)]);
+  const double cost = w.round_trip_cost_bps, floor = w.net_edge_floor_bps;
+  SideCal lo = Calibrate(later.long_stats, +1, cost, floor);
+  SideCal sh = Calibrate(later.short_stats, -1, cost, floor);
+  if (!res[chosen].long_stats.usable(+1, cost, floor)) lo = SwitchedOff(lo);
+  if (!res[chosen].short_stats.usable(-1, cost, floor)) sh = SwitchedOff(sh);
+  if (!lo.on && !sh.on) return Status::Ok();  // nothing survives calibration: engine is off
+  candidate_ = chosen;
+  params_ = spec_.grid[static_cast<size_t>(chosen)];
+  long_ = lo;
+  short_ = sh;
   return Status::Ok();
 }
 

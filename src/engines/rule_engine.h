@@ -1,6 +1,7 @@
 // The shared machinery of the rule engines: a RuleSpec declares an engine (features, grid, signal
-// rule); RuleEngine does Bind, the grid search on net performance, the calibration of edge and
-// confidence per side, serialisation and a const, allocation-free Infer.
+// rule); RuleEngine does Bind, the grid search on net performance on the first part of the window,
+// the calibration of edge and confidence per side on the later part (calibration.h, SplitRow),
+// serialisation and a const, allocation-free Infer.
 //
 // A rule engine is one file `<id>.cpp` that defines `const RuleSpec& <Name>Spec()` with designated
 // initializers, its feature columns as `enum Col {..., kNumCols}` and its parameters as
@@ -65,6 +66,11 @@ std::vector<std::string> ParamNames(const char* const (&names)[N]) {
 std::vector<RuleParams> Grid(std::initializer_list<double> p0, std::initializer_list<double> p1 = {0.0},
                              std::initializer_list<double> p2 = {0.0}, std::initializer_list<double> p3 = {0.0});
 
+// Whether a fit can split [begin, end) at SplitRow(begin, end) for horizon h bars: the selection
+// part must hold more than h rows (its last h are purged) and the calibration part at least
+// kMinTrades * h rows (room for kMinTrades non-overlapping trades). Otherwise a rule engine is off.
+bool CanSplit(size_t begin, size_t end, int h);
+
 // Per-candidate statistics of one grid search (exposed for tests).
 struct CandidateResult {
   SideStats long_stats, short_stats;
@@ -97,8 +103,9 @@ class RuleEngine : public Engine {
   const SideCal& short_side() const { return short_; }
 
   // Signal diagnostics (docs/ENGINES.md, "Signal diagnostics"): the grid candidate the last Fit
-  // would pick if trading cost nothing (the best grid score at cost 0 and floor 0 on the training
-  // window; none positive: `loose_candidate`). It does not depend on the fit's cost or floor.
+  // would pick if trading cost nothing (the best grid score at cost 0 and floor 0 on the selection
+  // part of the training window, or on all of it when it is too short to split; none positive:
+  // `loose_candidate`). It does not depend on the fit's cost or floor.
   // -1 before Fit and after LoadParams (the bytes do not carry it).
   int ungated_candidate() const { return ungated_; }
   // The non-overlapping trades of the ungated candidate on rows [begin, end) of `w`, as the grid
@@ -116,7 +123,8 @@ class RuleEngine : public Engine {
   SideCal long_, short_;
 };
 
-// Evaluates every grid candidate of `spec` on the window, with features at columns `idx`.
+// Evaluates every grid candidate of `spec` on the window, with features at columns `idx` (Fit
+// passes the selection part [w.begin, SplitRow(w.begin, w.end))).
 std::vector<CandidateResult> EvaluateGrid(const RuleSpec& spec, const std::vector<int>& idx, const TrainWindow& w);
 
 }  // namespace huracan::engines

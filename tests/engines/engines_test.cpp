@@ -29,6 +29,10 @@ constexpr size_t kSharedRows = 30000, kSharedTrain = 22000, kRows = 20000, kTrai
 // The planted rsi edge clears the cost after shrinkage only with enough signals: tests that need
 // an active rule engine use this size in every build.
 constexpr size_t kEdgeRows = 20000;
+// rsi_reversal calibrates on the last 30% of its window only: both of its sides clear cost + floor
+// there with this many rows, at this cost.
+constexpr size_t kRsiRows = 40000;
+constexpr double kRsiCost = 5.0;
 
 FeatureRow RowAt(const Synthetic& s, size_t t, std::vector<double>& buf) {
   buf.resize(s.frame.cols());
@@ -52,6 +56,16 @@ TrainWindow Window(const Synthetic& s, size_t end, double cost = 10.0) {
   w.seed = 7;
   w.nthread = 1;
   return w;
+}
+
+// rsi_reversal bound to and fitted on the first `rows` of `s` at `cost` (floor `floor`).
+std::unique_ptr<Engine> FitRsi(const Synthetic& s, size_t rows, double cost, double floor = kNetEdgeFloorBps) {
+  auto e = Make("rsi_reversal");
+  EXPECT_TRUE(e->Bind(s.frame.names).ok());
+  TrainWindow w = Window(s, rows, cost);
+  w.net_edge_floor_bps = floor;
+  EXPECT_TRUE(e->Fit(w).ok());
+  return e;
 }
 
 bool SameOutput(const EngineOutput& a, const EngineOutput& b) {
@@ -173,17 +187,24 @@ TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
   int active = 0;
   for (const auto& id : AllEngineIds()) active += f.Get(id).active();
   // Planted edges: reversion, trend and flow engines and the models should find them.
-  EXPECT_GE(active, 10) << "engines with an edge on the planted data";
-  for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "ridge"}) EXPECT_TRUE(f.Get(id).active()) << id;
+  EXPECT_GE(active, 8) << "engines with an edge on the planted data";
+  for (const char* id : {"trend_ma", "gbdt", "ridge"}) EXPECT_TRUE(f.Get(id).active()) << id;
+  // rsi_reversal's planted edge was chosen on the first 70% of the window, but on the last 30%
+  // (about 50 trades a side) its shrunk edge no longer clears 10 bps + the floor: off.
+  EXPECT_FALSE(f.Get("rsi_reversal").active());
   // zscore_reversion's planted 15-minute edge (means of 10-20 bps) beats the 10 bps cost unshrunk
   // but its shrunk edge never clears cost + floor, so it is off (the pipeline could never trade it);
-  // at a 5 bps cost it is on.
+  // at a 1 bps cost it is on (at 5 bps, it was before calibration moved to the later rows).
+  EXPECT_FALSE(f.Get("zscore_reversion").active());
   auto z = Make("zscore_reversion");
   ASSERT_TRUE(z->Bind(f.syn.frame.names).ok());
-  ASSERT_TRUE(z->Fit(Window(f.syn, f.train_end, 5.0)).ok());
+  ASSERT_TRUE(z->Fit(Window(f.syn, f.train_end, 1.0)).ok());
   EXPECT_TRUE(z->active());
-  // rsi_reversal learns: oversold -> positive edge, overbought -> negative edge.
-  const auto* rsi = dynamic_cast<const RuleEngine*>(&f.Get("rsi_reversal"));
+  // rsi_reversal learns, given enough rows to calibrate on: oversold -> positive edge,
+  // overbought -> negative edge.
+  Synthetic s = MakeSynthetic(kRsiRows, true, 21);
+  auto e = FitRsi(s, kRsiRows, kRsiCost);
+  const auto* rsi = dynamic_cast<const RuleEngine*>(e.get());
   ASSERT_NE(rsi, nullptr);
   EXPECT_TRUE(rsi->long_side().on);
   EXPECT_GT(rsi->long_side().edge_bps, 0);
@@ -268,16 +289,77 @@ TEST(Engines, GridPickIsDeterministic) {
       }
     }
   }
-  // The grid search's candidate scores are reproducible, and the pick is the best one.
-  auto e = Make("rsi_reversal");
-  ASSERT_TRUE(e->Bind(s.frame.names).ok());
-  ASSERT_TRUE(e->Fit(Window(s, kEdgeRows)).ok());
+  // The grid search's candidate scores are reproducible, and the pick is the best one on the
+  // selection part (the first 70% of the window).
+  Synthetic r = MakeSynthetic(kRsiRows, true, 21);
+  auto e = FitRsi(r, kRsiRows, kRsiCost);
   auto* rule = dynamic_cast<RuleEngine*>(e.get());
   ASSERT_NE(rule, nullptr);
-  std::vector<int> idx = {s.frame.index_of("rsi_7"), s.frame.index_of("rsi_14")};
-  auto grid = EvaluateGrid(rule->spec(), idx, Window(s, kEdgeRows));
+  std::vector<int> idx = {r.frame.index_of("rsi_7"), r.frame.index_of("rsi_14")};
+  auto grid = EvaluateGrid(rule->spec(), idx, Window(r, SplitRow(0, kRsiRows), kRsiCost));
   ASSERT_GE(rule->candidate(), 0);
   for (const auto& c : grid) EXPECT_LE(c.score, grid[rule->candidate()].score);
+}
+
+TEST(Engines, RuleEngineCalibratesOnRowsThatTookNoPartInTheSelection) {
+  Synthetic s = MakeSynthetic(kRsiRows, true, 21);
+  const TrainWindow w = Window(s, kRsiRows, kRsiCost);
+  auto e = FitRsi(s, kRsiRows, kRsiCost);
+  const auto* rule = dynamic_cast<const RuleEngine*>(e.get());
+  ASSERT_NE(rule, nullptr);
+  ASSERT_GE(rule->candidate(), 0);
+  const std::vector<int> idx = {s.frame.index_of("rsi_7"), s.frame.index_of("rsi_14")};
+  const size_t split = SplitRow(w.begin, w.end);
+  TrainWindow sel = w, cal = w;
+  sel.end = split;
+  cal.begin = split;
+  const auto picked = EvaluateGrid(rule->spec(), idx, sel)[rule->candidate()];
+  const auto later = EvaluateGrid(rule->spec(), idx, cal)[rule->candidate()];
+  // Edge, confidence and their statistics come from the later rows only.
+  const SideCal& lo = rule->long_side();
+  ASSERT_TRUE(lo.on);
+  EXPECT_EQ(lo.n, later.long_stats.n);
+  EXPECT_NE(lo.n, picked.long_stats.n);
+  EXPECT_DOUBLE_EQ(lo.mean_bps, later.long_stats.mean());
+  EXPECT_DOUBLE_EQ(lo.edge_bps, Calibrate(later.long_stats, +1, w.round_trip_cost_bps, w.net_edge_floor_bps).edge_bps);
+  // Each side that is on clears cost + floor on both parts.
+  for (int side : {+1, -1}) {
+    const SideCal& c = side > 0 ? rule->long_side() : rule->short_side();
+    const SideStats& a = side > 0 ? picked.long_stats : picked.short_stats;
+    const SideStats& b = side > 0 ? later.long_stats : later.short_stats;
+    EXPECT_EQ(c.on, a.usable(side, w.round_trip_cost_bps, w.net_edge_floor_bps) &&
+                        b.usable(side, w.round_trip_cost_bps, w.net_edge_floor_bps))
+        << side;
+  }
+  // The selection part's labels are purged: a row within h bars of the split has no label there.
+  const int h = HorizonBars(s.bars, rule->horizon_minutes());
+  const std::vector<double> fwd = ForwardReturns(s.bars, sel.begin, sel.end, h);
+  EXPECT_TRUE(std::isnan(fwd[split - static_cast<size_t>(h)]));
+  EXPECT_FALSE(std::isnan(fwd[split - static_cast<size_t>(h) - 1]));
+}
+
+TEST(Engines, RuleEngineIsOffOnAWindowTooShortToSplit) {
+  // rsi_reversal: h = 30 bars, so the calibration part needs kMinTrades * 30 = 600 rows.
+  EXPECT_FALSE(CanSplit(0, 1990, 30));  // 1393 selection rows, 597 calibration rows
+  EXPECT_TRUE(CanSplit(0, 2010, 30));   // 1407 + 603
+  EXPECT_FALSE(CanSplit(0, 40, 10));    // 28 + 12
+  EXPECT_TRUE(CanSplit(100, 100 + 2010, 30));
+  EXPECT_FALSE(CanSplit(100, 100 + 1990, 30));
+  Synthetic s = MakeSynthetic(kEdgeRows, true, 21);
+  auto e = Make("rsi_reversal");
+  ASSERT_TRUE(e->Bind(s.frame.names).ok());
+  TrainWindow w = Window(s, 1990, 0.0);
+  w.net_edge_floor_bps = 0.0;
+  ASSERT_TRUE(e->Fit(w).ok());
+  const auto* rule = dynamic_cast<const RuleEngine*>(e.get());
+  ASSERT_NE(rule, nullptr);
+  EXPECT_FALSE(rule->active());
+  EXPECT_FALSE(rule->long_side().on || rule->short_side().on);
+  // The diagnostic candidate is still chosen (on the whole window) and its trades can be replayed.
+  EXPECT_GE(rule->ungated_candidate(), 0);
+  EXPECT_TRUE(rule->UngatedTrades(w).ok());
+  std::vector<double> buf;
+  EXPECT_EQ(e->Infer(RowAt(s, 1990, buf)).reason, "off");
 }
 
 TEST(Calibration, ShrinkageReducesEdgeForSmallSamples) {
@@ -351,15 +433,12 @@ TEST_P(PerEngine, FittedSidesClearTheCostAndFloorTheyWereFittedWith) {
 }
 
 TEST(Engines, AHigherFloorOnlySwitchesSidesOff) {
-  Synthetic s = MakeSynthetic(kEdgeRows, true, 21);
-  auto lo = Make("rsi_reversal"), hi = Make("rsi_reversal");
-  ASSERT_TRUE(lo->Bind(s.frame.names).ok() && hi->Bind(s.frame.names).ok());
-  TrainWindow wl = Window(s, kEdgeRows), wh = Window(s, kEdgeRows);
-  wh.net_edge_floor_bps = 1e6;
-  ASSERT_TRUE(lo->Fit(wl).ok());
-  ASSERT_TRUE(hi->Fit(wh).ok());
-  EXPECT_TRUE(lo->active());
-  EXPECT_FALSE(hi->active());
+  Synthetic s = MakeSynthetic(kRsiRows, true, 21);
+  EXPECT_TRUE(FitRsi(s, kRsiRows, kRsiCost)->active());
+  EXPECT_FALSE(FitRsi(s, kRsiRows, kRsiCost, 1e6)->active());
+  auto hi = Make("rsi_reversal");
+  ASSERT_TRUE(hi->Bind(s.frame.names).ok());
+  TrainWindow wh = Window(s, kRsiRows, kRsiCost);
   wh.net_edge_floor_bps = -1;
   EXPECT_FALSE(hi->Fit(wh).ok());
 }
