@@ -1,9 +1,11 @@
-// huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest.
+// huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest;
+// with --model, a stored bundle frozen on [--from, --to) instead.
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "backtest/inputs.h"
 #include "backtest/signals.h"
@@ -12,16 +14,23 @@
 #include "core/json.h"
 #include "core/strings.h"
 #include "core/time_units.h"
+#include "costs/cost_presets.h"
+#include "data/timestamps.h"
 #include "engines/registry.h"
 #include "features/builder.h"
 #include "features/recipe.h"
+#include "registry/loader.h"
+#include "storage/object_store.h"
+#include "training/out_of_time.h"
 
 namespace huracan::cli {
 namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json TradeJson(const backtest::Trade& t) {
+// `notional` (quote currency per trade) turns the bps into the quote-currency fields: fees = every
+// cost of the round trip (exchange fees with funding, spread, slippage), net_pnl = gross - fees.
+ordered_json TradeJson(const backtest::Trade& t, double notional) {
   ordered_json j;
   j["symbol"] = t.symbol;
   j["direction"] = DirectionName(t.direction);
@@ -39,6 +48,11 @@ ordered_json TradeJson(const backtest::Trade& t) {
   j["slippage_bps"] = JsonNumber<ordered_json>(t.slippage_bps);
   j["funding_bps"] = JsonNumber<ordered_json>(t.funding_bps);
   j["net_bps"] = JsonNumber<ordered_json>(t.net_bps);
+  j["side"] = t.direction == Direction::kBuy ? "long" : "short";
+  j["entry"] = JsonNumber<ordered_json>(t.entry_price);
+  j["exit"] = JsonNumber<ordered_json>(t.exit_price);
+  j["fees"] = JsonNumber<ordered_json>(notional * (t.fees_bps + t.spread_bps + t.slippage_bps) * 1e-4);
+  j["net_pnl"] = JsonNumber<ordered_json>(notional * t.net_bps * 1e-4);
   return j;
 }
 
@@ -66,6 +80,10 @@ void PrintSignalsText(const std::map<std::string, backtest::EngineSignals>& sign
 
 struct BacktestArgs {
   std::string data, ref, engines = "all", format = "json";
+  std::string model;         // --model champion|BUNDLE_DIR: a frozen backtest
+  std::string archive;       // archive.url, for --model champion
+  std::string from, to;      // --from/--to (ISO-8601 UTC), frozen backtests
+  bool costs_given = false;  // a costs setting was given (else a frozen backtest uses the bundle's)
   double train_days = 0;
   std::string recipe = "default";  // features.recipe
   costs::CostOverrides costs;      // the costs section
@@ -129,7 +147,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   out["combined"] = backtest::MetricsToJson(fr.combined.metrics);
   out["rejections"] = fr.combined.rejections;
   ordered_json trades = ordered_json::array();
-  for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t));
+  for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t, opts.backtest.pipeline.costs.notional));
   out["trades"] = std::move(trades);
   out["regime"] = ordered_json::parse(fr.regime.Save());
   ordered_json sig = ordered_json::object();
@@ -154,6 +172,74 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   return kExitOk;
 }
 
+Result<std::optional<int64_t>> ParseTimeFlag(const std::string& flag, const std::string& text) {
+  if (text.empty()) return std::optional<int64_t>();
+  std::optional<int64_t> ms = data::ParseIsoUtc(text);
+  if (!ms) return InvalidArgument(flag + " '" + text + "': expected an ISO-8601 UTC time (YYYY-MM-DD[THH:MM[:SS]][Z])");
+  return ms;
+}
+
+// --model: the bundle, frozen, on [--from, --to) of the file; features on the whole file.
+Result<int> RunFrozenCommand(const BacktestArgs& a) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseTimeFlag("--from", a.from));
+  HURACAN_ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseTimeFlag("--to", a.to));
+  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
+  std::fprintf(stderr, "%s\n", in.note.c_str());
+  const data::BarSeries& bars = in.bars;
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(a.recipe));
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
+                           features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
+  registry::LoadedModel model;
+  if (a.model == "champion") {
+    HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(a.archive));
+    HURACAN_ASSIGN_OR_RETURN(model, registry::LoadChampionModel(*store, bars.symbol, recipe, frame.names));
+  } else {
+    HURACAN_ASSIGN_OR_RETURN(model, registry::LoadModelDir(a.model, recipe, frame.names));
+  }
+  for (const auto& w : model.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (model.bundle.config.symbol != bars.symbol)
+    std::fprintf(stderr, "warning: model %s was trained on %s, the data is %s\n", model.model_id.c_str(),
+                 model.bundle.config.symbol.c_str(), bars.symbol.c_str());
+  const costs::CostConfig cc = a.costs_given ? a.costs.ForSymbol(bars.symbol) : model.costs;
+  HURACAN_ASSIGN_OR_RETURN_CTX(training::RowSpan span, training::SpanOfTimes(bars.ts_ms, from, to), a.data);
+  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, training::RunFrozenBacktest(bars, frame, model, cc, span));
+
+  ordered_json out;
+  out["symbol"] = bars.symbol;
+  out["model_id"] = model.model_id;
+  out["bundle"] = model.where;
+  out["bars"] = bars.size();
+  out["test"] = {
+      {"begin_ts", bars.ts_ms[span.begin]}, {"end_ts", bars.ts_ms[span.end - 1]}, {"bars", span.end - span.begin}};
+  out["reference"] = in.ref_path;
+  out["engines"] = model.bundle.config.engines;
+  out["costs_source"] = a.costs_given ? "settings" : "bundle";
+  out["costs"] = costs::CostConfigToJson(cc);
+  out["combined"] = backtest::MetricsToJson(r.metrics);
+  out["rejections"] = r.rejections;
+  ordered_json trades = ordered_json::array();
+  for (const auto& t : r.trades) trades.push_back(TradeJson(t, cc.notional));
+  out["trades"] = std::move(trades);
+  out["regime"] = ordered_json::parse(model.regime.Save());
+  if (a.format == "json") {
+    std::cout << out.dump() << "\n";
+  } else {
+    const backtest::Metrics& m = r.metrics;
+    std::printf("%s: model %s (frozen, costs from the %s), test %zu bars\n", bars.symbol.c_str(),
+                model.model_id.c_str(), a.costs_given ? "settings" : "bundle", span.end - span.begin);
+    std::printf("%-22s %7s %8s %10s %9s %9s\n", "run", "trades", "hit", "net/trade", "sharpe", "psr");
+    std::printf("%-22s %7lld %8.3f %10.2f %9.2f %9.3f\n", "combined", static_cast<long long>(m.trades), m.hit_rate,
+                m.net_bps_per_trade, m.net_sharpe, m.psr);
+  }
+  return kExitOk;
+}
+
+bool AnyCostsGiven(const config::Settings& s) {
+  for (const auto& d : config::Declarations())
+    if (d.key.starts_with("costs.") && s.Given(d.key)) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> ParseEngineIds(const std::string& spec) {
@@ -166,13 +252,19 @@ Result<std::vector<std::string>> ParseEngineIds(const std::string& spec) {
 
 void RegisterBacktestCommands(CLI::App& app, Action* out) {
   auto args = std::make_shared<BacktestArgs>();
-  CLI::App* cmd = app.add_subcommand("backtest", "Fit engines on the first N days and evaluate them on the rest");
+  CLI::App* cmd = app.add_subcommand(
+      "backtest", "Fit engines on the first N days and evaluate them on the rest (--model: a stored bundle, frozen)");
   cmd->add_option("--data", args->data, "Candle file (Parquet)")->required();
   cmd->add_option("--ref", args->ref, "Reference (BTC) candle file; default: a BTC file beside --data");
   cmd->add_option("--engines", args->engines, "all, or a comma-separated list of engine ids");
   cmd->add_option("--costs", args->costs_name,
                   "Costs: a preset (huracan costs list) or a JSON file (default: default)");
   cmd->add_option("--train-days", args->train_days, "Days used for fitting (default: the first half)");
+  cmd->add_option("--model", args->model,
+                  "champion (the symbol's champion in --archive) or a bundle folder: backtest it frozen, no fitting");
+  cmd->add_option("--archive", args->archive, "Archive folder for --model champion (default ./archive)");
+  cmd->add_option("--from", args->from, "With --model: first bar evaluated (ISO-8601 UTC; default: the first)");
+  cmd->add_option("--to", args->to, "With --model: end of the evaluation, exclusive (ISO-8601 UTC; default: the end)");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, out] {
     *out = [args]() -> Result<int> {
@@ -181,6 +273,13 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
       a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
       a.recipe = s.String("features.recipe");
       HURACAN_ASSIGN_OR_RETURN(a.costs, s.Costs());
+      if (!a.model.empty()) {
+        if (a.train_days != 0) return InvalidArgument("--train-days: a --model backtest fits nothing");
+        a.archive = s.String("archive.url");
+        a.costs_given = AnyCostsGiven(s);
+        return RunFrozenCommand(a);
+      }
+      if (!a.from.empty() || !a.to.empty()) return InvalidArgument("--from/--to need --model");
       return RunBacktestCommand(a);
     };
   });
