@@ -183,6 +183,9 @@ Result<OutOfTimeReport> RunOutOfTime(const OutOfTimeOptions& opts, const Clock& 
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> symbols, data::SelectSymbols(entries, "all", tf));
   if (symbols.empty()) return NotFound(opts.data_dir + ": no " + tf + " candle files");
 
+  // As for `huracan train`'s workers: XGBoost's OpenMP threads must not spin while waiting on
+  // shared cores (unless the caller chose otherwise).
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   // Nothing of the user's is touched: a temporary archive and database, removed at the end.
   WorkDir work;
   HURACAN_ASSIGN_OR_RETURN(work.path, MakeWorkDir());

@@ -73,7 +73,10 @@ TEST(FrozenBacktest, ChampionTradesWithTheBundleCostsAndTheNewTradeFields) {
     EXPECT_GE(t["entry_ts"].get<int64_t>(), from_ms);
     EXPECT_EQ(t["entry"], t["entry_price"]);
     EXPECT_NEAR(t["net_pnl"].get<double>(), notional * t["net_bps"].get<double>() * 1e-4, 1e-9);
-    EXPECT_NEAR(t["fees"].get<double>(), 0.0, 1e-9);  // zero costs
+    const double cost_bps =
+        t["fees_bps"].get<double>() + t["spread_bps"].get<double>() + t["slippage_bps"].get<double>();
+    EXPECT_NEAR(t["fees"].get<double>(), notional * cost_bps * 1e-4, 1e-9);
+    EXPECT_EQ(t["fees_bps"].get<double>(), 0.0);  // zero costs: only the bar's own spread estimate is paid
   }
 
   // --costs overrides the bundle's costs: the same model now pays fees.
@@ -83,7 +86,7 @@ TEST(FrozenBacktest, ChampionTradesWithTheBundleCostsAndTheNewTradeFields) {
   const auto c = nlohmann::json::parse(costly.out);
   EXPECT_EQ(c["costs_source"], "settings");
   EXPECT_GT(c["costs"]["taker_fee_bps"].get<double>(), 0.0);
-  for (const auto& t : c["trades"]) EXPECT_GT(t["fees"].get<double>(), 0.0);
+  for (const auto& t : c["trades"]) EXPECT_GT(t["fees_bps"].get<double>(), 0.0);
 
   // The bundle folder the champion points at gives the same run.
   std::ifstream pointer(s.archive + "/champion/SOLUSDT/latest.json");
