@@ -90,14 +90,29 @@ struct BacktestArgs {
   std::string costs_name;          // --costs, read through the settings (costs.preset)
 };
 
+// The candle file and its reference (the choice printed on stderr), the recipe, and the features
+// on the whole file.
+struct Prepared {
+  backtest::BacktestInputs in;
+  features::FeatureRecipe recipe;
+  features::FeatureFrame frame;
+};
+
+Result<Prepared> Prepare(const BacktestArgs& a) {
+  Prepared p;
+  HURACAN_ASSIGN_OR_RETURN(p.in, backtest::LoadInputs(a.data, a.ref));
+  std::fprintf(stderr, "%s\n", p.in.note.c_str());
+  HURACAN_ASSIGN_OR_RETURN(p.recipe, features::LoadRecipe(a.recipe));
+  HURACAN_ASSIGN_OR_RETURN(p.frame, features::BuildFeatures(p.recipe, p.in.bars, p.in.ref ? &*p.in.ref : nullptr));
+  return p;
+}
+
 Result<int> RunBacktestCommand(const BacktestArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngineIds(a.engines));
-  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
-  std::fprintf(stderr, "%s\n", in.note.c_str());
+  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a));
+  const backtest::BacktestInputs& in = p.in;
   const data::BarSeries& bars = in.bars;
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(a.recipe));
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
-                           features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
+  const features::FeatureFrame& frame = p.frame;
   // Train on the first N days (default: the first half); the test starts after a purge gap equal to
   // the longest engine horizon, so no training label overlaps the test window.
   if (!(a.train_days >= 0)) return InvalidArgument("--train-days must be >= 0 (0 = the first half)");
@@ -183,12 +198,11 @@ Result<std::optional<int64_t>> ParseTimeFlag(const std::string& flag, const std:
 Result<int> RunFrozenCommand(const BacktestArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseTimeFlag("--from", a.from));
   HURACAN_ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseTimeFlag("--to", a.to));
-  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
-  std::fprintf(stderr, "%s\n", in.note.c_str());
+  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a));
+  const backtest::BacktestInputs& in = p.in;
   const data::BarSeries& bars = in.bars;
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(a.recipe));
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
-                           features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
+  const features::FeatureRecipe& recipe = p.recipe;
+  const features::FeatureFrame& frame = p.frame;
   registry::LoadedModel model;
   if (a.model == "champion") {
     HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(a.archive));
