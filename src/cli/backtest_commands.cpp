@@ -1,10 +1,13 @@
-// huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest.
+// huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest;
+// with --fee-sweep, one fit evaluated at several fees; with --model, a stored bundle frozen on
+// [--from, --to) instead.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "backtest/inputs.h"
 #include "backtest/signals.h"
@@ -13,16 +16,23 @@
 #include "core/json.h"
 #include "core/strings.h"
 #include "core/time_units.h"
+#include "costs/cost_presets.h"
+#include "data/timestamps.h"
 #include "engines/registry.h"
 #include "features/builder.h"
 #include "features/recipe.h"
+#include "registry/loader.h"
+#include "storage/object_store.h"
+#include "training/out_of_time.h"
 
 namespace huracan::cli {
 namespace {
 
 using nlohmann::ordered_json;
 
-ordered_json TradeJson(const backtest::Trade& t) {
+// `notional` (quote currency per trade) turns the bps into the quote-currency fields: fees = every
+// cost of the round trip (exchange fees with funding, spread, slippage), net_pnl = gross - fees.
+ordered_json TradeJson(const backtest::Trade& t, double notional) {
   ordered_json j;
   j["symbol"] = t.symbol;
   j["direction"] = DirectionName(t.direction);
@@ -40,6 +50,11 @@ ordered_json TradeJson(const backtest::Trade& t) {
   j["slippage_bps"] = JsonNumber<ordered_json>(t.slippage_bps);
   j["funding_bps"] = JsonNumber<ordered_json>(t.funding_bps);
   j["net_bps"] = JsonNumber<ordered_json>(t.net_bps);
+  j["side"] = t.direction == Direction::kBuy ? "long" : "short";
+  j["entry"] = JsonNumber<ordered_json>(t.entry_price);
+  j["exit"] = JsonNumber<ordered_json>(t.exit_price);
+  j["fees"] = JsonNumber<ordered_json>(notional * (t.fees_bps + t.spread_bps + t.slippage_bps) * 1e-4);
+  j["net_pnl"] = JsonNumber<ordered_json>(notional * t.net_bps * 1e-4);
   return j;
 }
 
@@ -67,6 +82,10 @@ void PrintSignalsText(const std::map<std::string, backtest::EngineSignals>& sign
 
 struct BacktestArgs {
   std::string data, ref, engines = "all", format = "json";
+  std::string model;         // --model champion|BUNDLE_DIR: a frozen backtest
+  std::string archive;       // archive.url, for --model champion
+  std::string from, to;      // --from/--to (ISO-8601 UTC), frozen backtests
+  bool costs_given = false;  // a costs setting was given (else a frozen backtest uses the bundle's)
   double train_days = 0;
   std::string recipe = "default";  // features.recipe
   costs::CostOverrides costs;      // the costs section
@@ -164,18 +183,33 @@ Result<int> RunFeeSweep(const data::BarSeries& bars, const features::FeatureFram
   return kExitOk;
 }
 
+// The candle file and its reference (the choice printed on stderr), the recipe, and the features
+// on the whole file.
+struct Prepared {
+  backtest::BacktestInputs in;
+  features::FeatureRecipe recipe;
+  features::FeatureFrame frame;
+};
+
+Result<Prepared> Prepare(const BacktestArgs& a) {
+  Prepared p;
+  HURACAN_ASSIGN_OR_RETURN(p.in, backtest::LoadInputs(a.data, a.ref));
+  std::fprintf(stderr, "%s\n", p.in.note.c_str());
+  HURACAN_ASSIGN_OR_RETURN(p.recipe, features::LoadRecipe(a.recipe));
+  HURACAN_ASSIGN_OR_RETURN(p.frame, features::BuildFeatures(p.recipe, p.in.bars, p.in.ref ? &*p.in.ref : nullptr));
+  return p;
+}
+
 Result<int> RunBacktestCommand(const BacktestArgs& a) {
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, ParseEngineIds(a.engines));
   std::vector<double> levels;
   if (!a.fee_sweep.empty()) {
     HURACAN_ASSIGN_OR_RETURN(levels, ParseFeeLevels(a.fee_sweep));
   }
-  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestInputs in, backtest::LoadInputs(a.data, a.ref));
-  std::fprintf(stderr, "%s\n", in.note.c_str());
+  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a));
+  const backtest::BacktestInputs& in = p.in;
   const data::BarSeries& bars = in.bars;
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(a.recipe));
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
-                           features::BuildFeatures(recipe, bars, in.ref ? &*in.ref : nullptr));
+  const features::FeatureFrame& frame = p.frame;
   // Train on the first N days (default: the first half); the test starts after a purge gap equal to
   // the longest engine horizon, so no training label overlaps the test window.
   if (!(a.train_days >= 0)) return InvalidArgument("--train-days must be >= 0 (0 = the first half)");
@@ -226,7 +260,7 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   out["combined"] = backtest::MetricsToJson(fr.combined.metrics);
   out["rejections"] = fr.combined.rejections;
   ordered_json trades = ordered_json::array();
-  for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t));
+  for (const auto& t : fr.combined.trades) trades.push_back(TradeJson(t, opts.backtest.pipeline.costs.notional));
   out["trades"] = std::move(trades);
   out["regime"] = ordered_json::parse(fr.regime.Save());
   ordered_json sig = ordered_json::object();
@@ -251,6 +285,73 @@ Result<int> RunBacktestCommand(const BacktestArgs& a) {
   return kExitOk;
 }
 
+Result<std::optional<int64_t>> ParseTimeFlag(const std::string& flag, const std::string& text) {
+  if (text.empty()) return std::optional<int64_t>();
+  std::optional<int64_t> ms = data::ParseIsoUtc(text);
+  if (!ms) return InvalidArgument(flag + " '" + text + "': expected an ISO-8601 UTC time (YYYY-MM-DD[THH:MM[:SS]][Z])");
+  return ms;
+}
+
+// --model: the bundle, frozen, on [--from, --to) of the file; features on the whole file.
+Result<int> RunFrozenCommand(const BacktestArgs& a) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<int64_t> from, ParseTimeFlag("--from", a.from));
+  HURACAN_ASSIGN_OR_RETURN(std::optional<int64_t> to, ParseTimeFlag("--to", a.to));
+  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a));
+  const backtest::BacktestInputs& in = p.in;
+  const data::BarSeries& bars = in.bars;
+  const features::FeatureRecipe& recipe = p.recipe;
+  const features::FeatureFrame& frame = p.frame;
+  registry::LoadedModel model;
+  if (a.model == "champion") {
+    HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(a.archive));
+    HURACAN_ASSIGN_OR_RETURN(model, registry::LoadChampionModel(*store, bars.symbol, recipe, frame.names));
+  } else {
+    HURACAN_ASSIGN_OR_RETURN(model, registry::LoadModelDir(a.model, recipe, frame.names));
+  }
+  for (const auto& w : model.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  if (model.bundle.config.symbol != bars.symbol)
+    std::fprintf(stderr, "warning: model %s was trained on %s, the data is %s\n", model.model_id.c_str(),
+                 model.bundle.config.symbol.c_str(), bars.symbol.c_str());
+  const costs::CostConfig cc = a.costs_given ? a.costs.ForSymbol(bars.symbol) : model.costs;
+  HURACAN_ASSIGN_OR_RETURN_CTX(training::RowSpan span, training::SpanOfTimes(bars.ts_ms, from, to), a.data);
+  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, training::RunFrozenBacktest(bars, frame, model, cc, span));
+
+  ordered_json out;
+  out["symbol"] = bars.symbol;
+  out["model_id"] = model.model_id;
+  out["bundle"] = model.where;
+  out["bars"] = bars.size();
+  out["test"] = {
+      {"begin_ts", bars.ts_ms[span.begin]}, {"end_ts", bars.ts_ms[span.end - 1]}, {"bars", span.end - span.begin}};
+  out["reference"] = in.ref_path;
+  out["engines"] = model.bundle.config.engines;
+  out["costs_source"] = a.costs_given ? "settings" : "bundle";
+  out["costs"] = costs::CostConfigToJson(cc);
+  out["combined"] = backtest::MetricsToJson(r.metrics);
+  out["rejections"] = r.rejections;
+  ordered_json trades = ordered_json::array();
+  for (const auto& t : r.trades) trades.push_back(TradeJson(t, cc.notional));
+  out["trades"] = std::move(trades);
+  out["regime"] = ordered_json::parse(model.regime.Save());
+  if (a.format == "json") {
+    std::cout << out.dump() << "\n";
+  } else {
+    const backtest::Metrics& m = r.metrics;
+    std::printf("%s: model %s (frozen, costs from the %s), test %zu bars\n", bars.symbol.c_str(),
+                model.model_id.c_str(), a.costs_given ? "settings" : "bundle", span.end - span.begin);
+    std::printf("%-22s %7s %8s %10s %9s %9s\n", "run", "trades", "hit", "net/trade", "sharpe", "psr");
+    std::printf("%-22s %7lld %8.3f %10.2f %9.2f %9.3f\n", "combined", static_cast<long long>(m.trades), m.hit_rate,
+                m.net_bps_per_trade, m.net_sharpe, m.psr);
+  }
+  return kExitOk;
+}
+
+bool AnyCostsGiven(const config::Settings& s) {
+  for (const auto& d : config::Declarations())
+    if (d.key.starts_with("costs.") && s.Given(d.key)) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> ParseEngineIds(const std::string& spec) {
@@ -263,7 +364,8 @@ Result<std::vector<std::string>> ParseEngineIds(const std::string& spec) {
 
 void RegisterBacktestCommands(CLI::App& app, Action* out) {
   auto args = std::make_shared<BacktestArgs>();
-  CLI::App* cmd = app.add_subcommand("backtest", "Fit engines on the first N days and evaluate them on the rest");
+  CLI::App* cmd = app.add_subcommand(
+      "backtest", "Fit engines on the first N days and evaluate them on the rest (--model: a stored bundle, frozen)");
   cmd->add_option("--data", args->data, "Candle file (Parquet)")->required();
   cmd->add_option("--ref", args->ref, "Reference (BTC) candle file; default: a BTC file beside --data");
   cmd->add_option("--engines", args->engines, "all, or a comma-separated list of engine ids");
@@ -272,6 +374,11 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
   cmd->add_option("--fee-sweep", args->fee_sweep,
                   "Per-side fees in bps (e.g. 0,1,2.5,5,7.5,10): fit once, report the net at each fee");
   cmd->add_option("--train-days", args->train_days, "Days used for fitting (default: the first half)");
+  cmd->add_option("--model", args->model,
+                  "champion (the symbol's champion in --archive) or a bundle folder: backtest it frozen, no fitting");
+  cmd->add_option("--archive", args->archive, "Archive folder for --model champion (default ./archive)");
+  cmd->add_option("--from", args->from, "With --model: first bar evaluated (ISO-8601 UTC; default: the first)");
+  cmd->add_option("--to", args->to, "With --model: end of the evaluation, exclusive (ISO-8601 UTC; default: the end)");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, out] {
     *out = [args]() -> Result<int> {
@@ -280,6 +387,15 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
       a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
       a.recipe = s.String("features.recipe");
       HURACAN_ASSIGN_OR_RETURN(a.costs, s.Costs());
+      if (!a.model.empty()) {
+        if (a.train_days != 0) return InvalidArgument("--train-days: a --model backtest fits nothing");
+        if (!a.fee_sweep.empty())
+          return InvalidArgument("--fee-sweep: a --model backtest fits nothing (run it on a fitted backtest)");
+        a.archive = s.String("archive.url");
+        a.costs_given = AnyCostsGiven(s);
+        return RunFrozenCommand(a);
+      }
+      if (!a.from.empty() || !a.to.empty()) return InvalidArgument("--from/--to need --model");
       return RunBacktestCommand(a);
     };
   });

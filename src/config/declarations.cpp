@@ -91,8 +91,8 @@ std::vector<KeyDecl> Build() {
   // data
   rows.push_back(D("data.dir", Type::kString, "Folder of candle files")
                      .Default(train.data_dir)
-                     .Flag("--data-dir", kTrain)
-                     .ReadBy({"train"}));
+                     .Flag("--data-dir", {"train", "train-worker", "check out-of-time"})
+                     .ReadBy({"train", "check out-of-time"}));
   rows.push_back(
       D("data.timeframe", Type::kString, "Bar timeframe of the candle files trained on (1m, 5m, 1h, 1d, ...)")
           .Default(pipe.timeframe)
@@ -105,8 +105,8 @@ std::vector<KeyDecl> Build() {
       D("archive.url", Type::kString, "Archive: a folder path (object store root; s3:// is not supported yet)")
           .Default(train.archive)
           .Flag("--archive",
-                {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback"})
-          .ReadBy({"train", "summary", "champion"}));
+                {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback", "backtest"})
+          .ReadBy({"train", "summary", "champion", "backtest --model champion"}));
   for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
     std::string key = std::string("archive.") + k;
     std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
@@ -135,7 +135,8 @@ std::vector<KeyDecl> Build() {
   rows.push_back(D("costs.preset", Type::kString,
                    "Base costs: default (each symbol's defaults), a shipped preset (huracan costs list) or a JSON file")
                      .Default(costs::kDefaultCostsPreset)
-                     .Flag("--costs", {"train", "train-worker", "backtest", "check lookahead", "check warmup"})
+                     .Flag("--costs", {"train", "train-worker", "backtest", "check lookahead", "check warmup",
+                                       "check out-of-time"})
                      .ReadBy({"train", "backtest", "check"}));
   for (const auto& f : costs::CostNumberFields()) {
     D row(std::string("costs.") + f.name, Type::kDouble, f.help);

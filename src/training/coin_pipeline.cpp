@@ -16,6 +16,7 @@
 #include "features/recipe.h"
 #include "meta/combiner.h"
 #include "regime/classifier.h"
+#include "registry/loader.h"
 #include "storage/database.h"
 #include "training/test_hooks.h"
 
@@ -63,24 +64,6 @@ size_t FirstAtOrAfter(const std::vector<int64_t>& ts, int64_t t) {
   return static_cast<size_t>(std::lower_bound(ts.begin(), ts.end(), t) - ts.begin());
 }
 
-Result<data::BarSeries> LoadChecked(const std::string& path, const std::string& symbol, const std::string& timeframe,
-                                    const data::QualityPolicy& policy, std::vector<std::string>* repairs) {
-  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, data::LoadBars(path));
-  if (bars.symbol.empty()) bars.symbol = symbol;
-  if (bars.timeframe.empty()) bars.timeframe = timeframe;
-  data::QualityReport report;
-  auto repaired = data::CheckAndRepair(std::move(bars), policy, &report);
-  if (!repaired.ok()) {
-    std::string why;
-    for (const auto& r : report.refusals) why += (why.empty() ? "" : "; ") + r;
-    // Always FailedPrecondition, whatever the check's own code: the data is refused, not broken.
-    return WithContext(FailedPrecondition(why.empty() ? repaired.error().message : why),
-                       symbol + ": data refused (" + path + ")");
-  }
-  for (const auto& r : report.repairs) repairs->push_back(symbol + ": " + r);
-  return std::move(repaired).value();
-}
-
 }  // namespace
 
 backtest::WalkForwardConfig CoinPipelineConfig::DefaultWalkForward() {
@@ -105,7 +88,27 @@ std::string CoinPipelineConfig::Describe() const {
   // Only settings that differ from the defaults of old runs, so their training keys stay the same.
   if (!costs.empty()) out += ";costs=" + costs.Describe();
   if (!reference_symbol.empty()) out += ";ref=" + reference_symbol;
+  if (cutoff_ms > 0) out += ";cutoff=" + std::to_string(cutoff_ms);
   return out;
+}
+
+Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::string& symbol,
+                                        const std::string& timeframe, const data::QualityPolicy& policy,
+                                        std::vector<std::string>* repairs) {
+  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, data::LoadBars(path));
+  if (bars.symbol.empty()) bars.symbol = symbol;
+  if (bars.timeframe.empty()) bars.timeframe = timeframe;
+  data::QualityReport report;
+  auto repaired = data::CheckAndRepair(std::move(bars), policy, &report);
+  if (!repaired.ok()) {
+    std::string why;
+    for (const auto& r : report.refusals) why += (why.empty() ? "" : "; ") + r;
+    // Always FailedPrecondition, whatever the check's own code: the data is refused, not broken.
+    return WithContext(FailedPrecondition(why.empty() ? repaired.error().message : why),
+                       symbol + ": data refused (" + path + ")");
+  }
+  for (const auto& r : report.repairs) repairs->push_back(symbol + ": " + r);
+  return std::move(repaired).value();
 }
 
 Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
@@ -147,16 +150,20 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   // 1. Load and check.
   times.Begin("load_quality");
   HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars,
-                           LoadChecked(inputs.path, symbol, config.timeframe, config.quality, &repairs));
+                           LoadCheckedBars(inputs.path, symbol, config.timeframe, config.quality, &repairs));
   std::optional<data::BarSeries> ref;
   if (!inputs.ref_path.empty()) {
-    auto r = LoadChecked(inputs.ref_path, "reference of " + symbol, config.timeframe, config.quality, &repairs);
+    auto r = LoadCheckedBars(inputs.ref_path, "reference of " + symbol, config.timeframe, config.quality, &repairs);
     if (!r.ok()) return r.error();
     ref = std::move(r).value();
   }
   MaybeCrashAt("after_load", symbol);
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));
   const size_t per_day = static_cast<size_t>(kMsPerDay / tf);
+  if (config.cutoff_ms > 0) {
+    bars = bars.slice(0, FirstAtOrAfter(bars.ts_ms, config.cutoff_ms));
+    if (bars.empty()) return FailedPrecondition(symbol + ": no bars before the cut-off (" + inputs.path + ")");
+  }
   const size_t keep = static_cast<size_t>(config.history_days) * per_day + static_cast<size_t>(config.warmup_bars);
   if (bars.size() > keep) bars = bars.slice(bars.size() - keep, bars.size());
   if (ref && !ref->empty()) {
@@ -314,28 +321,15 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
   // The champion, re-evaluated as a fixed model on the challenger's OOS span.
   ChampionEvaluator evaluate = [&](const registry::ModelBundle& b,
                                    const std::string& model_id) -> Result<registry::ModelMetricsSummary> {
-    if (b.config.feature_hash != recipe.hash())
-      return FailedPrecondition(model_id + ": feature hash " + b.config.feature_hash + " differs from the recipe's");
-    std::vector<std::unique_ptr<engines::Engine>> engs;
-    for (const auto& id : b.config.engines) {
-      const std::string* params = b.model.Find(id);
-      if (!params) return DataLoss(model_id + ": model.bin has no section for engine " + id);
-      HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<engines::Engine> e, engines::CreateEngine(id));
-      HURACAN_RETURN_IF_ERROR(e->Bind(frame.names));
-      HURACAN_RETURN_IF_ERROR(e->LoadParams(*params));
-      engs.push_back(std::move(e));
-    }
-    const std::string* reg = b.model.Find(registry::kRegimeSection);
-    if (!reg) return DataLoss(model_id + ": model.bin has no regime section");
-    HURACAN_ASSIGN_OR_RETURN(regime::RegimeThresholds rth, regime::RegimeThresholds::Load(*reg));
+    // The champion's own costs are not used: both models are judged under this run's costs.
+    HURACAN_ASSIGN_OR_RETURN(registry::LoadedModel champ,
+                             registry::BindModel(b, model_id, model_id + "/", recipe, frame.names));
     backtest::BacktestOptions bo = fo.backtest;
-    bo.pipeline.regime = rth;
-    if (const std::string* m = b.model.Find(registry::kMetaSection)) bo.pipeline.meta_state = *m;
-    std::vector<engines::Engine*> ptrs;
-    for (auto& e : engs) ptrs.push_back(e.get());
-    HURACAN_ASSIGN_OR_RETURN(
-        backtest::BacktestResult r,
-        backtest::RunBacktestOnFrame(bars, frame, ptrs, decision::PipelineMode::kCombined, bo, oos_begin, oos_end));
+    bo.pipeline.regime = champ.regime;
+    bo.pipeline.meta_state = champ.meta_state;
+    HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r,
+                             backtest::RunBacktestOnFrame(bars, frame, champ.ptrs(), decision::PipelineMode::kCombined,
+                                                          bo, oos_begin, oos_end));
     return ToSummary(r.metrics, static_cast<double>(oos_end - oos_begin) / static_cast<double>(per_day), window);
   };
 

@@ -31,6 +31,9 @@ struct CoinPipelineConfig {
   std::string timeframe = "1m";
   // Only the most recent history is used (plus the features' warm-up): walk-forward, final fit.
   int history_days = 36;
+  // > 0: only the bars that open before this time (epoch ms) are used, as if the file ended there
+  // (huracan check out-of-time trains on the data before its split).
+  int64_t cutoff_ms = 0;
   int warmup_bars = 2 * kMinutesPerDay;
   backtest::WalkForwardConfig walk_forward = DefaultWalkForward();
   data::QualityPolicy quality;
@@ -54,6 +57,12 @@ struct CoinInputs {
 // BTCUSDT. A coin is not its own reference (nor is any BTC coin when the reference is the default).
 Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
                                      const std::string& timeframe, const std::string& reference = "");
+
+// Stage 1 for one file: reads it and checks/repairs its quality under `policy` (FailedPrecondition
+// naming the file when refused); each repair is appended to `repairs`, prefixed by `symbol`.
+Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::string& symbol,
+                                        const std::string& timeframe, const data::QualityPolicy& policy,
+                                        std::vector<std::string>* repairs);
 
 Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipelineConfig& config,
                                     const PublishContext& ctx);
