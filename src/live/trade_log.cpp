@@ -6,11 +6,10 @@
 
 #include "core/time_units.h"
 #include "data/timestamps.h"
+#include "registry/archive.h"
 
 namespace huracan::live {
 namespace {
-
-constexpr char kDayPrefix[] = "live_logs/trades/";
 
 const std::vector<std::string>& DayFileColumns() {
   static const std::vector<std::string> kColumns = {"trade_id", "time", "symbol",  "side",     "size", "entry",
@@ -93,7 +92,7 @@ Status UpsertDailyEquity(storage::Database& db, const DailyEquity& row) {
   return Status::Ok();
 }
 
-std::string TradeDayKey(int64_t time_ms) { return std::string(kDayPrefix) + data::FormatYmd(time_ms) + ".parquet"; }
+std::string TradeDayKey(int64_t time_ms) { return registry::LiveTradesKey(data::FormatYmd(time_ms)); }
 
 data::ParquetTable TradesToParquet(const std::vector<TradeRecord>& trades, const std::vector<TradeBook>& books) {
   using Kind = data::ParquetColumn::Kind;

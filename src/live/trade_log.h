@@ -58,7 +58,7 @@ struct DailyEquity {
 // goes).
 Status UpsertDailyEquity(storage::Database& db, const DailyEquity& row);
 
-// "live_logs/trades/20251011.parquet" for any time on that UTC day.
+// "live_logs/trades/20251011.parquet" for any time on that UTC day (registry::LiveTradesKey).
 std::string TradeDayKey(int64_t time_ms);
 // The day file's table: trade_id, time (INT64 TIMESTAMP(ms, UTC)), symbol, side, size, entry, exit,
 // fees, net_pnl, model_id, book ("live"/"shadow").
