@@ -135,9 +135,9 @@ Result<std::vector<DayFileTrade>> ReadTradeDayFile(const storage::ObjectStore& s
   // Any unreadable day file is corrupt archive data, whatever the reader's code.
   if (!table.ok()) return WithContextUnlessNamed(DataLoss(table.error().message), name);
   const auto& c = table->columns;
+  const data::ParquetTable want = TradesToParquet({}, {});
   for (size_t i = 0; i < c.size(); ++i) {
-    const data::ParquetColumn& want = TradesToParquet({}, {}).columns[i];
-    if (c[i].kind != want.kind || !c[i].valid.empty() || c[i].size() != static_cast<size_t>(table->num_rows))
+    if (c[i].kind != want.columns[i].kind || !c[i].valid.empty() || c[i].size() != static_cast<size_t>(table->num_rows))
       return DataLoss(name + ": column " + c[i].name + " is not a non-null column of the day file's type");
   }
   std::vector<DayFileTrade> out(static_cast<size_t>(table->num_rows));
