@@ -36,7 +36,7 @@ int WriteAll(int fd, std::string_view bytes) {
   return 0;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
+Result<std::string> StageFile(const std::string& path, std::string_view bytes) {
   fs::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
@@ -54,11 +54,16 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
     ::unlink(tmp.c_str());
     return Unavailable(tmp + ": fsync/close failed");
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  return tmp;
+}
+
+Status PublishStagedFile(const std::string& staged, const std::string& path) {
+  if (::rename(staged.c_str(), path.c_str()) != 0) {
     std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
+    ::unlink(staged.c_str());
     return Unavailable(path + ": rename failed: " + why);
   }
+  fs::path target(path);
   std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
@@ -66,6 +71,11 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
     ::close(dfd);
   }
   return Status::Ok();
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
+  HURACAN_ASSIGN_OR_RETURN(std::string staged, StageFile(path, bytes));
+  return PublishStagedFile(staged, path);
 }
 
 }  // namespace huracan
