@@ -645,8 +645,9 @@ TEST(WalkForward, EvaluateFoldReuseOfTheSameFitIsExact) {
 TEST(BacktestCli, FeeSweepFitsOnceAndReportsEveryLevel) {
   const std::string doge =
       huracan::testing::ShellQuote(huracan::testing::SampleDir() + "/DOGE-USDT_1m_20251011_20251108.parquet");
+  // Zero spread and slippage as well (the zero preset), so that the sample trades at fee 0.
   const std::string base =
-      "backtest --data " + doge + " --train-days 14 --engines trend_ma,zscore_reversion,rsi_reversal";
+      "backtest --data " + doge + " --train-days 14 --engines trend_ma,zscore_reversion,rsi_reversal --costs zero";
   auto res = huracan::testing::RunHuracan(base + " --fee-sweep 0,2.5,7.5 --format json");
   ASSERT_EQ(res.exit_code, 0) << res.err;
   const auto j = nlohmann::ordered_json::parse(res.out);
@@ -664,12 +665,7 @@ TEST(BacktestCli, FeeSweepFitsOnceAndReportsEveryLevel) {
   EXPECT_GT(j["combined"][0]["trades"].get<int64_t>(), 0) << "the sample trades at zero fees";
   EXPECT_GE(j["combined"][0]["trades"].get<int64_t>(), j["combined"][2]["trades"].get<int64_t>());
   // Level 0 is the plain backtest at zero fees (the sweep fits at its lowest level).
-  const std::string zero_fees = huracan::testing::MakeTempDir("sweep") + "/zero-fees.json";
-  {
-    std::ofstream f(zero_fees);
-    f << R"({"taker_fee_bps": 0, "maker_fee_bps": 0})";
-  }
-  auto plain = huracan::testing::RunHuracan(base + " --costs " + huracan::testing::ShellQuote(zero_fees));
+  auto plain = huracan::testing::RunHuracan(base + " --format json");
   ASSERT_EQ(plain.exit_code, 0) << plain.err;
   const auto p = nlohmann::ordered_json::parse(plain.out);
   auto level0 = j["combined"][0];

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "data/parquet.h"
 #include "data/timestamps.h"
 #include "support/test_support.h"
 
@@ -17,22 +18,30 @@ using huracan::testing::CommandResult;
 using huracan::testing::RunCommand;
 using huracan::testing::ShellQuote;
 
-constexpr char kEngines[] = "trend_ma,zscore_reversion,ridge";
+// Enough engines that the sample trades on both sides of a split under free costs (after the rule
+// engines' selection/calibration split, three engines are too few on 3 weeks of bars).
+constexpr char kEngines[] =
+    "trend_ma,zscore_reversion,seasonality,rsi_reversal,vwap_reversion,panic_reversal,sweep,ridge";
 
-// SOL and its BTC reference in a private data folder; a tiny engine set keeps it fast.
+// SOL and BTC-PERP in a private data folder; a small engine set keeps it fast. `coin` is BTC-PERP, the
+// sample coin that trades under free costs; `free` is a costs file with every cost and the net-edge
+// floor at 0.
 struct Sample {
   std::string dir = huracan::testing::MakeTempDir("oot");
   std::string data = dir + "/data";
   std::string archive = dir + "/archive";
-  std::string sol;
+  std::string coin;
+  std::string free = dir + "/free.json";
 
   Sample() {
     fs::create_directories(data);
     for (const auto& f : huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet")) {
       const std::string name = fs::path(f).filename().string();
       if (name.starts_with("SOL-") || name.starts_with("BTC-")) fs::copy_file(f, data + "/" + name);
-      if (name.starts_with("SOL-")) sol = data + "/" + name;
+      if (name.starts_with("BTC-USDT-PERP")) coin = data + "/" + name;
     }
+    std::ofstream(free) << R"({"taker_fee_bps": 0, "maker_fee_bps": 0, "spread_floor_bps": 0, "slippage_k": 0,)"
+                        << R"("max_slippage_bps": 0, "funding_bps_per_8h": 0, "net_edge_floor_bps": 0})";
     std::ofstream(dir + "/rules.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                        << R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
   }
@@ -41,8 +50,24 @@ struct Sample {
     return RunCommand("cd " + ShellQuote(dir) + " && HURACAN_ENGINES_RUN=" + kEngines + " " +
                       ShellQuote(huracan::testing::HuracanBinary()) + " " + args);
   }
-  CommandResult Train(const std::string& costs) const {
-    return Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(data) + " --archive " +
+  // Trains on the bars before `before` only (a copy of the data folder cut there), as the
+  // out-of-time check does; "" trains on everything.
+  CommandResult Train(const std::string& costs, const std::string& before = "") const {
+    std::string from_dir = data;
+    if (!before.empty()) {
+      from_dir = dir + "/data-before";
+      fs::create_directories(from_dir);
+      const int64_t cut = *data::ParseIsoUtc(before);
+      for (const auto& f : huracan::testing::ListFiles(data, ".parquet")) {
+        auto bars = data::ReadParquetBars(f);
+        if (!bars.ok()) return CommandResult{2, "", bars.error().message};
+        size_t n = 0;
+        while (n < bars->size() && bars->ts_ms[n] < cut) ++n;
+        Status st = data::WriteParquetBars(from_dir + "/" + fs::path(f).filename().string(), bars->slice(0, n));
+        if (!st.ok()) return CommandResult{2, "", st.error().message};
+      }
+    }
+    return Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(from_dir) + " --archive " +
                    ShellQuote(archive) + " --db " + ShellQuote(dir + "/h.db") + " --promotion-rules " +
                    ShellQuote(dir + "/rules.json") + " --costs " + costs);
   }
@@ -50,14 +75,15 @@ struct Sample {
 
 TEST(FrozenBacktest, ChampionTradesWithTheBundleCostsAndTheNewTradeFields) {
   Sample s;
-  auto tr = s.Train("zero");
-  ASSERT_EQ(tr.exit_code, 0) << tr.out << tr.err;
+  // The champion is trained on the bars before `from` and judged, frozen, on the bars after it.
   const std::string from = "2025-11-01";
-  auto res = s.Huracan("backtest --model champion --archive " + ShellQuote(s.archive) + " --data " + ShellQuote(s.sol) +
-                       " --from " + from + " --format json");
+  auto tr = s.Train(ShellQuote(s.free), from);
+  ASSERT_EQ(tr.exit_code, 0) << tr.out << tr.err;
+  auto res = s.Huracan("backtest --model champion --archive " + ShellQuote(s.archive) + " --data " +
+                       ShellQuote(s.coin) + " --from " + from + " --format json");
   ASSERT_EQ(res.exit_code, 0) << res.err;
   const auto j = nlohmann::json::parse(res.out);
-  EXPECT_TRUE(j["model_id"].get<std::string>().starts_with("SOLUSDT@")) << j["model_id"];
+  EXPECT_TRUE(j["model_id"].get<std::string>().starts_with("BTCUSDT-PERP@")) << j["model_id"];
   EXPECT_EQ(j["costs_source"], "bundle");
   EXPECT_EQ(j["costs"]["taker_fee_bps"].get<double>(), 0.0);
   const int64_t from_ms = *data::ParseIsoUtc(from);
@@ -81,7 +107,7 @@ TEST(FrozenBacktest, ChampionTradesWithTheBundleCostsAndTheNewTradeFields) {
 
   // --costs overrides the bundle's costs: the same model now pays fees.
   auto costly = s.Huracan("backtest --model champion --archive " + ShellQuote(s.archive) + " --data " +
-                          ShellQuote(s.sol) + " --from " + from + " --costs binance-spot-taker");
+                          ShellQuote(s.coin) + " --from " + from + " --costs binance-spot-taker");
   ASSERT_EQ(costly.exit_code, 0) << costly.err;
   const auto c = nlohmann::json::parse(costly.out);
   EXPECT_EQ(c["costs_source"], "settings");
@@ -89,10 +115,10 @@ TEST(FrozenBacktest, ChampionTradesWithTheBundleCostsAndTheNewTradeFields) {
   for (const auto& t : c["trades"]) EXPECT_GT(t["fees_bps"].get<double>(), 0.0);
 
   // The bundle folder the champion points at gives the same run.
-  std::ifstream pointer(s.archive + "/champion/SOLUSDT/latest.json");
+  std::ifstream pointer(s.archive + "/champion/BTCUSDT-PERP/latest.json");
   const auto ptr = nlohmann::json::parse(pointer);
   const std::string bundle = s.archive + "/" + ptr["path"].get<std::string>();
-  auto by_dir = s.Huracan("backtest --model " + ShellQuote(bundle) + " --data " + ShellQuote(s.sol) + " --from " +
+  auto by_dir = s.Huracan("backtest --model " + ShellQuote(bundle) + " --data " + ShellQuote(s.coin) + " --from " +
                           from + " --format json");
   ASSERT_EQ(by_dir.exit_code, 0) << by_dir.err;
   EXPECT_EQ(nlohmann::json::parse(by_dir.out)["trades"], j["trades"]);
@@ -101,19 +127,19 @@ TEST(FrozenBacktest, ChampionTradesWithTheBundleCostsAndTheNewTradeFields) {
   const std::string copy = s.dir + "/tampered";
   fs::copy(bundle, copy);
   std::ofstream(copy + "/config.json", std::ios::app) << "\n";
-  auto bad = s.Huracan("backtest --model " + ShellQuote(copy) + " --data " + ShellQuote(s.sol));
+  auto bad = s.Huracan("backtest --model " + ShellQuote(copy) + " --data " + ShellQuote(s.coin));
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("config.json: sha256 mismatch"), std::string::npos) << bad.err;
   // --train-days has no meaning for a frozen model; --from needs --model.
-  EXPECT_EQ(s.Huracan("backtest --model " + ShellQuote(bundle) + " --data " + ShellQuote(s.sol) + " --train-days 3")
+  EXPECT_EQ(s.Huracan("backtest --model " + ShellQuote(bundle) + " --data " + ShellQuote(s.coin) + " --train-days 3")
                 .exit_code,
             2);
-  EXPECT_EQ(s.Huracan("backtest --data " + ShellQuote(s.sol) + " --from 2025-11-01").exit_code, 2);
+  EXPECT_EQ(s.Huracan("backtest --data " + ShellQuote(s.coin) + " --from 2025-11-01").exit_code, 2);
 }
 
 TEST(FittedBacktest, TradesCarryTheNewFields) {
   Sample s;
-  auto res = s.Huracan("backtest --data " + ShellQuote(s.sol) + " --costs zero --format json");
+  auto res = s.Huracan("backtest --data " + ShellQuote(s.coin) + " --costs zero --format json");
   ASSERT_EQ(res.exit_code, 0) << res.err;
   const auto j = nlohmann::json::parse(res.out);
   ASSERT_GT(j["trades"].size(), 0u);
@@ -125,8 +151,8 @@ TEST(FittedBacktest, TradesCarryTheNewFields) {
 
 TEST(OutOfTimeCheck, TrainsBeforeTheSplitAndJudgesTheFrozenModelsAfterIt) {
   Sample s;
-  auto res = s.Huracan("check out-of-time --data-dir " + ShellQuote(s.data) +
-                       " --split 2025-11-01 --costs zero --format json");
+  auto res = s.Huracan("check out-of-time --data-dir " + ShellQuote(s.data) + " --split 2025-11-01 --costs " +
+                       ShellQuote(s.free) + " --format json");
   ASSERT_EQ(res.exit_code, 0) << res.err;
   const auto j = nlohmann::json::parse(res.out);
   EXPECT_EQ(j["split"], "2025-11-01");
@@ -155,9 +181,10 @@ TEST(OutOfTimeCheck, TrainsBeforeTheSplitAndJudgesTheFrozenModelsAfterIt) {
   EXPECT_FALSE(fs::exists(s.dir + "/archive"));
   EXPECT_FALSE(fs::exists(s.dir + "/huracan.db"));
 
-  auto text = s.Huracan("check out-of-time --data-dir " + ShellQuote(s.data) + " --split 2025-11-01 --costs zero");
+  auto text = s.Huracan("check out-of-time --data-dir " + ShellQuote(s.data) + " --split 2025-11-01 --costs " +
+                        ShellQuote(s.free));
   ASSERT_EQ(text.exit_code, 0) << text.err;
-  EXPECT_NE(text.out.find("SOLUSDT"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("BTCUSDT-PERP"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("total: 2 coins"), std::string::npos) << text.out;
 
   auto bad = s.Huracan("check out-of-time --data-dir " + ShellQuote(s.data) + " --split 2025-13-01");
