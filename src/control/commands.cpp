@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -179,34 +180,38 @@ Result<SelectorResult> Trade(const ControlContext& ctx, int n) {
   return WriteSelector(ctx, std::move(sel), std::move(r));
 }
 
-Result<SelectorResult> Allow(const ControlContext& ctx, const std::vector<std::string>& symbols) {
-  if (symbols.empty()) return InvalidArgument("/allow SYM...: name at least one symbol");
+namespace {
+
+// /allow and /block: validates the names, then edits the current selector's lists.
+Result<SelectorResult> EditLists(const ControlContext& ctx, const std::string& verb,
+                                 const std::vector<std::string>& symbols,
+                                 const std::function<void(live::SymbolSelector&, const std::string&)>& edit) {
+  if (symbols.empty()) return InvalidArgument("/" + verb + " SYM...: name at least one symbol");
   SelectorResult r;
-  r.action = "allow " + Join(symbols, " ");
+  r.action = verb + " " + Join(symbols, " ");
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, KnownSymbols(ctx, symbols, &r.unknown));
   if (!r.unknown.empty()) return r;
   HURACAN_ASSIGN_OR_RETURN(live::SymbolSelector sel, CurrentSelector(ctx));
-  for (const std::string& s : ids) {
-    Remove(sel.block, s);
-    if (!Contains(sel.allow, s)) sel.allow.push_back(s);
-    if (!Contains(sel.symbols, s)) sel.symbols.push_back(s);
-  }
+  for (const std::string& s : ids) edit(sel, s);
   return WriteSelector(ctx, std::move(sel), std::move(r));
 }
 
+}  // namespace
+
+Result<SelectorResult> Allow(const ControlContext& ctx, const std::vector<std::string>& symbols) {
+  return EditLists(ctx, "allow", symbols, [](live::SymbolSelector& sel, const std::string& s) {
+    Remove(sel.block, s);
+    if (!Contains(sel.allow, s)) sel.allow.push_back(s);
+    if (!Contains(sel.symbols, s)) sel.symbols.push_back(s);
+  });
+}
+
 Result<SelectorResult> Block(const ControlContext& ctx, const std::vector<std::string>& symbols) {
-  if (symbols.empty()) return InvalidArgument("/block SYM...: name at least one symbol");
-  SelectorResult r;
-  r.action = "block " + Join(symbols, " ");
-  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> ids, KnownSymbols(ctx, symbols, &r.unknown));
-  if (!r.unknown.empty()) return r;
-  HURACAN_ASSIGN_OR_RETURN(live::SymbolSelector sel, CurrentSelector(ctx));
-  for (const std::string& s : ids) {
+  return EditLists(ctx, "block", symbols, [](live::SymbolSelector& sel, const std::string& s) {
     Remove(sel.allow, s);
     Remove(sel.symbols, s);
     if (!Contains(sel.block, s)) sel.block.push_back(s);
-  }
-  return WriteSelector(ctx, std::move(sel), std::move(r));
+  });
 }
 
 std::string RenderSelector(const SelectorResult& r) {
