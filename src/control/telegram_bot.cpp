@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -159,7 +160,11 @@ class Bot {
         stats_.offset = id + 1;
         HURACAN_RETURN_IF_ERROR_CTX(SaveOffset(offset_path, stats_.offset, clock_.NowMs()), "telegram offset");
         ++stats_.updates;
-        Handle(update);
+        try {
+          Handle(update);
+        } catch (const std::exception& e) {  // a malformed update never stops the bot
+          Log("update " + std::to_string(id) + ": not handled: " + e.what());
+        }
       }
     }
     if (failures_in_row > 0)
