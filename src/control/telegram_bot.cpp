@@ -255,8 +255,10 @@ class Bot {
           const int64_t wait = last->second + o_.min_send_interval_ms - clock_.MonotonicMs();
           if (wait > 0) clock_.SleepMs(wait);
         }
-        last_sent_[chat] = clock_.MonotonicMs();
         auto r = api_.Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
+        // Counted from the answer: the server had the message by then, so the next one reaches
+        // it at least the interval later whatever the network delay.
+        last_sent_[chat] = clock_.MonotonicMs();
         if (r.ok() && r->ok) {
           sent = true;
           break;
