@@ -33,6 +33,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out);
 void RegisterEnginesCommands(CLI::App& app, Action* out);
 void RegisterCostsCommands(CLI::App& app, Action* out);
 void RegisterConfigCommands(CLI::App& app, Action* out);
+void RegisterBotCommands(CLI::App& app, Action* out);
 
 // The settings of this run (docs/CONFIG.md): flag > environment > config file > default. Loaded by
 // RunMain after the command line is parsed and before the command runs.

@@ -104,9 +104,9 @@ std::vector<KeyDecl> Build() {
   rows.push_back(
       D("archive.url", Type::kString, "Archive: a folder path (object store root; s3:// is not supported yet)")
           .Default(train.archive)
-          .Flag("--archive",
-                {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback", "backtest"})
-          .ReadBy({"train", "summary", "champion", "backtest --model champion"}));
+          .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback",
+                              "backtest", "bot"})
+          .ReadBy({"train", "summary", "champion", "backtest --model champion", "bot"}));
   for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
     std::string key = std::string("archive.") + k;
     std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
@@ -123,8 +123,8 @@ std::vector<KeyDecl> Build() {
       D("database.url", Type::kString, "Database: a SQLite path, sqlite:PATH or postgres://USER@HOST/DB (no password)")
           .Default("./huracan.db")
           .Env("DATABASE_URL")
-          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback"})
-          .ReadBy({"train", "db", "champion rollback"}));
+          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot"})
+          .ReadBy({"train", "db", "champion rollback", "bot"}));
   rows.push_back(D("database.password", Type::kString, "Password for a postgres:// database.url")
                      .Secret("database.password_file")
                      .ReadBy({"train", "db", "champion rollback"}));
@@ -254,18 +254,30 @@ std::vector<KeyDecl> Build() {
   rows.push_back(D("live.rest_url", Type::kString, "REST URL of the binance feed (backfill)")
                      .Default("https://api.binance.com")
                      .Planned("live"));
-  rows.push_back(D("telegram.api_base", Type::kString, "Telegram Bot API base URL")
+  const std::vector<std::string> kBot = {"bot"};
+  rows.push_back(D("telegram.api_base", Type::kString, "Telegram Bot API base URL (tests point it at a local fake)")
                      .Default("https://api.telegram.org")
-                     .Planned("bot"));
+                     .Env("TELEGRAM_API_BASE")
+                     .ReadBy(kBot));
+  rows.push_back(D("telegram.chat_ids", Type::kList, "Chat ids (integers) allowed to command the bot")
+                     .Default("")
+                     .Env("TELEGRAM_CHAT_ID")
+                     .ReadBy(kBot));
+  rows.push_back(D("telegram.token", Type::kString, "Telegram bot token")
+                     .Env("TELEGRAM_TOKEN")
+                     .Secret("telegram.token_file")
+                     .ReadBy(kBot));
   rows.push_back(
-      D("telegram.chat_ids", Type::kList, "Chat ids (integers) allowed to command the bot").Default("").Planned("bot"));
-  rows.push_back(D("telegram.token", Type::kString, "Telegram bot token").Secret("telegram.token_file").Planned("bot"));
+      D("telegram.token_file", Type::kString, "File holding the Telegram bot token").Unset("none").ReadBy(kBot));
   rows.push_back(
-      D("telegram.token_file", Type::kString, "File holding the Telegram bot token").Unset("none").Planned("bot"));
-  rows.push_back(D("telegram.stale_command_seconds", Type::kInt, "Commands older than this are ignored")
-                     .Default("120")
-                     .Range(1, 86400)
-                     .Planned("bot"));
+      D("telegram.stale_command_seconds", Type::kInt, "Commands older than this are refused with a reply and audited")
+          .Default("300")
+          .Range(1, 86400)
+          .ReadBy(kBot));
+  rows.push_back(D("telegram.poll_timeout_seconds", Type::kInt, "getUpdates long-poll wait (0 = short polling)")
+                     .Default("30")
+                     .Range(0, 50)
+                     .ReadBy(kBot));
   rows.push_back(
       D("http.bind", Type::kString, "Address the HTTP API listens on").Default("127.0.0.1").Planned("serve"));
   rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API").Default("8080").Range(1, 65535).Planned("serve"));

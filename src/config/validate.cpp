@@ -186,7 +186,7 @@ class Checker {
         Fail("database.password", "needs a user in database.url (postgres://USER@HOST/DB)");
     }
     if (!s_.List("telegram.chat_ids").empty() && !s_.Get("telegram.token").set)
-      Fail("telegram.chat_ids", "set but there is no bot token: set HURACAN_TELEGRAM_TOKEN or telegram.token_file");
+      Fail("telegram.chat_ids", "set but there is no bot token: set TELEGRAM_TOKEN or telegram.token_file");
     const std::string& bind = s_.String("http.bind");
     const bool loopback = bind == "localhost" || bind == "::1" || bind.rfind("127.", 0) == 0;
     if (!loopback && !s_.Get("http.token").set)

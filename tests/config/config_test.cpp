@@ -147,8 +147,7 @@ TEST(ConfigValidate, EachKindOfMistakeIsRefusedWithFileLineAndKey) {
 }
 
 TEST(ConfigValidate, SecretsInlineAreRefusedWithoutEchoingThem) {
-  ExpectRefused("telegram:\n  token: 123:abcdef\n", "2", "telegram.token",
-                "set HURACAN_TELEGRAM_TOKEN or telegram.token_file");
+  ExpectRefused("telegram:\n  token: 123:abcdef\n", "2", "telegram.token", "set TELEGRAM_TOKEN or telegram.token_file");
   ExpectRefused("http:\n  token: tok-xyz\n", "2", "http.token", "set HURACAN_HTTP_TOKEN or http.token_file");
   ExpectRefused("archive:\n  aws_secret_access_key: AKIAxyz\n", "2", "archive.aws_secret_access_key",
                 "set AWS_SECRET_ACCESS_KEY or archive.aws_secret_access_key_file");

@@ -1,0 +1,332 @@
+#include "control/telegram_bot.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <exception>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "control/commands.h"
+#include "core/fs.h"
+#include "core/strings.h"
+#include "data/timestamps.h"
+#include "training/backoff.h"
+
+namespace huracan::control {
+namespace {
+
+size_t CollectBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+class CurlTransport final : public HttpTransport {
+ public:
+  CurlTransport() {
+    static const bool init = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
+    (void)init;
+  }
+  Result<HttpResponse> PostJson(const std::string& url, const std::string& body, int64_t timeout_ms) override {
+    CURL* curl = curl_easy_init();
+    if (curl == nullptr) return Internal("curl_easy_init failed");
+    HttpResponse r;
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_ms));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &CollectBody);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+    const CURLcode rc = curl_easy_perform(curl);
+    if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) return Unavailable(errbuf[0] != 0 ? std::string(errbuf) : curl_easy_strerror(rc));
+    return r;
+  }
+};
+
+// One Bot API answer: {"ok":true,"result":...} or {"ok":false,"error_code":N,"description":"...",
+// "parameters":{"retry_after":S}}.
+struct ApiReply {
+  bool ok = false;
+  long http_status = 0;
+  std::string description;
+  int64_t retry_after_s = 0;
+  nlohmann::json result;
+};
+
+class BotApi {
+ public:
+  BotApi(const BotOptions& o, HttpTransport& http) : o_(o), http_(http) {}
+
+  // Transport failures are errors (token redacted); any HTTP answer is an ApiReply.
+  Result<ApiReply> Call(const std::string& method, const nlohmann::json& body, int64_t timeout_ms) {
+    const std::string url = o_.api_base + "/bot" + o_.token + "/" + method;
+    auto r = http_.PostJson(url, body.dump(), timeout_ms);
+    if (!r.ok()) return Unavailable(Redact(method + ": " + r.error().message));
+    ApiReply a;
+    a.http_status = r->status;
+    nlohmann::json j = nlohmann::json::parse(r->body, nullptr, /*allow_exceptions=*/false);
+    if (j.is_object()) {
+      a.ok = r->status == 200 && j.value("ok", false);
+      if (j.contains("description") && j["description"].is_string()) a.description = j["description"];
+      if (j.contains("parameters") && j["parameters"].is_object() && j["parameters"].contains("retry_after") &&
+          j["parameters"]["retry_after"].is_number_integer())
+        a.retry_after_s = j["parameters"]["retry_after"].get<int64_t>();
+      if (j.contains("result")) a.result = j["result"];
+    }
+    if (!a.ok && a.description.empty()) a.description = "HTTP " + std::to_string(r->status);
+    a.description = Redact(a.description);
+    return a;
+  }
+
+  std::string Redact(std::string s) const { return RedactToken(std::move(s), o_.token); }
+
+ private:
+  const BotOptions& o_;
+  HttpTransport& http_;
+};
+
+Result<int64_t> LoadOffset(const std::string& path) {
+  if (!std::filesystem::exists(path)) return int64_t{0};
+  HURACAN_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object() || !j.contains("offset") || !j["offset"].is_number_integer())
+    return DataLoss(path + ": expected {\"offset\": N}");
+  return j["offset"].get<int64_t>();
+}
+
+Status SaveOffset(const std::string& path, int64_t offset, int64_t now_ms) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  if (ec) return Unavailable(path + ": cannot create its folder: " + ec.message());
+  nlohmann::ordered_json j = {{"offset", offset}, {"updated_at", data::FormatIsoUtc(now_ms)}};
+  return WriteFileAtomic(path, j.dump() + "\n");
+}
+
+class Bot {
+ public:
+  Bot(const BotOptions& o, const Clock& clock, HttpTransport& http, storage::Database* db,
+      const std::function<void(const std::string&)>& log)
+      : o_(o), clock_(clock), api_(o, http), db_(db), log_(log) {}
+
+  Result<BotStats> Run() {
+    const std::string offset_path = OffsetPath(o_.archive_dir);
+    HURACAN_ASSIGN_OR_RETURN(stats_.offset, LoadOffset(offset_path));
+    training::RetryPolicy backoff{0, o_.backoff_base_ms, o_.backoff_cap_ms};
+    int64_t polls = 0;
+    int failures_in_row = 0;
+    std::string last_error;
+    Log("polling " + o_.api_base + " from update offset " + std::to_string(stats_.offset) + ", " +
+        std::to_string(o_.chat_ids.size()) + " allowed chat(s)");
+    while ((o_.max_polls < 0 || polls < o_.max_polls) && (o_.max_updates < 0 || stats_.updates < o_.max_updates)) {
+      ++polls;
+      nlohmann::json body = {
+          {"offset", stats_.offset}, {"timeout", o_.poll_timeout_s}, {"allowed_updates", {"message"}}};
+      auto reply = api_.Call("getUpdates", body, (o_.poll_timeout_s + 15) * 1000);
+      int64_t wait_ms = 0;
+      if (!reply.ok() || !reply->ok || !reply->result.is_array()) {
+        ++failures_in_row;
+        ++stats_.poll_errors;
+        last_error = !reply.ok()
+                         ? reply.error().message
+                         : "getUpdates: " + (reply->ok ? std::string("result is not a list") : reply->description);
+        wait_ms = backoff.BackoffMs(failures_in_row);
+        if (reply.ok() && reply->retry_after_s > 0) wait_ms = std::max(wait_ms, reply->retry_after_s * 1000);
+        const bool more = o_.max_polls < 0 || polls < o_.max_polls;
+        Log(last_error + (more ? "; retrying in " + std::to_string(wait_ms) + " ms" : ""));
+        if (more) clock_.SleepMs(wait_ms);
+        continue;
+      }
+      if (failures_in_row > 0) Log("getUpdates recovered after " + std::to_string(failures_in_row) + " failure(s)");
+      failures_in_row = 0;
+      for (const auto& update : reply->result) {
+        if (o_.max_updates >= 0 && stats_.updates >= o_.max_updates) break;
+        if (!update.is_object() || !update.contains("update_id") || !update["update_id"].is_number_integer()) {
+          Log("skipping an update without update_id");
+          continue;
+        }
+        const int64_t id = update["update_id"].get<int64_t>();
+        if (id < stats_.offset) continue;  // already handled (a server that ignores offset)
+        // The offset is saved before the command runs: after a crash an update is never run twice.
+        stats_.offset = id + 1;
+        HURACAN_RETURN_IF_ERROR_CTX(SaveOffset(offset_path, stats_.offset, clock_.NowMs()), "telegram offset");
+        ++stats_.updates;
+        try {
+          Handle(update);
+        } catch (const std::exception& e) {  // a malformed update never stops the bot
+          Log("update " + std::to_string(id) + ": not handled: " + e.what());
+        }
+      }
+    }
+    if (failures_in_row > 0)
+      return Unavailable("telegram: getUpdates failed " + std::to_string(failures_in_row) +
+                         " time(s) in a row; last: " + last_error);
+    return stats_;
+  }
+
+ private:
+  void Log(const std::string& line) { log_(api_.Redact(line)); }
+
+  bool Allowed(int64_t chat) const {
+    return std::find(o_.chat_ids.begin(), o_.chat_ids.end(), chat) != o_.chat_ids.end();
+  }
+
+  void Handle(const nlohmann::json& update) {
+    if (!update.contains("message") || !update["message"].is_object()) {
+      Log("update " + update["update_id"].dump() + ": not a message, ignored");
+      return;
+    }
+    const nlohmann::json& m = update["message"];
+    if (!m.contains("chat") || !m["chat"].is_object() || !m["chat"].contains("id") ||
+        !m["chat"]["id"].is_number_integer()) {
+      Log("update " + update["update_id"].dump() + ": message without a chat id, ignored");
+      return;
+    }
+    const int64_t chat = m["chat"]["id"].get<int64_t>();
+    std::string user = "?";
+    if (m.contains("from") && m["from"].is_object()) {
+      const auto& f = m["from"];
+      if (f.contains("username") && f["username"].is_string())
+        user = "@" + f["username"].get<std::string>();
+      else if (f.contains("id"))
+        user = "id " + f["id"].dump();
+    }
+    const std::string text = m.contains("text") && m["text"].is_string() ? m["text"].get<std::string>() : "";
+    const int64_t sent_ms = m.contains("date") && m["date"].is_number_integer() ? m["date"].get<int64_t>() * 1000 : 0;
+    const auto parsed = ParseCommand(text);
+    const std::string command = parsed ? "/" + parsed->name : "(not a command)";
+    const std::string args = parsed ? Join(parsed->args, " ") : "";
+    const std::string who = "chat " + std::to_string(chat) + " (" + user + ")";
+    const int64_t now = clock_.NowMs();
+
+    std::string reply, result;
+    if (!Allowed(chat)) {
+      ++stats_.refused;
+      reply = "Not allowed: this chat may not command this bot. The attempt was logged.";
+      result = "refused: chat not allowed (" + user + ")";
+    } else if (sent_ms > 0 && now - sent_ms > o_.stale_after_ms) {
+      ++stats_.refused;
+      const int64_t age_s = (now - sent_ms) / 1000;
+      reply = "Refused: " + (text.empty() ? command : text) + " was sent at " + data::FormatIsoUtc(sent_ms) + ", " +
+              std::to_string(age_s) + " s ago (limit " + std::to_string(o_.stale_after_ms / 1000) +
+              " s), so it was not run. Send it again if you still want it.";
+      result = "refused: stale (" + std::to_string(age_s) + " s old)";
+    } else if (!parsed) {
+      reply = "Not a command. /help lists the commands.";
+      result = "not a command";
+    } else {
+      ++stats_.executed;
+      ControlContext ctx{o_.archive_dir, db_, now, "telegram " + who};
+      CommandOutcome out = Execute(ctx, *parsed);
+      reply = std::move(out.reply);
+      result = std::move(out.result);
+    }
+    Log(who + ": " + command + (args.empty() ? "" : " " + args) + " -> " + result);
+    Audit(now, chat, command, args, result);
+    Send(chat, reply);
+  }
+
+  void Audit(int64_t now, int64_t chat, const std::string& command, const std::string& args,
+             const std::string& result) {
+    if (db_ == nullptr) return;
+    auto r = db_->Exec("INSERT INTO control_audit (at, chat_id, command, args, result) VALUES (?, ?, ?, ?, ?)",
+                       {storage::SqlTimestamp(now), std::to_string(chat), command, args, result});
+    if (!r.ok()) Log("audit row not written: " + r.error().message);
+  }
+
+  // Sends `text` in parts of at most 4096 characters, at most one message per second per chat;
+  // 429 waits retry_after, 5xx and transport errors back off; a part that still fails is logged
+  // and dropped (the bot goes on).
+  void Send(int64_t chat, const std::string& text) {
+    for (const std::string& part : SplitMessage(text)) {
+      bool sent = false;
+      for (int attempt = 1; attempt <= o_.send_attempts && !sent; ++attempt) {
+        auto last = last_sent_.find(chat);
+        if (last != last_sent_.end()) {
+          const int64_t wait = last->second + o_.min_send_interval_ms - clock_.MonotonicMs();
+          if (wait > 0) clock_.SleepMs(wait);
+        }
+        auto r = api_.Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
+        // Counted from the answer: the server had the message by then, so the next one reaches
+        // it at least the interval later whatever the network delay.
+        last_sent_[chat] = clock_.MonotonicMs();
+        if (r.ok() && r->ok) {
+          sent = true;
+          break;
+        }
+        int64_t wait_ms = o_.backoff_base_ms << std::min(attempt - 1, 6);
+        std::string why = r.ok() ? "sendMessage: " + r->description : r.error().message;
+        if (r.ok() && r->http_status == 429 && r->retry_after_s > 0) wait_ms = r->retry_after_s * 1000;
+        if (r.ok() && r->http_status >= 400 && r->http_status < 500 && r->http_status != 429)
+          attempt = o_.send_attempts;
+        if (attempt < o_.send_attempts) {
+          Log(why + "; retrying in " + std::to_string(wait_ms) + " ms");
+          clock_.SleepMs(wait_ms);
+        } else {
+          Log(why + "; message to chat " + std::to_string(chat) + " dropped");
+        }
+      }
+      if (!sent) ++stats_.send_failures;
+    }
+  }
+
+  const BotOptions& o_;
+  const Clock& clock_;
+  BotApi api_;
+  storage::Database* db_;
+  const std::function<void(const std::string&)>& log_;
+  BotStats stats_;
+  std::map<int64_t, int64_t> last_sent_;  // chat -> monotonic ms of the last send
+};
+
+}  // namespace
+
+std::unique_ptr<HttpTransport> MakeCurlTransport() { return std::make_unique<CurlTransport>(); }
+
+std::string RedactToken(std::string text, const std::string& token) {
+  if (token.empty()) return text;
+  for (size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + 7))
+    text.replace(at, token.size(), "<token>");
+  return text;
+}
+
+std::vector<std::string> SplitMessage(const std::string& text, size_t limit) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (text.size() - pos > limit) {
+    size_t cut = pos + limit;
+    while (cut > pos && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside UTF-8
+    const size_t nl = text.rfind('\n', cut - 1);
+    if (nl != std::string::npos && nl > pos) {
+      out.push_back(text.substr(pos, nl - pos));
+      pos = nl + 1;
+    } else {
+      out.push_back(text.substr(pos, cut - pos));
+      pos = cut;
+    }
+  }
+  if (pos < text.size() || out.empty()) out.push_back(text.substr(pos));
+  return out;
+}
+
+std::string OffsetPath(const std::string& archive_dir) { return archive_dir + "/control/telegram_offset.json"; }
+
+Result<BotStats> RunBot(const BotOptions& options, const Clock& clock, HttpTransport& http, storage::Database* db,
+                        const std::function<void(const std::string&)>& log) {
+  if (options.token.empty())
+    return InvalidArgument("telegram: no bot token (set TELEGRAM_TOKEN or telegram.token_file)");
+  if (options.archive_dir.empty()) return InvalidArgument("telegram: no archive folder");
+  Bot bot(options, clock, http, db, log);
+  return bot.Run();
+}
+
+}  // namespace huracan::control

@@ -1,0 +1,77 @@
+// The Telegram bot (docs/CONTROL.md): Bot API long polling (getUpdates with offset and timeout),
+// sendMessage replies, an allow-list of chat ids, an audit row per command, stale commands
+// refused, outgoing limits (1 message/s per chat, 429 retry_after, 4096-character parts) and
+// backoff on outages. The token is part of every request URL: it is redacted from every log line
+// and error this file produces.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "storage/database.h"
+
+namespace huracan::control {
+
+// Telegram's limit on one message.
+inline constexpr size_t kMaxMessageChars = 4096;
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+};
+
+// One HTTP POST of a JSON body. Transport failures (connection refused, timeout) are errors;
+// any HTTP answer, 5xx included, is a response.
+class HttpTransport {
+ public:
+  virtual ~HttpTransport() = default;
+  virtual Result<HttpResponse> PostJson(const std::string& url, const std::string& body, int64_t timeout_ms) = 0;
+};
+std::unique_ptr<HttpTransport> MakeCurlTransport();
+
+// `text` with every occurrence of `token` replaced by "<token>".
+std::string RedactToken(std::string text, const std::string& token);
+
+// Splits `text` into parts of at most `limit` bytes, at the last newline of a part when there is
+// one, never inside a UTF-8 sequence.
+std::vector<std::string> SplitMessage(const std::string& text, size_t limit = kMaxMessageChars);
+
+struct BotOptions {
+  std::string api_base = "https://api.telegram.org";
+  std::string token;
+  std::vector<int64_t> chat_ids;  // allowed to command
+  int64_t poll_timeout_s = 30;    // getUpdates long-poll wait
+  int64_t stale_after_ms = 5 * 60 * 1000;
+  std::string archive_dir;              // commands' archive; the offset file is ARCHIVE/control/telegram_offset.json
+  int64_t max_updates = -1;             // stop after handling this many updates (-1: never)
+  int64_t max_polls = -1;               // stop after this many getUpdates calls (-1: never)
+  int64_t min_send_interval_ms = 1000;  // per chat
+  int64_t backoff_base_ms = 1000;       // getUpdates failures: base * 2^(n-1), capped
+  int64_t backoff_cap_ms = 60000;
+  int send_attempts = 4;  // per message part (429 and 5xx retried)
+};
+
+struct BotStats {
+  int64_t updates = 0;   // updates handled
+  int64_t executed = 0;  // commands run
+  int64_t refused = 0;   // stranger or stale
+  int64_t poll_errors = 0;
+  int64_t send_failures = 0;  // parts given up on
+  int64_t offset = 0;         // the next update id wanted
+};
+
+std::string OffsetPath(const std::string& archive_dir);  // ARCHIVE/control/telegram_offset.json
+
+// Runs the polling loop until a max_* limit is hit. `db` (may be null) receives the audit rows.
+// `log` gets one line per event, the token already redacted. Returns an error only when the
+// last getUpdates call failed (an outage at the end of a bounded run) or the offset file is
+// unusable; everything else is logged and the loop goes on.
+Result<BotStats> RunBot(const BotOptions& options, const Clock& clock, HttpTransport& http, storage::Database* db,
+                        const std::function<void(const std::string&)>& log);
+
+}  // namespace huracan::control

@@ -1,0 +1,224 @@
+// The command functions on a temp archive, and the bot loop with a scripted transport on a
+// SimulatedClock (429 retry_after, 1 message/s per chat, redaction, offsets).
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "control/commands.h"
+#include "control/telegram_bot.h"
+#include "core/fs.h"
+#include "live/symbols_selector.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "support/test_support.h"
+
+namespace huracan::control {
+namespace {
+
+void WriteJson(const std::string& path, const nlohmann::json& j) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  ASSERT_TRUE(WriteFileAtomic(path, j.dump()).ok());
+}
+
+// Champions with OOS net edges (bps/trade).
+std::string MakeArchive(const std::vector<std::pair<std::string, double>>& champions) {
+  const std::string dir = testing::MakeTempDir("control_archive");
+  for (const auto& [sym, net] : champions) {
+    const std::string prefix = "models/" + sym + "/20251108T020000Z/";
+    WriteJson(dir + "/champion/" + sym + "/latest.json", {{"symbol", sym},
+                                                          {"model_id", sym + "@20251108T020000Z"},
+                                                          {"path", prefix},
+                                                          {"sha256", "ab"},
+                                                          {"promoted_at", "2025-11-08T02:00:00.000Z"},
+                                                          {"reason", "test"}});
+    WriteJson(dir + "/" + prefix + "metrics.json", {{"oos", {{"net_bps", net}, {"trades", 40}, {"hit_rate", 0.5}}}});
+  }
+  return dir;
+}
+
+ControlContext Ctx(const std::string& dir) { return ControlContext{dir, nullptr, 1762567200000, "test"}; }
+
+TEST(ControlCommands, TradeRanksByNetEdgeMinusBlockPlusAllow) {
+  const std::string dir = MakeArchive({{"BTCUSDT-PERP", 5}, {"SOLUSDT", 3}, {"ETHUSDT-PERP", 2}, {"DOGEUSDT", -1}});
+  auto t = Trade(Ctx(dir), 2);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->symbols, (std::vector<std::string>{"BTCUSDT-PERP", "SOLUSDT"}));
+  ASSERT_TRUE(Block(Ctx(dir), {"btc-usdt-perp"}).ok());
+  ASSERT_TRUE(Allow(Ctx(dir), {"DOGEUSDT"}).ok());
+  t = Trade(Ctx(dir), 2);
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->ranked, (std::vector<std::string>{"BTCUSDT-PERP", "SOLUSDT"}));
+  EXPECT_EQ(t->symbols, (std::vector<std::string>{"SOLUSDT", "DOGEUSDT"}));
+  auto sel = live::ReadSymbolSelector(SelectorPath(dir));
+  ASSERT_TRUE(sel.ok());
+  EXPECT_EQ(sel->block, std::vector<std::string>{"BTCUSDT-PERP"});
+  EXPECT_EQ(sel->allow, std::vector<std::string>{"DOGEUSDT"});
+  EXPECT_EQ(sel->source, "test /trade 2");
+  // An unknown symbol is named and nothing is written.
+  auto a = Allow(Ctx(dir), {"SOLUSDT", "NOPE"});
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(a->written);
+  EXPECT_EQ(a->unknown, std::vector<std::string>{"NOPE"});
+  EXPECT_EQ(live::ReadSymbolSelector(SelectorPath(dir))->allow, std::vector<std::string>{"DOGEUSDT"});
+}
+
+TEST(ControlCommands, PauseResumeAndStatus) {
+  const std::string dir = MakeArchive({{"SOLUSDT", 1}});
+  auto p = SetPaused(Ctx(dir), true);
+  ASSERT_TRUE(p.ok());
+  EXPECT_TRUE(p->changed);
+  EXPECT_TRUE(std::filesystem::exists(PausedFlagPath(dir)));
+  EXPECT_FALSE(SetPaused(Ctx(dir), true)->changed);
+  auto st = StatusOf(Ctx(dir));
+  ASSERT_TRUE(st.ok());
+  EXPECT_TRUE(st->paused);
+  EXPECT_EQ(st->champions, 1);
+  EXPECT_TRUE(SetPaused(Ctx(dir), false)->changed);
+  EXPECT_FALSE(std::filesystem::exists(PausedFlagPath(dir)));
+}
+
+TEST(ControlCommands, BadInputGetsAHelpfulReplyNeverAThrow) {
+  const std::string dir = MakeArchive({{"SOLUSDT", 1}});
+  for (const std::string text : {"/trade", "/trade 0", "/trade 99999999999999", "/trade -1", "/allow", "/summary x",
+                                 "/trades many", "/pause now", "/nope", "/", "/TRADE@my_bot 1"}) {
+    auto cmd = ParseCommand(text);
+    ASSERT_TRUE(cmd.has_value()) << text;
+    CommandOutcome out = Execute(Ctx(dir), *cmd);
+    EXPECT_FALSE(out.reply.empty()) << text;
+    if (text == "/TRADE@my_bot 1")
+      EXPECT_EQ(out.result, "ok");
+    else
+      EXPECT_NE(out.result, "ok") << text;
+  }
+  EXPECT_FALSE(ParseCommand("hello").has_value());
+  // No database: the commands that need one say so.
+  EXPECT_EQ(Execute(Ctx(dir), *ParseCommand("/trades")).result, "error: no database");
+}
+
+TEST(TelegramBot, SplitMessageKeepsPartsUnderTheLimit) {
+  EXPECT_EQ(SplitMessage("").size(), 1u);
+  auto parts = SplitMessage(std::string(10000, 'a'));
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(parts[0].size(), 4096u);
+  EXPECT_EQ(parts[2].size(), 10000u - 2 * 4096u);
+  parts = SplitMessage("line one\nline two\nline three", 12);
+  EXPECT_EQ(parts, (std::vector<std::string>{"line one", "line two", "line three"}));
+  // Never inside a UTF-8 sequence ("é" is 2 bytes).
+  std::string accents;
+  for (int i = 0; i < 5000; ++i) accents += "\xc3\xa9";
+  for (const auto& p : SplitMessage(accents)) {
+    EXPECT_LE(p.size(), 4096u);
+    EXPECT_EQ(p.size() % 2, 0u);
+  }
+}
+
+TEST(TelegramBot, RedactsTheToken) {
+  EXPECT_EQ(RedactToken("GET /bot12:ab/getUpdates and 12:ab", "12:ab"), "GET /bot<token>/getUpdates and <token>");
+  EXPECT_EQ(RedactToken("x", ""), "x");
+}
+
+// Scripted HTTP: each call pops the next answer (default: ok with an empty result).
+class ScriptedTransport : public HttpTransport {
+ public:
+  struct Call {
+    std::string url, body;
+    int64_t at_ms;
+  };
+  explicit ScriptedTransport(const Clock& clock) : clock_(clock) {}
+  Result<HttpResponse> PostJson(const std::string& url, const std::string& body, int64_t) override {
+    calls.push_back({url, body, clock_.MonotonicMs()});
+    const bool poll = url.find("/getUpdates") != std::string::npos;
+    auto& q = poll ? polls : sends;
+    if (q.empty()) return HttpResponse{200, R"({"ok":true,"result":[]})"};
+    auto r = q.front();
+    q.pop_front();
+    return r;
+  }
+  std::deque<Result<HttpResponse>> polls, sends;
+  std::vector<Call> calls;
+
+ private:
+  const Clock& clock_;
+};
+
+TEST(TelegramBot, HonoursRetryAfterRateLimitsAndRedacts) {
+  const std::string dir = MakeArchive({{"SOLUSDT", 1}});
+  SimulatedClock clock(1762567200000);
+  ScriptedTransport http(clock);
+  const int64_t date_s = 1762567200;
+  nlohmann::json updates = nlohmann::json::array();
+  for (int i = 1; i <= 3; ++i)
+    updates.push_back(
+        {{"update_id", 40 + i},
+         {"message", {{"date", date_s}, {"text", "/help"}, {"chat", {{"id", 7}}}, {"from", {{"id", 7}}}}}});
+  http.polls.push_back(Unavailable("Failed to connect to host for https://x/bot12:SECRET/getUpdates"));
+  http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
+  http.sends.push_back(
+      HttpResponse{429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7",
+                                             "parameters":{"retry_after":7}})"});
+  BotOptions o;
+  o.api_base = "https://x";
+  o.token = "12:SECRET";
+  o.chat_ids = {7};
+  o.archive_dir = dir;
+  o.max_updates = 3;
+  std::vector<std::string> log;
+  auto st = RunBot(o, clock, http, nullptr, [&](const std::string& l) { log.push_back(l); });
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->updates, 3);
+  EXPECT_EQ(st->executed, 3);
+  EXPECT_EQ(st->offset, 44);
+  for (const auto& l : log) EXPECT_EQ(l.find("SECRET"), std::string::npos) << l;
+  std::vector<int64_t> send_times;
+  for (const auto& c : http.calls)
+    if (c.url.find("/sendMessage") != std::string::npos) send_times.push_back(c.at_ms);
+  ASSERT_EQ(send_times.size(), 4u);                // one 429 + three replies
+  EXPECT_GE(send_times[1] - send_times[0], 7000);  // retry_after
+  EXPECT_GE(send_times[2] - send_times[1], 1000);  // 1 message/s per chat
+  EXPECT_GE(send_times[3] - send_times[2], 1000);
+  // The offset survives a restart: the next run asks for update 44 on.
+  http.calls.clear();
+  o.max_updates = -1;
+  o.max_polls = 1;
+  ASSERT_TRUE(RunBot(o, clock, http, nullptr, [](const std::string&) {}).ok());
+  ASSERT_EQ(http.calls.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(http.calls[0].body)["offset"], 44);
+}
+
+TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
+  const std::string dir = MakeArchive({{"SOLUSDT", 1}});
+  auto db = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(storage::Migrate(**db).ok());
+  SimulatedClock clock(1762567200000);
+  ScriptedTransport http(clock);
+  const int64_t now_s = 1762567200;
+  auto msg = [](int id, int64_t chat, int64_t date, const char* text) {
+    return nlohmann::json{
+        {"update_id", id},
+        {"message", {{"date", date}, {"text", text}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}};
+  };
+  nlohmann::json updates = {msg(1, 5, now_s, "/pause"), msg(2, 7, now_s - 301, "/pause"), msg(3, 7, now_s, "hi")};
+  http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
+  BotOptions o;
+  o.token = "t";
+  o.chat_ids = {7};
+  o.archive_dir = dir;
+  o.max_updates = 3;
+  auto st = RunBot(o, clock, http, db->get(), [](const std::string&) {});
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->refused, 2);
+  EXPECT_EQ(st->executed, 0);
+  EXPECT_FALSE(std::filesystem::exists(PausedFlagPath(dir)));
+  auto rows = (*db)->Query("SELECT chat_id, command, result FROM control_audit ORDER BY at, chat_id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ(*rows->rows[0].Text(2), "refused: chat not allowed (@u)");
+  EXPECT_EQ(*rows->rows[1].Text(2), "refused: stale (301 s old)");
+  EXPECT_EQ(*rows->rows[2].Text(1), "(not a command)");
+}
+
+}  // namespace
+}  // namespace huracan::control
