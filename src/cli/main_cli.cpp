@@ -9,9 +9,9 @@ namespace {
 
 // One line per command group; groups are defined in their own files in this folder.
 constexpr Registrar kRegistrars[] = {
-    &RegisterDataCommands,     &RegisterDbCommands,       &RegisterChampionCommands,
-    &RegisterFeaturesCommands, &RegisterBacktestCommands, &RegisterCheckCommands,
-    &RegisterTrainCommands,    &RegisterEnginesCommands,  &RegisterCostsCommands,
+    &RegisterDataCommands,     &RegisterDbCommands,    &RegisterChampionCommands, &RegisterFeaturesCommands,
+    &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
+    &RegisterCostsCommands,    &RegisterLiveCommands,
 };
 
 }  // namespace
