@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <fstream>
@@ -50,7 +52,7 @@ const data::CatalogEntry* EntryOf(const std::vector<data::CatalogEntry>& entries
   return nullptr;
 }
 
-// Rows of `bars` that open before `from_ms` (all of them when from_ms is nullopt... none).
+// Rows of `bars` that open before `from_ms` (none without --from): the warm-up.
 size_t RowsBefore(const data::BarSeries& bars, std::optional<int64_t> from_ms) {
   if (!from_ms) return 0;
   return static_cast<size_t>(std::lower_bound(bars.ts_ms.begin(), bars.ts_ms.end(), *from_ms) - bars.ts_ms.begin());
@@ -149,7 +151,11 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     state_store.emplace(std::move(st));
   }
   int64_t resume_after = INT64_MIN;  // bar times <= this were processed by an earlier run
-  if (saved && !saved->feed_position.empty()) resume_after = std::stoll(saved->feed_position);
+  if (saved && !saved->feed_position.empty()) {
+    const std::string& fp = saved->feed_position;
+    if (std::from_chars(fp.data(), fp.data() + fp.size(), resume_after).ec != std::errc())
+      return DataLoss(state_store->path() + ": feed_position '" + fp + "' is not a bar time in ms");
+  }
 
   // Symbols, their files and the reference series.
   HURACAN_ASSIGN_OR_RETURN_CTX(std::vector<data::CatalogEntry> entries, data::ScanDataDir(o.replay_dir, o.timeframe),
@@ -208,8 +214,10 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     slots.push_back(std::move(slot));
     replayed.push_back(std::move(bars));
   }
-  if (ref && std::none_of(selected.begin(), selected.end(), [&](const auto& s) { return s == ref_symbol; }))
-    replayed.push_back(*ref);  // read for the reference bars only
+  // The reference bars are replayed even when the reference symbol is not traded (not selected,
+  // or without a champion).
+  if (ref && std::none_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.symbol == ref_symbol; }))
+    replayed.push_back(*ref);
 
   std::map<std::string, size_t> slot_of;
   for (size_t k = 0; k < slots.size(); ++k) slot_of[slots[k].symbol] = k;
