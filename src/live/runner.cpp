@@ -34,7 +34,9 @@ struct Slot {
   registry::LoadedModel model;
   std::unique_ptr<execution::SymbolDriver> driver;
   double notional = 0;
+  bool use_ref = true;          // false for BTC itself, as backtest::LoadInputs
   int64_t last_ts = INT64_MIN;  // open time of the last bar stepped
+  std::string failed;           // a pipeline error: the symbol is no longer stepped
 };
 
 // The reference (BTC) series of the folder, as backtest::LoadInputs picks it: BTC-USDT-PERP, then
@@ -124,6 +126,12 @@ Status CheckCaughtUp(const std::vector<Slot>& slots, const LiveState& saved, con
   return Status::Ok();
 }
 
+Error NoResumePoint(const std::string& file, int64_t resume_after) {
+  return FailedPrecondition(file + ": the replay has no bar at the saved feed position " +
+                            data::FormatIsoUtc(resume_after) +
+                            " (other data, --from or --to than the run that saved it)");
+}
+
 }  // namespace
 
 Result<LiveMode> ParseLiveMode(const std::string& text) {
@@ -188,8 +196,8 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     // Warm-up from history: the features see every bar of the file before the start, so they are
     // the same numbers a backtest's frame built on the whole file holds.
     HURACAN_ASSIGN_OR_RETURN(features::FeatureStream stream, features::FeatureStream::Create(recipe));
-    const bool own_ref = symbol.starts_with("BTC");
-    const data::BarSeries* rs = ref && !own_ref ? &*ref : nullptr;
+    slot.use_ref = !symbol.starts_with("BTC");
+    const data::BarSeries* rs = ref && slot.use_ref ? &*ref : nullptr;
     const size_t warm = RowsBefore(bars, o.replay.from_ms);
     size_t ref_i = 0;
     for (size_t i = 0; i < warm; ++i) {
@@ -242,6 +250,7 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
   HURACAN_ASSIGN_OR_RETURN(pending, source->Next());
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<BarEvent> group;
+  bool resume_checked = resume_after == INT64_MIN;  // a restart checks its state at the saved bar time
   while (pending) {
     const int64_t ts = pending->bar.ts_ms;
     group.clear();
@@ -265,9 +274,12 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
       if (it == slot_of.end()) continue;
       Slot& s = slots[it->second];
       const BarCheck check = guard.Check(ev.symbol, ev.bar);
-      if (!check.accepted() || guard.degraded(ev.symbol)) continue;  // errors stay with the symbol
-      const bool own_ref = ev.symbol.starts_with("BTC");
-      HURACAN_RETURN_IF_ERROR_CTX(s.driver->Step(ev.bar, own_ref ? nullptr : ref_bar), ev.symbol);
+      // Errors stay with the symbol: a refused bar degrades it, a pipeline error stops it.
+      if (!check.accepted() || guard.degraded(ev.symbol) || !s.failed.empty()) continue;
+      if (auto step = s.driver->Step(ev.bar, s.use_ref ? ref_bar : nullptr); !step.ok()) {
+        s.failed = step.error().message;
+        continue;
+      }
       s.last_ts = ev.bar.ts_ms;
       ++report.symbols[s.symbol].bars;
       for (const auto& d : s.driver->TakeDecisions()) decisions << d.Serialize() << '\n';
@@ -294,9 +306,13 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     if (paper && !pending) HURACAN_RETURN_IF_ERROR(UpsertDailyEquity(*db, paper_book.Row()));
     if (catch_up) {
       ++report.caught_up;
-      if (ts == resume_after) HURACAN_RETURN_IF_ERROR(CheckCaughtUp(slots, *saved, state_store->path()));
+      if (ts == resume_after) {
+        HURACAN_RETURN_IF_ERROR(CheckCaughtUp(slots, *saved, state_store->path()));
+        resume_checked = true;
+      }
       continue;
     }
+    if (!resume_checked) return NoResumePoint(state_store->path(), resume_after);
     ++report.bar_times;
     // Test hook: die like a kill -9 after the trades are logged and before the state is saved.
     if (o.crash_at_bar > 0 && report.bar_times == o.crash_at_bar) std::raise(SIGKILL);
@@ -308,7 +324,10 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
       HURACAN_RETURN_IF_ERROR(state_store->Save(st));
     }
   }
+  if (!resume_checked) return NoResumePoint(state_store->path(), resume_after);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (const Slot& s : slots)
+    if (!s.failed.empty()) report.symbols[s.symbol].degraded = "pipeline: " + s.failed;
   for (const std::string& sym : guard.DegradedSymbols()) report.symbols[sym].degraded = guard.Health(sym)->reason;
   return report;
 }

@@ -41,7 +41,7 @@ struct LiveSymbolReport {
   int64_t warmup_bars = 0;
   int64_t bars = 0;  // bars stepped through the pipeline
   int64_t trades = 0;
-  std::string degraded;  // BarGuard reason, empty when healthy
+  std::string degraded;  // BarGuard reason, or "pipeline: ..." after a pipeline error; empty when healthy
 };
 
 struct LiveReport {

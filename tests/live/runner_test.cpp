@@ -235,6 +235,35 @@ TEST(LiveRunner, ASymbolWithoutAChampionIsReportedAndTheOthersTrade) {
   EXPECT_NE(r.err.find("DOGEUSDT: not traded"), std::string::npos) << r.err;
 }
 
+TEST(LiveRunner, ABadBarDegradesOnlyItsSymbol) {
+  SampleMarket m;
+  // SOL replayed from a CSV copy whose close jumps tenfold on one bar after the cut.
+  const std::string replay = m.dir + "/replay-bad";
+  fs::create_directories(replay);
+  for (const auto& [symbol, file] : m.files) {
+    if (symbol != "SOLUSDT") {
+      fs::create_symlink(fs::read_symlink(file), replay + "/" + fs::path(file).filename().string());
+      continue;
+    }
+    auto bars = data::LoadBars(file);
+    ASSERT_TRUE(bars.ok());
+    const int64_t at = *data::ParseIsoUtc("2025-10-26T12:00");
+    for (size_t i = 0; i < bars->size(); ++i)
+      if (bars->ts_ms[i] == at) bars->close[i] = bars->high[i] = bars->close[i] * 10;
+    std::ofstream(replay + "/SOL-USDT_1m_bad.csv") << data::BarsToCsv(*bars);
+  }
+  auto r = m.Huracan("live --mode shadow --replay " + ShellQuote(replay) + " --from " + SampleMarket::kCut +
+                     " --archive " + ShellQuote(m.archive) + " --db " + ShellQuote(m.dir + "/bad.db"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NE(j["symbols"]["SOLUSDT"]["degraded"].get<std::string>().find("jump"), std::string::npos)
+      << j["symbols"]["SOLUSDT"];
+  EXPECT_TRUE(j["symbols"]["DOGEUSDT"]["degraded"].is_null());
+  // DOGE trades on to the end (two weeks); SOL stops at the bad bar, 36 hours after the cut.
+  EXPECT_GT(j["symbols"]["DOGEUSDT"]["bars"].get<int64_t>(), 20000);
+  EXPECT_LE(j["symbols"]["SOLUSDT"]["bars"].get<int64_t>(), 36 * 60);
+}
+
 TEST(LiveRunner, FeedBinanceIsRefusedAsNotImplemented) {
   auto r = huracan::testing::RunHuracan("live --feed binance");
   EXPECT_EQ(r.exit_code, 2);
