@@ -2,40 +2,10 @@
 
 #include <cmath>
 
-#include "core/clock.h"
 #include "core/time_units.h"
-#include "execution/executor.h"
+#include "execution/symbol_driver.h"
 
 namespace huracan::backtest {
-namespace {
-
-class LastDecisionSink final : public decision::DecisionSink {
- public:
-  explicit LastDecisionSink(bool record) : record_(record) {}
-  void OnDecision(const decision::Decision& d) override {
-    last = d;
-    if (record_) all.push_back(d);
-  }
-  decision::Decision last;
-  std::vector<decision::Decision> all;
-
- private:
-  bool record_;
-};
-
-// Forwards the executor's position events to the pipeline's guardrails.
-class PipelineListener final : public execution::PositionListener {
- public:
-  explicit PipelineListener(decision::DecisionPipeline* pipe) : pipe_(pipe) {}
-  void OnPositionOpened(Direction d, int64_t ts_ms) override { pipe_->OnPositionOpened(d, ts_ms); }
-  void OnPositionClosed(int64_t ts_ms, double pnl_quote) override { pipe_->OnPositionClosed(ts_ms, pnl_quote); }
-
- private:
-  decision::DecisionPipeline* pipe_;
-};
-
-}  // namespace
-
 Status BacktestOptions::Validate() const {
   HURACAN_RETURN_IF_ERROR(guardrails.Validate());
   if (!(stop_sigmas > 0) || !(take_profit_sigmas > 0) || !(min_stop_bps > 0))
@@ -61,19 +31,16 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
   if (pc.symbol.empty()) pc.symbol = bars.symbol;
   if (!bars.timeframe.empty()) pc.timeframe = bars.timeframe;
   const int64_t tf_ms = data::TimeframeMs(pc.timeframe);
-  SimulatedClock clock(bars.ts_ms[begin]);
-  LastDecisionSink sink(opts.record_decisions);
   costs::Guardrails guard(opts.guardrails);
-  HURACAN_ASSIGN_OR_RETURN(auto pipe,
-                           decision::DecisionPipeline::Create(pc, std::move(source), engines, &clock, &sink, &guard));
-  PipelineListener listener(pipe.get());
-  execution::Executor exec(execution::ExecutorConfig{.symbol = pc.symbol,
-                                                     .timeframe_ms = tf_ms,
-                                                     .costs = pipe->cost_model().config(),
-                                                     .stop_sigmas = opts.stop_sigmas,
-                                                     .take_profit_sigmas = opts.take_profit_sigmas,
-                                                     .min_stop_bps = opts.min_stop_bps},
-                           &listener);
+  HURACAN_ASSIGN_OR_RETURN(auto driver, execution::SymbolDriver::Create(
+                                            execution::SymbolDriverConfig{.pipeline = pc,
+                                                                          .stop_sigmas = opts.stop_sigmas,
+                                                                          .take_profit_sigmas = opts.take_profit_sigmas,
+                                                                          .min_stop_bps = opts.min_stop_bps,
+                                                                          .record_decisions = opts.record_decisions},
+                                            std::move(source), std::move(engines), &guard));
+  execution::Executor& exec = driver->executor();
+  const decision::DecisionPipeline* pipe = &driver->pipeline();
 
   BacktestResult res;
   res.symbol = pc.symbol;
@@ -81,14 +48,9 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
   size_t ref_i = 0;
   for (size_t i = begin; i < end; ++i) {
     const Bar bar = bars.bar(i);
-    // Fills and exits at the open, stop / take-profit intrabar, mark to close (execution::Executor).
-    res.bar_returns[i - begin] = exec.OnBar(bar);
-    // The decision at the close.
     Bar ref_bar;
     const Bar* rb = data::AlignedBar(ref, bar.ts_ms, &ref_i, &ref_bar);
-    clock.Set(bar.ts_ms + tf_ms);
-    HURACAN_RETURN_IF_ERROR(pipe->OnBar(bar, rb));
-    exec.OnDecision(sink.last, pipe->market());
+    HURACAN_ASSIGN_OR_RETURN(res.bar_returns[i - begin], driver->Step(bar, rb));
   }
   res.bar_returns[end - 1 - begin] += exec.EndOfData();
   res.trades = exec.TakeTrades();
@@ -103,7 +65,7 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
   for (const auto& [why, n] : pipe->wait_counts()) res.rejections[why] += n;
   // Maker entries that never traded through their limit (execution/executor.h).
   if (pipe->cost_model().config().maker_entry) res.rejections[execution::kMakerUnfilled] += exec.maker_unfilled();
-  res.decisions = std::move(sink.all);
+  res.decisions = driver->TakeDecisions();
   res.meta_state = pipe->meta().Save();
   return res;
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -53,8 +54,8 @@ ordered_json TradeJson(const backtest::Trade& t, double notional) {
   j["side"] = t.direction == Direction::kBuy ? "long" : "short";
   j["entry"] = JsonNumber<ordered_json>(t.entry_price);
   j["exit"] = JsonNumber<ordered_json>(t.exit_price);
-  j["fees"] = JsonNumber<ordered_json>(notional * (t.fees_bps + t.spread_bps + t.slippage_bps) * 1e-4);
-  j["net_pnl"] = JsonNumber<ordered_json>(notional * t.net_bps * 1e-4);
+  j["fees"] = JsonNumber<ordered_json>(execution::TradeFeesQuote(t, notional));
+  j["net_pnl"] = JsonNumber<ordered_json>(execution::TradeNetPnlQuote(t, notional));
   return j;
 }
 
@@ -91,6 +92,7 @@ struct BacktestArgs {
   costs::CostOverrides costs;      // the costs section
   std::string costs_name;          // --costs, read through the settings (costs.preset)
   std::string fee_sweep;           // --fee-sweep: per-side fees (bps), comma-separated
+  std::string decisions_out;       // --decisions-out FILE: every bar's serialised Decision (--model)
 };
 
 // --fee-sweep LIST: per-side fees in bps, each finite and >= 0, in the order given.
@@ -314,7 +316,13 @@ Result<int> RunFrozenCommand(const BacktestArgs& a) {
                  model.bundle.config.symbol.c_str(), bars.symbol.c_str());
   const costs::CostConfig cc = a.costs_given ? a.costs.ForSymbol(bars.symbol) : model.costs;
   HURACAN_ASSIGN_OR_RETURN_CTX(training::RowSpan span, training::SpanOfTimes(bars.ts_ms, from, to), a.data);
-  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, training::RunFrozenBacktest(bars, frame, model, cc, span));
+  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r,
+                           training::RunFrozenBacktest(bars, frame, model, cc, span, !a.decisions_out.empty()));
+  if (!a.decisions_out.empty()) {
+    std::ofstream dout(a.decisions_out, std::ios::binary | std::ios::trunc);
+    for (const auto& d : r.decisions) dout << d.Serialize() << '\n';
+    if (!dout.flush()) return Internal("--decisions-out: cannot write " + a.decisions_out);
+  }
 
   ordered_json out;
   out["symbol"] = bars.symbol;
@@ -346,13 +354,13 @@ Result<int> RunFrozenCommand(const BacktestArgs& a) {
   return kExitOk;
 }
 
+}  // namespace
+
 bool AnyCostsGiven(const config::Settings& s) {
   for (const auto& d : config::Declarations())
     if (d.key.starts_with("costs.") && s.Given(d.key)) return true;
   return false;
 }
-
-}  // namespace
 
 Result<std::vector<std::string>> ParseEngineIds(const std::string& spec) {
   if (spec.empty() || spec == "all") return engines::AllEngineIds();
@@ -379,6 +387,8 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
   cmd->add_option("--archive", args->archive, "Archive folder for --model champion (default ./archive)");
   cmd->add_option("--from", args->from, "With --model: first bar evaluated (ISO-8601 UTC; default: the first)");
   cmd->add_option("--to", args->to, "With --model: end of the evaluation, exclusive (ISO-8601 UTC; default: the end)");
+  cmd->add_option("--decisions-out", args->decisions_out,
+                  "With --model: write every bar's serialised Decision to this file, one per line");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, out] {
     *out = [args]() -> Result<int> {
@@ -396,6 +406,7 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
         return RunFrozenCommand(a);
       }
       if (!a.from.empty() || !a.to.empty()) return InvalidArgument("--from/--to need --model");
+      if (!a.decisions_out.empty()) return InvalidArgument("--decisions-out needs --model");
       return RunBacktestCommand(a);
     };
   });

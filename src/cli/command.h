@@ -34,6 +34,7 @@ void RegisterEnginesCommands(CLI::App& app, Action* out);
 void RegisterCostsCommands(CLI::App& app, Action* out);
 void RegisterConfigCommands(CLI::App& app, Action* out);
 void RegisterBotCommands(CLI::App& app, Action* out);
+void RegisterLiveCommands(CLI::App& app, Action* out);
 
 // The settings of this run (docs/CONFIG.md): flag > environment > config file > default. Loaded by
 // RunMain after the command line is parsed and before the command runs.
@@ -45,6 +46,10 @@ int LoadActiveSettings(CLI::App& app, const std::string& config_flag);
 // --engines of backtest and check: "all" (or empty) = every registered engine, else a comma
 // list of engine ids (SplitCommaList), each checked against the registry; an empty list is refused.
 Result<std::vector<std::string>> ParseEngineIds(const std::string& spec);
+
+// True when any costs.* setting was given (flag, environment or config file): the costs then come
+// from the settings, not from a bundle (backtest --model, live).
+bool AnyCostsGiven(const config::Settings& s);
 
 // An error message as one stderr line: messages from libraries (libpq, for one) may hold
 // newlines and tabs; each run of white space that holds one becomes a single space.

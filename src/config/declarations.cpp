@@ -105,8 +105,8 @@ std::vector<KeyDecl> Build() {
       D("archive.url", Type::kString, "Archive: a folder path (object store root; s3:// is not supported yet)")
           .Default(train.archive)
           .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback",
-                              "backtest", "bot"})
-          .ReadBy({"train", "summary", "champion", "backtest --model champion", "bot"}));
+                              "backtest", "bot", "live"})
+          .ReadBy({"train", "summary", "champion", "backtest --model champion", "bot", "live"}));
   for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
     std::string key = std::string("archive.") + k;
     std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
@@ -123,8 +123,8 @@ std::vector<KeyDecl> Build() {
       D("database.url", Type::kString, "Database: a SQLite path, sqlite:PATH or postgres://USER@HOST/DB (no password)")
           .Default("./huracan.db")
           .Env("DATABASE_URL")
-          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot"})
-          .ReadBy({"train", "db", "champion rollback", "bot"}));
+          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot", "live"})
+          .ReadBy({"train", "db", "champion rollback", "bot", "live"}));
   rows.push_back(D("database.password", Type::kString, "Password for a postgres:// database.url")
                      .Secret("database.password_file")
                      .ReadBy({"train", "db", "champion rollback"}));
@@ -136,8 +136,8 @@ std::vector<KeyDecl> Build() {
                    "Base costs: default (each symbol's defaults), a shipped preset (huracan costs list) or a JSON file")
                      .Default(costs::kDefaultCostsPreset)
                      .Flag("--costs", {"train", "train-worker", "backtest", "check lookahead", "check warmup",
-                                       "check out-of-time"})
-                     .ReadBy({"train", "backtest", "check"}));
+                                       "check out-of-time", "live"})
+                     .ReadBy({"train", "backtest", "check", "live"}));
   for (const auto& f : costs::CostNumberFields()) {
     D row(std::string("costs.") + f.name, Type::kDouble, f.help);
     row.Unset("the preset's value for each symbol").ReadBy({"train", "backtest", "check"});
@@ -232,7 +232,7 @@ std::vector<KeyDecl> Build() {
       D("features.recipe", Type::kString, "Feature recipe: a built-in name (default, talib-reference) or a file")
           .Default(pipe.recipe)
           .Flag("--recipe", {"features"})
-          .ReadBy({"features", "train", "backtest", "check"}));
+          .ReadBy({"features", "train", "backtest", "check", "live"}));
   // live, telegram, http: read by commands of a later release.
   rows.push_back(D("live.mode", Type::kEnum, "paper: simulated fills; shadow: decisions only")
                      .Default("paper")

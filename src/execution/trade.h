@@ -23,4 +23,12 @@ struct Trade {
   double gross_bps = 0, fees_bps = 0, spread_bps = 0, slippage_bps = 0, funding_bps = 0, net_bps = 0;
 };
 
+// The quote-currency amounts of a trade of `notional`: every cost of the round trip (exchange fees
+// with funding, spread, slippage), and the net P&L (gross - costs). The backtest's JSON trades and
+// the live trade logs both use these.
+inline double TradeFeesQuote(const Trade& t, double notional) {
+  return notional * (t.fees_bps + t.spread_bps + t.slippage_bps) * 1e-4;
+}
+inline double TradeNetPnlQuote(const Trade& t, double notional) { return notional * t.net_bps * 1e-4; }
+
 }  // namespace huracan::execution

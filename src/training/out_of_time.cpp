@@ -35,8 +35,9 @@ Result<RowSpan> SpanOfTimes(const std::vector<int64_t>& ts, std::optional<int64_
 
 Result<backtest::BacktestResult> RunFrozenBacktest(const data::BarSeries& bars, const features::FeatureFrame& frame,
                                                    const registry::LoadedModel& model, const costs::CostConfig& costs,
-                                                   RowSpan span) {
+                                                   RowSpan span, bool record_decisions) {
   backtest::BacktestOptions bo;
+  bo.record_decisions = record_decisions;
   bo.pipeline.symbol = bars.symbol;
   bo.pipeline.timeframe = bars.timeframe.empty() ? "1m" : bars.timeframe;
   bo.pipeline.costs = costs;

@@ -35,10 +35,11 @@ Result<RowSpan> SpanOfTimes(const std::vector<int64_t>& ts, std::optional<int64_
                             std::optional<int64_t> to_ms);
 
 // The bundle's model, frozen, on rows [span.begin, span.end) of `bars` (features in `frame`, built
-// on the whole series), combined mode, under `costs`.
+// on the whole series), combined mode, under `costs`. `record_decisions`: keep every bar's Decision
+// in the result (`backtest --model --decisions-out`).
 Result<backtest::BacktestResult> RunFrozenBacktest(const data::BarSeries& bars, const features::FeatureFrame& frame,
                                                    const registry::LoadedModel& model, const costs::CostConfig& costs,
-                                                   RowSpan span);
+                                                   RowSpan span, bool record_decisions = false);
 
 struct OutOfTimeOptions {
   std::string data_dir = "data/sample";

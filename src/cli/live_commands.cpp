@@ -1,0 +1,105 @@
+// huracan live: the live runner (docs/LIVE.md). --replay DIR replays candle files; --feed binance
+// is refused for now (it comes with the websocket source).
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "core/json.h"
+#include "live/runner.h"
+
+namespace huracan::cli {
+namespace {
+
+struct LiveArgs {
+  std::string mode = "paper", symbols = "all", state_dir, replay, speed = "max", from, to, feed, ws_url, rest_url;
+  std::string decisions_out;
+};
+
+nlohmann::ordered_json ReportJson(const live::LiveOptions& o, const live::LiveReport& r) {
+  using nlohmann::ordered_json;
+  ordered_json out;
+  out["mode"] = o.mode == live::LiveMode::kPaper ? "paper" : "shadow";
+  out["bar_times"] = r.bar_times;
+  out["caught_up"] = r.caught_up;
+  out["trades_logged"] = r.trades_logged;
+  out["seconds"] = JsonNumber<ordered_json>(r.seconds);
+  ordered_json syms = ordered_json::object();
+  for (const auto& [sym, s] : r.symbols) {
+    ordered_json j;
+    j["model_id"] = s.model_id.empty() ? ordered_json(nullptr) : ordered_json(s.model_id);
+    if (!s.error.empty()) j["error"] = s.error;
+    j["warmup_bars"] = s.warmup_bars;
+    j["bars"] = s.bars;
+    j["trades"] = s.trades;
+    j["degraded"] = s.degraded.empty() ? ordered_json(nullptr) : ordered_json(s.degraded);
+    syms[sym] = std::move(j);
+  }
+  out["symbols"] = std::move(syms);
+  return out;
+}
+
+}  // namespace
+
+void RegisterLiveCommands(CLI::App& app, Action* out) {
+  auto a = std::make_shared<LiveArgs>();
+  CLI::App* cmd = app.add_subcommand("live", "Trade the champions on a bar feed: paper or shadow (docs/LIVE.md)");
+  cmd->add_option("--mode", a->mode, "paper (one portfolio, guardrails, live_trades) or shadow (default paper)")
+      ->check(CLI::IsMember({"paper", "shadow"}));
+  cmd->add_option("--archive", "Archive folder: champions, trade day files (default ./archive)");
+  cmd->add_option("--db", "Database path or URL (default $DATABASE_URL, else ./huracan.db)");
+  cmd->add_option("--symbols", a->symbols, "all | topN (most liquid) | A,B (default all)");
+  cmd->add_option("--costs", "Costs: a preset or a JSON file (default: each champion's own costs)");
+  cmd->add_option("--state-dir", a->state_dir, "Folder of the restart state, saved at each bar (default: none)");
+  cmd->add_option("--replay", a->replay, "Replay the candle files of this folder");
+  cmd->add_option("--speed", a->speed, "Replay speed: N (N x real time) or max (default max)");
+  cmd->add_option("--from", a->from, "Replay: first bar traded (ISO-8601 UTC); the bars before warm up the features");
+  cmd->add_option("--to", a->to, "Replay: end, exclusive (ISO-8601 UTC; default: the end of the files)");
+  cmd->add_option("--feed", a->feed, "binance: the exchange's kline stream (not implemented yet)");
+  cmd->add_option("--ws-url", a->ws_url, "With --feed: websocket URL (not implemented yet)");
+  cmd->add_option("--rest-url", a->rest_url, "With --feed: REST URL for backfills (not implemented yet)");
+  cmd->add_option("--decisions-out", a->decisions_out,
+                  "Write every traded bar's serialised Decision to this file, one per line");
+  cmd->callback([a, out] {
+    *out = [a]() -> Result<int> {
+      if (!a->feed.empty()) {
+        std::fprintf(stderr, "huracan: live --feed %s: live exchange feeds are not implemented yet; use --replay DIR\n",
+                     a->feed.c_str());
+        return kExitError;
+      }
+      if (a->replay.empty()) return InvalidArgument("live: --replay DIR is required (--feed is not implemented yet)");
+      const config::Settings& s = ActiveSettings();
+      live::LiveOptions o;
+      HURACAN_ASSIGN_OR_RETURN(o.mode, live::ParseLiveMode(a->mode));
+      o.archive = s.String("archive.url");
+      o.db = s.DatabaseUrl();
+      o.symbols = a->symbols;
+      if (AnyCostsGiven(s)) {
+        HURACAN_ASSIGN_OR_RETURN(o.costs, s.Costs());
+      }
+      o.state_dir = a->state_dir;
+      o.replay_dir = a->replay;
+      o.recipe = s.String("features.recipe");
+      o.decisions_out = a->decisions_out;
+      HURACAN_ASSIGN_OR_RETURN(o.replay.speed, live::ParseReplaySpeed(a->speed));
+      if (!a->from.empty()) {
+        HURACAN_ASSIGN_OR_RETURN(o.replay.from_ms, live::ParseReplayBound(a->from, "--from"));
+      }
+      if (!a->to.empty()) {
+        HURACAN_ASSIGN_OR_RETURN(o.replay.to_ms, live::ParseReplayBound(a->to, "--to"));
+      }
+      if (const char* crash = std::getenv("HURACAN_TEST_CRASH_AT_BAR")) o.crash_at_bar = std::atoll(crash);
+      WallClock clock;
+      HURACAN_ASSIGN_OR_RETURN(live::LiveReport r, live::RunLiveReplay(o, clock));
+      std::cout << ReportJson(o, r).dump() << "\n";
+      for (const auto& [sym, rep] : r.symbols) {
+        if (!rep.error.empty()) std::fprintf(stderr, "%s: not traded: %s\n", sym.c_str(), rep.error.c_str());
+        if (!rep.degraded.empty()) std::fprintf(stderr, "%s: degraded: %s\n", sym.c_str(), rep.degraded.c_str());
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace huracan::cli
