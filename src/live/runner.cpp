@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -187,6 +188,7 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     auto model = registry::LoadChampionModel(*store, symbol, recipe, probe.names());
     if (!model.ok()) {
       rep.error = model.error().message;
+      std::fprintf(stderr, "live: %s not traded: %s\n", symbol.c_str(), rep.error.c_str());
       continue;
     }
     Slot slot;
@@ -206,6 +208,7 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
       stream.Update(bar, data::AlignedBar(rs, bar.ts_ms, &ref_i, &rb));
     }
     rep.warmup_bars = static_cast<int64_t>(warm);
+    std::fprintf(stderr, "live: %s model %s, warmed up on %zu bars\n", symbol.c_str(), rep.model_id.c_str(), warm);
     execution::SymbolDriverConfig dc;
     dc.pipeline.symbol = symbol;
     dc.pipeline.timeframe = o.timeframe;
@@ -249,6 +252,10 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
   std::optional<BarEvent> pending;
   HURACAN_ASSIGN_OR_RETURN(pending, source->Next());
   const auto t0 = std::chrono::steady_clock::now();
+  // Progress on stderr every 10 s of wall time (the JSON report on stdout comes at the end).
+  auto last_progress = t0;
+  std::fprintf(stderr, "live: %s mode, %zu symbols traded, replaying %s\n", paper ? "paper" : "shadow", slots.size(),
+               o.replay_dir.c_str());
   std::vector<BarEvent> group;
   bool resume_checked = resume_after == INT64_MIN;  // a restart checks its state at the saved bar time
   while (pending) {
@@ -314,6 +321,11 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     }
     if (!resume_checked) return NoResumePoint(state_store->path(), resume_after);
     ++report.bar_times;
+    if (const auto now = std::chrono::steady_clock::now(); now - last_progress >= std::chrono::seconds(10)) {
+      last_progress = now;
+      std::fprintf(stderr, "live: at %s, %lld bar times, %lld trades logged\n", data::FormatIsoUtc(ts).c_str(),
+                   static_cast<long long>(report.bar_times), static_cast<long long>(report.trades_logged));
+    }
     // Test hook: die like a kill -9 after the trades are logged and before the state is saved.
     if (o.crash_at_bar > 0 && report.bar_times == o.crash_at_bar) std::raise(SIGKILL);
     if (state_store) {
