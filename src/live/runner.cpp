@@ -188,7 +188,6 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
     auto model = registry::LoadChampionModel(*store, symbol, recipe, probe.names());
     if (!model.ok()) {
       rep.error = model.error().message;
-      std::fprintf(stderr, "live: %s not traded: %s\n", symbol.c_str(), rep.error.c_str());
       continue;
     }
     Slot slot;
