@@ -181,15 +181,15 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
   if (paper) portfolio.emplace(costs::GuardrailConfig{});
   std::vector<Slot> slots;
   std::vector<data::BarSeries> replayed;
-  HURACAN_ASSIGN_OR_RETURN(features::FeatureStream probe, features::FeatureStream::Create(recipe));
   for (const std::string& symbol : selected) {
     LiveSymbolReport& rep = report.symbols[symbol];
-    HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, data::LoadBars(EntryOf(entries, symbol)->path));
-    auto model = registry::LoadChampionModel(*store, symbol, recipe, probe.names());
+    // The champion first: a symbol without a valid one is left out before its bars are read.
+    auto model = registry::LoadChampionModel(*store, symbol, recipe, recipe.names());
     if (!model.ok()) {
       rep.error = model.error().message;
       continue;
     }
+    HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, data::LoadBars(EntryOf(entries, symbol)->path));
     Slot slot;
     slot.symbol = symbol;
     slot.model = std::move(*model);
