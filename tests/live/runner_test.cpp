@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "costs/guardrails.h"
 #include "data/catalog.h"
 #include "data/csv.h"
 #include "data/timestamps.h"
@@ -221,6 +222,14 @@ TEST(LiveRunner, PaperModeLogsLiveTradesAndDailyEquity) {
   ASSERT_TRUE(days.ok());
   // 2025-10-25 .. 2025-11-07 at least: one row per UTC day replayed.
   EXPECT_GE(days->size(), 14u);
+  // The paper book traded, and its last NAV is the capital plus every closed trade's net.
+  const std::vector<TradeRecord> live = DbTrades(db, TradeBook::kLive);
+  ASSERT_GT(live.size(), 0u) << "zero-cost champions should trade in paper mode";
+  double net = 0;
+  for (const TradeRecord& t : live) net += t.net_pnl;
+  auto last_nav = days->rows.back().Double("nav");
+  ASSERT_TRUE(last_nav.ok());
+  EXPECT_NEAR(*last_nav, costs::GuardrailConfig{}.capital + net, 1e-6);
 }
 
 TEST(LiveRunner, ASymbolWithoutAChampionIsReportedAndTheOthersTrade) {
