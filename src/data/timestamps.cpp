@@ -146,6 +146,10 @@ std::string TimeframeName(int64_t step) {
   return std::to_string(step) + "ms";
 }
 
+size_t FirstAtOrAfter(const std::vector<int64_t>& ts_ms, int64_t t) {
+  return static_cast<size_t>(std::lower_bound(ts_ms.begin(), ts_ms.end(), t) - ts_ms.begin());
+}
+
 int64_t MedianStepMs(const std::vector<int64_t>& ts) {
   std::vector<int64_t> steps;
   steps.reserve(ts.size());

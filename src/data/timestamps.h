@@ -1,6 +1,7 @@
 // Epoch timestamps: unit detection by magnitude, conversion to ms, ISO-8601 UTC text, timeframe names.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,5 +41,9 @@ std::string TimeframeName(int64_t step_ms);
 // The median of the positive differences between consecutive timestamps (in the given order);
 // 0 when there are fewer than two timestamps or no positive step.
 int64_t MedianStepMs(const std::vector<int64_t>& ts_ms);
+
+// The index of the first timestamp >= t in ascending `ts_ms` (ts_ms.size() when none): the
+// number of bars that open before t.
+size_t FirstAtOrAfter(const std::vector<int64_t>& ts_ms, int64_t t);
 
 }  // namespace huracan::data

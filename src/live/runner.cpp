@@ -58,7 +58,7 @@ const data::CatalogEntry* EntryOf(const std::vector<data::CatalogEntry>& entries
 // Rows of `bars` that open before `from_ms` (none without --from): the warm-up.
 size_t RowsBefore(const data::BarSeries& bars, std::optional<int64_t> from_ms) {
   if (!from_ms) return 0;
-  return static_cast<size_t>(std::lower_bound(bars.ts_ms.begin(), bars.ts_ms.end(), *from_ms) - bars.ts_ms.begin());
+  return data::FirstAtOrAfter(bars.ts_ms, *from_ms);
 }
 
 TradeRecord ToRecord(const execution::Trade& t, const std::string& model_id, double notional) {

@@ -23,8 +23,8 @@ namespace fs = std::filesystem;
 Result<RowSpan> SpanOfTimes(const std::vector<int64_t>& ts, std::optional<int64_t> from_ms,
                             std::optional<int64_t> to_ms) {
   RowSpan s{0, ts.size()};
-  if (from_ms) s.begin = static_cast<size_t>(std::lower_bound(ts.begin(), ts.end(), *from_ms) - ts.begin());
-  if (to_ms) s.end = static_cast<size_t>(std::lower_bound(ts.begin(), ts.end(), *to_ms) - ts.begin());
+  if (from_ms) s.begin = data::FirstAtOrAfter(ts, *from_ms);
+  if (to_ms) s.end = data::FirstAtOrAfter(ts, *to_ms);
   if (s.begin >= s.end)
     return InvalidArgument(
         fmt::format("no bar in [{}, {}) (the data spans {} to {})", from_ms ? data::FormatIsoUtc(*from_ms) : "start",

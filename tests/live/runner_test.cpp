@@ -47,17 +47,9 @@ struct Market {
       fs::create_symlink(fs::absolute(src), data + "/" + name);
       auto bars = data::LoadBars(src);
       EXPECT_TRUE(bars.ok()) << src;
-      data::BarSeries& b = *bars;
-      files[b.symbol] = data + "/" + name;
-      size_t n = 0;
-      while (n < b.size() && b.ts_ms[n] < cut_ms) ++n;
-      b.ts_ms.resize(n);
-      b.open.resize(n);
-      b.high.resize(n);
-      b.low.resize(n);
-      b.close.resize(n);
-      b.volume.resize(n);
-      std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv") << data::BarsToCsv(b);
+      files[bars->symbol] = data + "/" + name;
+      std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
+          << data::BarsToCsv(bars->slice(0, data::FirstAtOrAfter(bars->ts_ms, cut_ms)));
     }
     std::ofstream(dir + "/rules.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                        << R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";

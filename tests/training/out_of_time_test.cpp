@@ -61,9 +61,8 @@ struct Sample {
       for (const auto& f : huracan::testing::ListFiles(data, ".parquet")) {
         auto bars = data::ReadParquetBars(f);
         if (!bars.ok()) return CommandResult{2, "", bars.error().message};
-        size_t n = 0;
-        while (n < bars->size() && bars->ts_ms[n] < cut) ++n;
-        Status st = data::WriteParquetBars(from_dir + "/" + fs::path(f).filename().string(), bars->slice(0, n));
+        Status st = data::WriteParquetBars(from_dir + "/" + fs::path(f).filename().string(),
+                                           bars->slice(0, data::FirstAtOrAfter(bars->ts_ms, cut)));
         if (!st.ok()) return CommandResult{2, "", st.error().message};
       }
     }
