@@ -263,7 +263,8 @@ class Bot {
           sent = true;
           break;
         }
-        int64_t wait_ms = o_.backoff_base_ms << std::min(attempt - 1, 6);
+        // The same doubling as the polls' backoff, capped at 64x the base.
+        int64_t wait_ms = training::RetryPolicy{0, o_.backoff_base_ms, o_.backoff_base_ms << 6}.BackoffMs(attempt);
         std::string why = r.ok() ? "sendMessage: " + r->description : r.error().message;
         if (r.ok() && r->http_status == 429 && r->retry_after_s > 0) wait_ms = r->retry_after_s * 1000;
         if (r.ok() && r->http_status >= 400 && r->http_status < 500 && r->http_status != 429)
