@@ -24,9 +24,12 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer. -O1 -g1 (line tables for the
+# sanitizers' stack traces) compiles in about half the CPU time of RelWithDebInfo's -O2 -g.
+ASAN_CXX_FLAGS ?= -O1 -g1 -DNDEBUG
 test-asan: deps
-	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHURACAN_SANITIZE=ON -DHURACAN_BUILD_BENCH=OFF >/dev/null
+	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_CXX_FLAGS)" \
+	  -DHURACAN_SANITIZE=ON -DHURACAN_BUILD_BENCH=OFF >/dev/null
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
