@@ -53,16 +53,6 @@ class CurlTransport final : public HttpTransport {
   }
 };
 
-// One Bot API answer: {"ok":true,"result":...} or {"ok":false,"error_code":N,"description":"...",
-// "parameters":{"retry_after":S}}.
-struct ApiReply {
-  bool ok = false;
-  long http_status = 0;
-  std::string description;
-  int64_t retry_after_s = 0;
-  nlohmann::json result;
-};
-
 class BotApi {
  public:
   BotApi(const BotOptions& o, HttpTransport& http) : o_(o), http_(http) {}
@@ -72,18 +62,7 @@ class BotApi {
     const std::string url = o_.api_base + "/bot" + o_.token + "/" + method;
     auto r = http_.PostJson(url, body.dump(), timeout_ms);
     if (!r.ok()) return Unavailable(Redact(method + ": " + r.error().message));
-    ApiReply a;
-    a.http_status = r->status;
-    nlohmann::json j = nlohmann::json::parse(r->body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_object()) {
-      a.ok = r->status == 200 && j.value("ok", false);
-      if (j.contains("description") && j["description"].is_string()) a.description = j["description"];
-      if (j.contains("parameters") && j["parameters"].is_object() && j["parameters"].contains("retry_after") &&
-          j["parameters"]["retry_after"].is_number_integer())
-        a.retry_after_s = j["parameters"]["retry_after"].get<int64_t>();
-      if (j.contains("result")) a.result = j["result"];
-    }
-    if (!a.ok && a.description.empty()) a.description = "HTTP " + std::to_string(r->status);
+    ApiReply a = ParseApiReply(r->status, r->body);
     a.description = Redact(a.description);
     return a;
   }
@@ -150,18 +129,19 @@ class Bot {
       failures_in_row = 0;
       for (const auto& update : reply->result) {
         if (o_.max_updates >= 0 && stats_.updates >= o_.max_updates) break;
-        if (!update.is_object() || !update.contains("update_id") || !update["update_id"].is_number_integer()) {
+        const IncomingUpdate u = ParseUpdate(update);
+        if (!u.has_id) {
           Log("skipping an update without update_id");
           continue;
         }
-        const int64_t id = update["update_id"].get<int64_t>();
+        const int64_t id = u.update_id;
         if (id < stats_.offset) continue;  // already handled (a server that ignores offset)
         // The offset is saved before the command runs: after a crash an update is never run twice.
         stats_.offset = id + 1;
         HURACAN_RETURN_IF_ERROR_CTX(SaveOffset(offset_path, stats_.offset, clock_.NowMs()), "telegram offset");
         ++stats_.updates;
         try {
-          Handle(update);
+          Handle(u);
         } catch (const std::exception& e) {  // a malformed update never stops the bot
           Log("update " + std::to_string(id) + ": not handled: " + e.what());
         }
@@ -180,28 +160,19 @@ class Bot {
     return std::find(o_.chat_ids.begin(), o_.chat_ids.end(), chat) != o_.chat_ids.end();
   }
 
-  void Handle(const nlohmann::json& update) {
-    if (!update.contains("message") || !update["message"].is_object()) {
-      Log("update " + update["update_id"].dump() + ": not a message, ignored");
+  void Handle(const IncomingUpdate& u) {
+    if (!u.is_message) {
+      Log("update " + std::to_string(u.update_id) + ": not a message, ignored");
       return;
     }
-    const nlohmann::json& m = update["message"];
-    if (!m.contains("chat") || !m["chat"].is_object() || !m["chat"].contains("id") ||
-        !m["chat"]["id"].is_number_integer()) {
-      Log("update " + update["update_id"].dump() + ": message without a chat id, ignored");
+    if (!u.has_chat) {
+      Log("update " + std::to_string(u.update_id) + ": message without a chat id, ignored");
       return;
     }
-    const int64_t chat = m["chat"]["id"].get<int64_t>();
-    std::string user = "?";
-    if (m.contains("from") && m["from"].is_object()) {
-      const auto& f = m["from"];
-      if (f.contains("username") && f["username"].is_string())
-        user = "@" + f["username"].get<std::string>();
-      else if (f.contains("id"))
-        user = "id " + f["id"].dump();
-    }
-    const std::string text = m.contains("text") && m["text"].is_string() ? m["text"].get<std::string>() : "";
-    const int64_t sent_ms = m.contains("date") && m["date"].is_number_integer() ? m["date"].get<int64_t>() * 1000 : 0;
+    const int64_t chat = u.chat_id;
+    const std::string& user = u.user;
+    const std::string& text = u.text;
+    const int64_t sent_ms = u.sent_ms;
     const auto parsed = ParseCommand(text);
     const std::string command = parsed ? "/" + parsed->name : "(not a command)";
     const std::string args = parsed ? Join(parsed->args, " ") : "";
@@ -306,6 +277,7 @@ std::vector<std::string> SplitMessage(const std::string& text, size_t limit) {
   while (text.size() - pos > limit) {
     size_t cut = pos + limit;
     while (cut > pos && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside UTF-8
+    if (cut == pos) cut = pos + limit;  // no character start at all (not UTF-8): cut anywhere
     const size_t nl = text.rfind('\n', cut - 1);
     if (nl != std::string::npos && nl > pos) {
       out.push_back(text.substr(pos, nl - pos));
@@ -320,6 +292,48 @@ std::vector<std::string> SplitMessage(const std::string& text, size_t limit) {
 }
 
 std::string OffsetPath(const std::string& archive_dir) { return archive_dir + "/control/telegram_offset.json"; }
+
+ApiReply ParseApiReply(long http_status, std::string_view body) {
+  ApiReply a;
+  a.http_status = http_status;
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_object()) {
+    const auto ok = j.find("ok");
+    a.ok = http_status == 200 && ok != j.end() && ok->is_boolean() && ok->get<bool>();
+    if (j.contains("description") && j["description"].is_string()) a.description = j["description"];
+    if (j.contains("parameters") && j["parameters"].is_object() && j["parameters"].contains("retry_after") &&
+        j["parameters"]["retry_after"].is_number_integer())
+      a.retry_after_s = j["parameters"]["retry_after"].get<int64_t>();
+    if (j.contains("result")) a.result = j["result"];
+  }
+  if (!a.ok && a.description.empty()) a.description = "HTTP " + std::to_string(http_status);
+  return a;
+}
+
+IncomingUpdate ParseUpdate(const nlohmann::json& update) {
+  IncomingUpdate u;
+  if (!update.is_object() || !update.contains("update_id") || !update["update_id"].is_number_integer()) return u;
+  u.has_id = true;
+  u.update_id = update["update_id"].get<int64_t>();
+  if (!update.contains("message") || !update["message"].is_object()) return u;
+  u.is_message = true;
+  const nlohmann::json& m = update["message"];
+  if (!m.contains("chat") || !m["chat"].is_object() || !m["chat"].contains("id") ||
+      !m["chat"]["id"].is_number_integer())
+    return u;
+  u.has_chat = true;
+  u.chat_id = m["chat"]["id"].get<int64_t>();
+  if (m.contains("from") && m["from"].is_object()) {
+    const auto& f = m["from"];
+    if (f.contains("username") && f["username"].is_string())
+      u.user = "@" + f["username"].get<std::string>();
+    else if (f.contains("id"))
+      u.user = "id " + f["id"].dump();
+  }
+  if (m.contains("text") && m["text"].is_string()) u.text = m["text"].get<std::string>();
+  if (m.contains("date") && m["date"].is_number_integer()) u.sent_ms = m["date"].get<int64_t>() * 1000;
+  return u;
+}
 
 Result<BotStats> RunBot(const BotOptions& options, const Clock& clock, HttpTransport& http, storage::Database* db,
                         const std::function<void(const std::string&)>& log) {

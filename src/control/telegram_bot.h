@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -66,6 +68,32 @@ struct BotStats {
 };
 
 std::string OffsetPath(const std::string& archive_dir);  // ARCHIVE/control/telegram_offset.json
+
+// One Bot API answer: {"ok":true,"result":...} or {"ok":false,"error_code":N,"description":"...",
+// "parameters":{"retry_after":S}}. Any body is read without throwing; `ok` needs HTTP 200 and
+// "ok": true, and a failed answer always has a description ("HTTP <status>" when it gave none).
+struct ApiReply {
+  bool ok = false;
+  long http_status = 0;
+  std::string description;
+  int64_t retry_after_s = 0;
+  nlohmann::json result;
+};
+ApiReply ParseApiReply(long http_status, std::string_view body);
+
+// One item of getUpdates' result, read without throwing. Only messages with a chat id are
+// commands; the rest are logged and skipped.
+struct IncomingUpdate {
+  bool has_id = false;  // false: no integer update_id (skipped)
+  int64_t update_id = 0;
+  bool is_message = false;
+  bool has_chat = false;
+  int64_t chat_id = 0;
+  std::string user = "?";  // "@username", "id N" or "?"
+  std::string text;
+  int64_t sent_ms = 0;  // message date, 0 when absent
+};
+IncomingUpdate ParseUpdate(const nlohmann::json& update);
 
 // Runs the polling loop until a max_* limit is hit. `db` (may be null) receives the audit rows.
 // `log` gets one line per event, the token already redacted. Returns an error only when the
