@@ -176,14 +176,16 @@ std::string MetaCombiner::Save() const {
 
 Result<MetaCombiner> MetaCombiner::Load(std::string_view bytes) {
   nlohmann::json j = nlohmann::json::parse(bytes, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("format", "") != "huracan.meta.v1")
+  if (j.is_discarded() || !j.is_object() || !j.contains("format") || j["format"] != "huracan.meta.v1")
     return DataLoss("meta state: not a huracan.meta.v1 JSON object");
   if (!j.contains("config") || !j["config"].is_object() || !j.contains("engines") || !j["engines"].is_array())
     return DataLoss("meta state: missing config or engines");
   const auto& c = j["config"];
   static const char* kKeys[] = {"ema_alpha",   "edge_scale_bps", "min_weight",         "max_weight",
                                 "min_samples", "prior_score",    "edge_threshold_bps", "confidence_threshold"};
-  for (auto& [k, v] : c.items()) {
+  for (const auto& item : c.items()) {
+    const std::string& k = item.key();
+    const auto& v = item.value();
     if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* x) { return k == x; }) == std::end(kKeys))
       return DataLoss("meta state: unknown config key '" + k + "'");
     if (!v.is_number()) return DataLoss("meta state: config key '" + k + "' is not a number");

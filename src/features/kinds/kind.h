@@ -96,10 +96,13 @@ inline NamesFn Fixed(std::initializer_list<std::string_view> names) {
 // Making the indicator: New<RsiNode>(Int("period")) constructs RsiNode(period); the arguments
 // are integer parameters (Int), real parameters (Real) or constants, in the constructor's order.
 
+// (Constructors, not aggregates: clang 14 has no parenthesised aggregate initialisation.)
 struct Int {
+  constexpr explicit Int(std::string_view k) : key(k) {}
   std::string_view key;
 };
 struct Real {
+  constexpr explicit Real(std::string_view k) : key(k) {}
   std::string_view key;
 };
 inline int Arg(const Params& p, Int a) { return P(p, a.key); }
