@@ -207,7 +207,7 @@ class FakeBinance {
     o.backoff_base_ms = 20;
     o.backoff_max_ms = 200;
     o.poll_ms = 20;
-    o.stale_after_ms = 500;
+    o.stale_after_ms = 1500;  // on the SimulatedClock, moved by idle polls only
     o.max_connect_failures = 50;
     o.jitter_seed = 7;
     return o;
