@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libxgboost-dev xgboost libpqxx-dev libpq-dev postgresql-15
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libyaml-cpp-dev libtbb-dev libcpp-httplib-dev libzstd-dev libsnappy-dev zlib1g-dev
-  libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev libboost1.81-dev
   clang clang-format libclang-rt-14-dev
   slurm-wlm munge
 )

@@ -64,6 +64,8 @@ struct FeedStatus {
   int64_t gaps_backfilled = 0;
   int64_t duplicates = 0;
   int64_t out_of_order = 0;
+  // Feed messages that did not parse (logged and skipped).
+  int64_t bad_messages = 0;
   double lag_seconds = 0;  // clock time - (last bar close time)
 };
 
