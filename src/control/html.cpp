@@ -35,6 +35,9 @@ struct Range {
   }
 };
 
+// Whole numbers (counts) without decimals, large values with none, the rest with two.
+int ValueDecimals(double v) { return v == std::floor(v) || std::abs(v) >= 100 ? 0 : 2; }
+
 std::string AxisLabel(double v, const std::string& unit) {
   if (unit == "time") return registry::FormatDate(static_cast<int64_t>(v));
   return FormatNumber(v, std::abs(v) >= 100 ? 0 : 2);
@@ -77,7 +80,10 @@ std::string HtmlEscape(std::string_view s) {
 
 std::string FormatNumber(double v, int decimals) {
   if (!std::isfinite(v)) return "-";
-  return fmt::format("{:.{}f}", v, decimals);
+  std::string out = fmt::format("{:.{}f}", v, decimals);
+  // No "-0.00": a value that rounds to zero has no sign.
+  if (out[0] == '-' && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);
+  return out;
 }
 
 std::string HtmlPage(const std::string& title, const std::string& body) {
@@ -149,7 +155,7 @@ std::string SvgLineChart(const std::vector<LineSeries>& series, const ChartOptio
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>", kLeft + 110 * k, o.height - 14,
                      colour);
     s += fmt::format("<text class=\"axis\" x=\"{}\" y=\"{}\">{}</text>", kLeft + 110 * k + 14, o.height - 5,
-                     HtmlEscape(ser.name.substr(0, 16)));
+                     HtmlEscape(ser.name.substr(0, 16) + (n == 0 ? " (none)" : "")));
   }
   return s + "</svg>";
 }
@@ -171,6 +177,7 @@ std::string SvgBarChart(const std::vector<Bar>& bars, const ChartOptions& o) {
     ry.Add(to);
   }
   ry.Widen();
+  ry.hi += (ry.hi - ry.lo) * 0.08;  // room for the value labels above the bars
   const double pw = o.width - kLeft - kRight, ph = o.height - kTop - kBottom;
   auto py = [&](double y) { return kTop + (ry.hi - y) / (ry.hi - ry.lo) * ph; };
   const double slot = pw / static_cast<double>(bars.size());
@@ -189,7 +196,7 @@ std::string SvgBarChart(const std::vector<Bar>& bars, const ChartOptions& o) {
         "<title>{}: {}</title></rect>",
         x, py(top), bw, h, colour, HtmlEscape(b.label), FormatNumber(b.value, 2));
     s += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>", x + bw / 2,
-                     py(top) - 3, FormatNumber(b.value, std::abs(b.value) >= 100 ? 0 : 2));
+                     py(top) - 3, FormatNumber(b.value, ValueDecimals(b.value)));
     s += fmt::format("<text class=\"axis\" x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">{}</text>", x + bw / 2,
                      o.height - 20, HtmlEscape(b.label.substr(0, 14)));
   }

@@ -135,7 +135,7 @@ std::string RenderSummaryHtml(const training::DailySummary& s, const storage::Ob
             Cell(FormatNumber(Num(e, "signals"), 0), true) + Cell(FormatNumber(Num(e, "shrunk_edge_bps"), 2), true) +
             Cell(FormatNumber(Num(e, "round_trip_cost_bps"), 2), true) +
             Cell(FormatNumber(Num(e, "gap_bps"), 2), true) + Cell(FormatNumber(fee, 2), true) + "</tr>";
-    if (std::isfinite(fee)) fee_bars.push_back({c.symbol + " " + engine, fee, false});
+    if (std::isfinite(fee)) fee_bars.push_back({c.symbol, fee, false});
   }
   b += "<h2>Break-even fee per engine</h2>";
   if (rows.empty()) {
@@ -148,7 +148,7 @@ std::string RenderSummaryHtml(const training::DailySummary& s, const storage::Ob
          rows + "</table>";
     if (!fee_bars.empty()) {
       ChartOptions fo;
-      fo.title = "Break-even fee per side, bps";
+      fo.title = "Break-even fee of the closest engine side, bps per side";
       fo.width = 720;
       b += "<div id=\"break-even-chart\">" + SvgBarChart(fee_bars, fo) + "</div>";
     }

@@ -200,7 +200,11 @@ std::string FeedTable(const StatusData& d) {
 std::string LatencyChart(const live::LatencyHistogram& h) {
   std::vector<Bar> bars;
   for (size_t b = 0; b < live::kLatencyBuckets; ++b) {
-    std::string label = b + 1 < live::kLatencyBuckets ? "<=" + PromValue(live::kLatencyBucketsUs[b]) : "+Inf";
+    std::string label = "inf";
+    if (b + 1 < live::kLatencyBuckets) {
+      const double us = live::kLatencyBucketsUs[b];
+      label = us >= 1000 ? PromValue(us / 1000) + "ms" : PromValue(us) + "us";
+    }
     bars.push_back({label, static_cast<double>(h.counts[b]), false});
   }
   ChartOptions o;
