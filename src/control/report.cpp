@@ -19,10 +19,14 @@ double Num(const Json& j, const char* key) {
   return j[key].get<double>();
 }
 
+std::string Str(const Json& j, const char* key) {
+  if (!j.is_object() || !j.contains(key) || !j[key].is_string()) return "";
+  return j[key].get<std::string>();
+}
+
 // "start/end" -> end, as epoch ms (NaN when it does not parse).
 double WindowEnd(const Json& fold, const char* key) {
-  if (!fold.contains(key) || !fold[key].is_string()) return NAN;
-  std::string w = fold[key].get<std::string>();
+  std::string w = Str(fold, key);
   auto slash = w.find('/');
   auto ms = data::ParseIsoUtc(slash == std::string::npos ? w : w.substr(slash + 1));
   return ms ? static_cast<double>(*ms) : NAN;
@@ -35,8 +39,9 @@ LineSeries FoldEquity(const std::string& symbol, const Json& metrics) {
   double level = 0;
   bool first = true;
   for (const auto& f : metrics["folds"]) {
+    if (!f.is_object()) continue;
     if (first) {
-      std::string w = f.value("test", "");
+      std::string w = Str(f, "test");
       auto ms = data::ParseIsoUtc(w.substr(0, w.find('/')));
       if (ms) {
         s.x.push_back(static_cast<double>(*ms));
@@ -130,8 +135,8 @@ std::string RenderSummaryHtml(const training::DailySummary& s, const storage::Ob
     if (!c.has_outcome || !c.outcome.closest_engine.is_object()) continue;
     const Json& e = c.outcome.closest_engine;
     double fee = Num(e, "break_even_fee_bps");
-    std::string engine = e.value("engine", "");
-    rows += "<tr>" + Cell(c.symbol) + Cell(engine) + Cell(e.value("side", "")) +
+    std::string engine = Str(e, "engine");
+    rows += "<tr>" + Cell(c.symbol) + Cell(engine) + Cell(Str(e, "side")) +
             Cell(FormatNumber(Num(e, "signals"), 0), true) + Cell(FormatNumber(Num(e, "shrunk_edge_bps"), 2), true) +
             Cell(FormatNumber(Num(e, "round_trip_cost_bps"), 2), true) +
             Cell(FormatNumber(Num(e, "gap_bps"), 2), true) + Cell(FormatNumber(fee, 2), true) + "</tr>";

@@ -141,7 +141,9 @@ void CheckExposition(const std::string& text, std::map<std::string, std::string>
       std::string name = m[1];
       std::string fam = types->count(name) ? name : std::regex_replace(name, std::regex("_(bucket|sum|count)$"), "");
       ASSERT_TRUE(types->count(fam)) << "no TYPE for " << line;
-      if (fam != name) EXPECT_EQ((*types)[fam], "histogram") << line;
+      if (fam != name) {
+        EXPECT_EQ((*types)[fam], "histogram") << line;
+      }
       samples[name + m[2].str()] = std::stod(m[3]);
     }
   }
@@ -209,6 +211,43 @@ TEST(StatusPage, RendersLiveSnapshotAndJson) {
   // A snapshot older than its stale limit is not fresh, whatever its feed said then.
   d.now_ms += d.live->stale_after_ms + 1;
   EXPECT_FALSE(d.feed_fresh());
+}
+
+TEST(Report, ChartsFromBundleMetricsAndSurvivesABrokenBundle) {
+  const std::string dir = testing::MakeTempDir("report_archive");
+  auto store = storage::OpenObjectStore(dir);
+  ASSERT_TRUE(store.ok());
+  nlohmann::json folds = nlohmann::json::array();
+  for (int i = 0; i < 4; ++i)
+    folds.push_back(
+        {{"test", "2025-10-2" + std::to_string(i) + " 00:00:00/2025-10-2" + std::to_string(i + 1) + " 00:00:00"},
+         {"combined", {{"net_bps", 10.0 * (i - 1)}}}});
+  folds.push_back("not an object");
+  nlohmann::json metrics = {
+      {"folds", folds},
+      {"combined", {{"gross_bps", 100}, {"fees_bps", 30}, {"spread_bps", 10}, {"slippage_bps", 5}, {"net_bps", 55}}}};
+  ASSERT_TRUE((*store)->Put("challengers/AAA/t/metrics.json", metrics.dump()).ok());
+  ASSERT_TRUE((*store)->Put("challengers/BBB/t/metrics.json", "{broken").ok());
+  training::DailySummary s;
+  s.date = "2025-11-08";
+  s.run_id = "20251108";
+  for (const char* sym : {"AAA", "BBB"}) {
+    training::SymbolSummary c;
+    c.symbol = sym;
+    c.status = training::LedgerStatus::kDone;
+    c.has_outcome = true;
+    c.outcome.symbol = sym;
+    c.outcome.challenger_path = std::string("challengers/") + sym + "/t/";
+    c.outcome.closest_engine = {{"engine", "<eng>"}, {"side", "long"}, {"break_even_fee_bps", 2.5}};
+    s.symbols.push_back(c);
+  }
+  const std::string html = RenderSummaryHtml(s, **store);
+  EXPECT_EQ(Count(html, "<path class=\"series\""), 1u);
+  EXPECT_EQ(Count(html, "<circle class=\"point\""), 5u);   // the start and four fold ends
+  EXPECT_EQ(Count(html, "<rect class=\"bar\""), 5u + 2u);  // the waterfall, two break-even fees
+  EXPECT_NE(html.find("challengers/BBB/t/metrics.json: not a JSON object"), std::string::npos);
+  EXPECT_NE(html.find("&lt;eng&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<eng>"), std::string::npos);
 }
 
 struct Served {
