@@ -283,10 +283,9 @@ std::vector<KeyDecl> Build() {
                      .Default("127.0.0.1")
                      .Flag("--bind", {"serve"})
                      .ReadBy({"serve"}));
-  rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API (0: any free port)")
+  rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API (huracan serve --port overrides it)")
                      .Default("8080")
-                     .Range(0, 65535)
-                     .Flag("--port", {"serve"})
+                     .Range(1, 65535)
                      .ReadBy({"serve"}));
   rows.push_back(
       D("http.token", Type::kString, "Bearer token of the HTTP API").Secret("http.token_file").ReadBy({"serve"}));
