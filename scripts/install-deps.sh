@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libcli11-dev libyaml-cpp-dev libtbb-dev libcpp-httplib-dev libzstd-dev libsnappy-dev zlib1g-dev
   libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev libboost1.81-dev
   clang clang-format libclang-rt-14-dev
+  chromium
   slurm-wlm munge
 )
 

@@ -11,7 +11,7 @@ namespace {
 constexpr Registrar kRegistrars[] = {
     &RegisterDataCommands,     &RegisterDbCommands,    &RegisterChampionCommands, &RegisterFeaturesCommands,
     &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
-    &RegisterCostsCommands,    &RegisterBotCommands,   &RegisterLiveCommands,
+    &RegisterCostsCommands,    &RegisterBotCommands,   &RegisterLiveCommands,     &RegisterServeCommands,
 };
 
 }  // namespace

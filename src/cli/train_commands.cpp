@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "config/apply.h"
+#include "control/report.h"
 #include "core/clock.h"
 #include "core/strings.h"
 #include "registry/archive.h"
@@ -101,18 +102,26 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
   auto date = std::make_shared<std::string>();
   auto archive = std::make_shared<std::string>("./archive");
   auto json = std::make_shared<bool>(false);
+  auto format = std::make_shared<std::string>();
   CLI::App* summary = app.add_subcommand("summary", "Print the daily training summary (the text the bot sends)");
   summary->add_option("--date", *date, "YYYY-MM-DD or YYYYMMDD (default: today, UTC)");
   summary->add_option("--archive", *archive, "Archive folder (default ./archive)");
-  summary->add_flag("--json", *json, "Print the JSON file instead of the text");
-  summary->callback([date, archive, json, out] {
-    *out = [date, archive, json]() -> Result<int> {
+  summary->add_option("--format", *format, "text | json | html (a page with charts; default text)")
+      ->check(CLI::IsMember({"text", "json", "html"}));
+  summary->add_flag("--json", *json, "Same as --format json");
+  summary->callback([date, archive, json, format, out] {
+    *out = [date, archive, json, format]() -> Result<int> {
+      if (*json && !format->empty() && *format != "json")
+        return InvalidArgument("summary: --json and --format " + *format + " contradict each other");
+      const std::string fmt = *json ? "json" : format->empty() ? "text" : *format;
       WallClock clock;
       std::string d = date->empty() ? registry::FormatDate(clock.NowMs()) : *date;
       *archive = ActiveSettings().String("archive.url");
       HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(*archive));
       HURACAN_ASSIGN_OR_RETURN(training::DailySummary s, training::ReadDailySummary(*store, d));
-      std::string text = *json ? s.ToJson().dump(2) + "\n" : training::FormatSummaryText(s);
+      std::string text = fmt == "json"   ? s.ToJson().dump(2) + "\n"
+                         : fmt == "html" ? control::RenderSummaryHtml(s, *store)
+                                         : training::FormatSummaryText(s);
       std::fputs(text.c_str(), stdout);
       return kExitOk;
     };

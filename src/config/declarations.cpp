@@ -105,8 +105,8 @@ std::vector<KeyDecl> Build() {
       D("archive.url", Type::kString, "Archive: a folder path (object store root; s3:// is not supported yet)")
           .Default(train.archive)
           .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback",
-                              "backtest", "bot", "live"})
-          .ReadBy({"train", "summary", "champion", "backtest --model champion", "bot", "live"}));
+                              "backtest", "bot", "live", "serve"})
+          .ReadBy({"train", "summary", "champion", "backtest --model champion", "bot", "live", "serve"}));
   for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
     std::string key = std::string("archive.") + k;
     std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
@@ -123,8 +123,9 @@ std::vector<KeyDecl> Build() {
       D("database.url", Type::kString, "Database: a SQLite path, sqlite:PATH or postgres://USER@HOST/DB (no password)")
           .Default("./huracan.db")
           .Env("DATABASE_URL")
-          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot", "live"})
-          .ReadBy({"train", "db", "champion rollback", "bot", "live"}));
+          .Flag("--db",
+                {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot", "live", "serve"})
+          .ReadBy({"train", "db", "champion rollback", "bot", "live", "serve"}));
   rows.push_back(D("database.password", Type::kString, "Password for a postgres:// database.url")
                      .Secret("database.password_file")
                      .ReadBy({"train", "db", "champion rollback"}));
@@ -278,12 +279,18 @@ std::vector<KeyDecl> Build() {
                      .Default("30")
                      .Range(0, 50)
                      .ReadBy(kBot));
+  rows.push_back(D("http.bind", Type::kString, "Address the HTTP API listens on")
+                     .Default("127.0.0.1")
+                     .Flag("--bind", {"serve"})
+                     .ReadBy({"serve"}));
+  rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API (huracan serve --port overrides it)")
+                     .Default("8080")
+                     .Range(1, 65535)
+                     .ReadBy({"serve"}));
   rows.push_back(
-      D("http.bind", Type::kString, "Address the HTTP API listens on").Default("127.0.0.1").Planned("serve"));
-  rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API").Default("8080").Range(1, 65535).Planned("serve"));
+      D("http.token", Type::kString, "Bearer token of the HTTP API").Secret("http.token_file").ReadBy({"serve"}));
   rows.push_back(
-      D("http.token", Type::kString, "Bearer token of the HTTP API").Secret("http.token_file").Planned("serve"));
-  rows.push_back(D("http.token_file", Type::kString, "File holding the HTTP API token").Unset("none").Planned("serve"));
+      D("http.token_file", Type::kString, "File holding the HTTP API token").Unset("none").ReadBy({"serve"}));
 
   std::vector<KeyDecl> out;
   for (auto& r : rows) out.push_back(std::move(r.d));

@@ -69,6 +69,11 @@ struct FeedStatus {
   double lag_seconds = 0;  // clock time - (last bar close time)
 };
 
+struct NavPoint {
+  int64_t at_ms = 0;
+  double nav = 0;  // quote
+};
+
 struct ModelSwap {
   int64_t at_ms = 0;
   std::string symbol, old_model_id, new_model_id, reason;
@@ -90,6 +95,8 @@ struct LiveStatus {
   double nav = 0;        // paper mode; 0 in shadow
   LatencyHistogram latency;
   std::vector<ModelSwap> swaps;  // the most recent ones (bounded)
+  std::vector<NavPoint>
+      equity_curve;  // recent NAV points, oldest first (bounded; paper mode; the status page charts it)
   // Fresh: a bar arrived within `stale_after_ms` of as_of_ms. /healthz answers 503 when not.
   int64_t stale_after_ms = 3 * 60 * 1000;
   bool fresh() const { return feed.last_event_ms > 0 && as_of_ms - feed.last_event_ms <= stale_after_ms; }
