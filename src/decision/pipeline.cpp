@@ -111,6 +111,17 @@ void DecisionPipeline::ResolveOutcomes(int64_t close_ms, double close) {
   }
 }
 
+void DecisionPipeline::GuardAndEmit(const costs::Candidate& cand) {
+  const std::string_view why = guard_->Check(cand, clock_->NowMs());
+  if (why.empty()) {
+    d_.direction = d_.signal;
+    d_.reason = outcome::kTrade;
+  } else {
+    d_.reason.assign(why);
+  }
+  sink_->OnDecision(d_);
+}
+
 void DecisionPipeline::SignalDecision(const Bar& bar, int64_t close_ms) {
   Decision& d = d_;
   d = Decision{};
@@ -140,14 +151,7 @@ void DecisionPipeline::SignalDecision(const Bar& bar, int64_t close_ms) {
                               .direction = d.signal,
                               .perp = market_.perp,
                               .engine_checks = false};
-  const std::string_view why = guard_->Check(cand, clock_->NowMs());
-  if (why.empty()) {
-    d.direction = d.signal;
-    d.reason = outcome::kTrade;
-  } else {
-    d.reason.assign(why);
-  }
-  sink_->OnDecision(d);
+  GuardAndEmit(cand);
 }
 
 Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
@@ -263,14 +267,7 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
                               .net_edge_bps = d.net_edge_bps,
                               .net_edge_floor_bps = config_.costs.net_edge_floor_bps,
                               .min_notional_ok = cost_.RoundQuantity(config_.costs.notional, bar.close).ok()};
-  const std::string_view why = guard_->Check(cand, clock_->NowMs());
-  if (why.empty()) {
-    d.direction = d.signal;
-    d.reason = outcome::kTrade;
-  } else {
-    d.reason.assign(why);
-  }
-  sink_->OnDecision(d);
+  GuardAndEmit(cand);
   return Status::Ok();
 }
 

@@ -82,6 +82,8 @@ class DecisionPipeline {
  private:
   DecisionPipeline() = default;
   void ResolveOutcomes(int64_t close_ms, double close);
+  // The guardrails' verdict on the signal of d_ (a trade or the rejection reason), then d_ to the sink.
+  void GuardAndEmit(const costs::Candidate& cand);
   // kSignals: the decision of this bar's signal row (if any).
   void SignalDecision(const Bar& bar, int64_t close_ms);
   double AdvQuote() const;
