@@ -37,6 +37,7 @@ Result<BacktestResult> RunBacktest(const data::BarSeries& bars, const data::BarS
                                                                           .stop_sigmas = opts.stop_sigmas,
                                                                           .take_profit_sigmas = opts.take_profit_sigmas,
                                                                           .min_stop_bps = opts.min_stop_bps,
+                                                                          .fixed_exits = opts.fixed_exits,
                                                                           .record_decisions = opts.record_decisions},
                                             std::move(source), std::move(engines), &guard));
   execution::Executor& exec = driver->executor();

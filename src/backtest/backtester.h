@@ -2,7 +2,8 @@
 // the execution::Executor, which owns the fill and exit rules (execution/executor.h): a decision at
 // the close of bar t fills at the open of bar t+1, with the cost model's per-side costs. Exits:
 // horizon (at the open of the bar `horizon` after the entry), stop and take-profit (intrabar, the
-// stop first when both are touched), or an opposite signal (at the next open).
+// stop first when both are touched unless the open crossed the take-profit), or a signal against
+// the position (at the next open). Signal files: PipelineMode::kSignals with fixed_exits.
 // Spot is long-only (the pipeline refuses shorts; a sell signal still closes a long); perps short.
 #pragma once
 
@@ -19,6 +20,7 @@
 #include "decision/feature_source.h"
 #include "decision/pipeline.h"
 #include "engines/engine.h"
+#include "execution/executor.h"
 #include "features/frame.h"
 
 namespace huracan::backtest {
@@ -29,6 +31,7 @@ struct BacktestOptions {
   double stop_sigmas = 3.0;  // stop = max(min_stop_bps, stop_sigmas * vol_cc_30 * sqrt(horizon bars))
   double take_profit_sigmas = 4.0;
   double min_stop_bps = 15.0;
+  execution::FixedExits fixed_exits;  // signal-file backtests: fixed stop, take-profit, holding time
   bool record_decisions = false;
   int64_t trials = 1;  // grid candidates tried by the fit of the engines run (N of the DSR)
 

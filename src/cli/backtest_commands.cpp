@@ -1,6 +1,6 @@
 // huracan backtest: fit the engines on the first N days, evaluate each alone and combined on the rest;
 // with --fee-sweep, one fit evaluated at several fees; with --model, a stored bundle frozen on
-// [--from, --to) instead.
+// [--from, --to) instead; with --signals, a signal file's rows instead of engines.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "backtest/inputs.h"
+#include "backtest/signal_file.h"
 #include "backtest/signals.h"
 #include "backtest/walk_forward.h"
 #include "cli/command.h"
@@ -33,7 +34,8 @@ using nlohmann::ordered_json;
 
 // `notional` (quote currency per trade) turns the bps into the quote-currency fields: fees = every
 // cost of the round trip (exchange fees with funding, spread, slippage), net_pnl = gross - fees.
-ordered_json TradeJson(const backtest::Trade& t, double notional) {
+// `with_tag`: signal-file backtests add the row's tag.
+ordered_json TradeJson(const backtest::Trade& t, double notional, bool with_tag = false) {
   ordered_json j;
   j["symbol"] = t.symbol;
   j["direction"] = DirectionName(t.direction);
@@ -56,6 +58,7 @@ ordered_json TradeJson(const backtest::Trade& t, double notional) {
   j["exit"] = JsonNumber<ordered_json>(t.exit_price);
   j["fees"] = JsonNumber<ordered_json>(execution::TradeFeesQuote(t, notional));
   j["net_pnl"] = JsonNumber<ordered_json>(execution::TradeNetPnlQuote(t, notional));
+  if (with_tag) j["tag"] = t.tag;
   return j;
 }
 
@@ -93,6 +96,12 @@ struct BacktestArgs {
   std::string costs_name;          // --costs, read through the settings (costs.preset)
   std::string fee_sweep;           // --fee-sweep: per-side fees (bps), comma-separated
   std::string decisions_out;       // --decisions-out FILE: every bar's serialised Decision (--model)
+  std::string signals;             // --signals FILE.csv: a signal file instead of engines
+  // Exits of a --signals backtest (0: none) and whether exit signals act.
+  double stop_bps = 0, take_profit_bps = 0;
+  int64_t max_hold_bars = 0;
+  bool exit_on_signal = true;
+  std::optional<double> notional;  // --notional: quote currency per trade (default: costs.notional)
 };
 
 // --fee-sweep LIST: per-side fees in bps, each finite and >= 0, in the order given.
@@ -354,6 +363,58 @@ Result<int> RunFrozenCommand(const BacktestArgs& a) {
   return kExitOk;
 }
 
+// --signals: the file's rows through the pipeline's signals mode and the one executor, on every
+// bar of --data (no fitting, no warm-up, no regime gate); features only for the cost inputs.
+Result<int> RunSignalsCommand(const BacktestArgs& a) {
+  if (!(a.stop_bps >= 0) || !(a.take_profit_bps >= 0) || a.max_hold_bars < 0)
+    return InvalidArgument("--stop-bps, --take-profit-bps and --max-hold-bars must be >= 0 (0: none)");
+  if (a.notional && !(*a.notional > 0)) return InvalidArgument("--notional must be > 0");
+  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a));
+  const data::BarSeries& bars = p.in.bars;
+  HURACAN_ASSIGN_OR_RETURN(decision::SignalTable table, backtest::ReadSignalFile(a.signals, bars.ts_ms));
+  backtest::BacktestOptions opts;
+  opts.pipeline.symbol = bars.symbol;
+  opts.pipeline.timeframe = bars.timeframe.empty() ? "1m" : bars.timeframe;
+  opts.pipeline.costs = a.costs.ForSymbol(bars.symbol);
+  if (a.notional) opts.pipeline.costs.notional = *a.notional;
+  opts.pipeline.signals = std::make_shared<const decision::SignalTable>(std::move(table));
+  opts.fixed_exits = execution::FixedExits{.on = true,
+                                           .stop_bps = a.stop_bps,
+                                           .take_profit_bps = a.take_profit_bps,
+                                           .max_hold_bars = a.max_hold_bars,
+                                           .exit_on_signal = a.exit_on_signal};
+  HURACAN_ASSIGN_OR_RETURN(
+      backtest::BacktestResult r,
+      backtest::RunBacktestOnFrame(bars, p.frame, {}, decision::PipelineMode::kSignals, opts, 0, bars.size()));
+  const costs::CostConfig& cc = opts.pipeline.costs;
+  ordered_json out;
+  out["symbol"] = bars.symbol;
+  out["signals"] = a.signals;
+  out["bars"] = bars.size();
+  out["test"] = {{"begin_ts", bars.ts_ms.front()}, {"end_ts", bars.ts_ms.back()}, {"bars", bars.size()}};
+  out["reference"] = p.in.ref_path;
+  out["exits"] = {{"stop_bps", a.stop_bps},
+                  {"take_profit_bps", a.take_profit_bps},
+                  {"max_hold_bars", a.max_hold_bars},
+                  {"exit_on_signal", a.exit_on_signal}};
+  out["costs"] = costs::CostConfigToJson(cc);
+  out["combined"] = backtest::MetricsToJson(r.metrics);
+  out["rejections"] = r.rejections;
+  ordered_json trades = ordered_json::array();
+  for (const auto& t : r.trades) trades.push_back(TradeJson(t, cc.notional, /*with_tag=*/true));
+  out["trades"] = std::move(trades);
+  if (a.format == "json") {
+    std::cout << out.dump() << "\n";
+    return kExitOk;
+  }
+  const backtest::Metrics& m = r.metrics;
+  std::printf("%s: signals %s, %zu bars\n", bars.symbol.c_str(), a.signals.c_str(), bars.size());
+  std::printf("%-22s %7s %8s %10s %9s %9s\n", "run", "trades", "hit", "net/trade", "sharpe", "psr");
+  std::printf("%-22s %7lld %8.3f %10.2f %9.2f %9.3f\n", "signals", static_cast<long long>(m.trades), m.hit_rate,
+              m.net_bps_per_trade, m.net_sharpe, m.psr);
+  return kExitOk;
+}
+
 }  // namespace
 
 bool AnyCostsGiven(const config::Settings& s) {
@@ -389,6 +450,17 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
   cmd->add_option("--to", args->to, "With --model: end of the evaluation, exclusive (ISO-8601 UTC; default: the end)");
   cmd->add_option("--decisions-out", args->decisions_out,
                   "With --model: write every bar's serialised Decision to this file, one per line");
+  cmd->add_option("--signals", args->signals,
+                  "A signal file (CSV: timestamp_ms,enter_long,exit_long,enter_short,exit_short[,tag]) instead of "
+                  "engines");
+  cmd->add_option("--stop-bps", args->stop_bps, "With --signals: stop this many bps from the entry (default: none)");
+  cmd->add_option("--take-profit-bps", args->take_profit_bps,
+                  "With --signals: take-profit this many bps from the entry (default: none)");
+  cmd->add_option("--max-hold-bars", args->max_hold_bars,
+                  "With --signals: exit at the open this many bars after the entry (default: none)");
+  cmd->add_option("--exit-on-signal", args->exit_on_signal,
+                  "With --signals: true (default) or false (exit_long/exit_short ignored)");
+  cmd->add_option("--notional", args->notional, "With --signals: quote currency per trade (default: costs.notional)");
   cmd->add_option("--format", args->format, "json (default) or text")->check(CLI::IsMember({"json", "text"}));
   cmd->callback([args, out] {
     *out = [args]() -> Result<int> {
@@ -397,6 +469,20 @@ void RegisterBacktestCommands(CLI::App& app, Action* out) {
       a.engines = s.EnginesSpec().empty() ? "all" : s.EnginesSpec();
       a.recipe = s.String("features.recipe");
       HURACAN_ASSIGN_OR_RETURN(a.costs, s.Costs());
+      const bool exit_flags = args->stop_bps != 0 || args->take_profit_bps != 0 || args->max_hold_bars != 0 ||
+                              !args->exit_on_signal || args->notional.has_value();
+      if (!a.signals.empty()) {
+        if (!a.model.empty() || !a.fee_sweep.empty() || a.train_days != 0 || !a.from.empty() || !a.to.empty() ||
+            !a.decisions_out.empty())
+          return InvalidArgument(
+              "--signals: a signal backtest takes no --model, --fee-sweep, --train-days, "
+              "--from/--to or --decisions-out");
+        return RunSignalsCommand(a);
+      }
+      if (exit_flags)
+        return InvalidArgument(
+            "--stop-bps, --take-profit-bps, --max-hold-bars, --exit-on-signal and --notional "
+            "need --signals");
       if (!a.model.empty()) {
         if (a.train_days != 0) return InvalidArgument("--train-days: a --model backtest fits nothing");
         if (!a.fee_sweep.empty())

@@ -82,15 +82,16 @@ std::string_view Guardrails::Check(const Candidate& cand, int64_t now_ms) {
   auto it = symbols_.find(cand.symbol);
   if (it == symbols_.end()) it = symbols_.emplace(std::string(cand.symbol), SymbolState{}).first;
   SymbolState& st = it->second;
+  const bool eng = cand.engine_checks;
   if (!selector_.Allows(cand.symbol))
     why = reason::kBlocked;
-  else if (now_ms - cand.bar_close_ms > c_.stale_after_ms)
+  else if (eng && now_ms - cand.bar_close_ms > c_.stale_after_ms)
     why = reason::kStaleData;
-  else if (std::isfinite(cand.spread_bps) && cand.spread_bps > c_.max_spread_bps)
+  else if (eng && std::isfinite(cand.spread_bps) && cand.spread_bps > c_.max_spread_bps)
     why = reason::kSpreadTooWide;
-  else if (!(cand.net_edge_bps >= cand.net_edge_floor_bps))
+  else if (eng && !(cand.net_edge_bps >= cand.net_edge_floor_bps))
     why = reason::kNetEdgeBelowFloor;
-  else if (!cand.min_notional_ok)
+  else if (eng && !cand.min_notional_ok)
     why = reason::kBelowMinNotional;
   // On spot a sell may close a long (the filler does that) but never opens a short.
   else if (cand.direction == Direction::kSell && !cand.perp)
@@ -103,13 +104,14 @@ std::string_view Guardrails::Check(const Candidate& cand, int64_t now_ms) {
     why = reason::kCooldown;
   else if (st.position == Direction::kWait && open_ >= c_.max_open_positions)
     why = reason::kMaxOpenPositions;
-  else if (DailyTripped(st.pnl, now_ms, c_.symbol_daily_loss_frac * c_.capital))
+  // Loss limits: engine signals only.
+  else if (eng && DailyTripped(st.pnl, now_ms, c_.symbol_daily_loss_frac * c_.capital))
     why = reason::kSymbolDailyLoss;
-  else if (DrawdownTripped(st.pnl, now_ms, c_.symbol_drawdown_frac * c_.capital))
+  else if (eng && DrawdownTripped(st.pnl, now_ms, c_.symbol_drawdown_frac * c_.capital))
     why = reason::kSymbolDrawdown;
-  else if (DailyTripped(portfolio_, now_ms, c_.portfolio_daily_loss_frac * c_.capital))
+  else if (eng && DailyTripped(portfolio_, now_ms, c_.portfolio_daily_loss_frac * c_.capital))
     why = reason::kPortfolioDailyLoss;
-  else if (DrawdownTripped(portfolio_, now_ms, c_.portfolio_drawdown_frac * c_.capital))
+  else if (eng && DrawdownTripped(portfolio_, now_ms, c_.portfolio_drawdown_frac * c_.capital))
     why = reason::kPortfolioDrawdown;
   if (!why.empty()) {
     Count(why);

@@ -72,6 +72,9 @@ struct Candidate {
   double net_edge_bps = 0;  // |edge| - round-trip cost
   double net_edge_floor_bps = 0;
   bool min_notional_ok = true;
+  // false (signal-file backtests): only the checks that make sense without engines: shorts on
+  // spot, position open, duplicate, cooldown (and the selector and max open positions).
+  bool engine_checks = true;
 };
 
 class Guardrails {

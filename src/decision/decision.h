@@ -1,6 +1,8 @@
 // Decision: what the pipeline concluded on one bar, and the sink it is handed to.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,8 +18,8 @@ inline constexpr const char* kWarmup = "warmup";                    // regime in
 inline constexpr const char* kRegimeIlliquid = "regime_illiquid";   // nothing trades in ILLIQUID
 inline constexpr const char* kEnginesOff = "engines_off";           // no engine is active (fit found no edge)
 inline constexpr const char* kRegimeNoEngine = "regime_no_engine";  // no active engine trades in this regime
-inline constexpr const char* kNoSignal = "no_signal";               // allowed engines ran, none spoke
-inline constexpr const char* kBelowThreshold = "below_threshold";   // engines spoke, meta said wait
+inline constexpr const char* kNoSignal = "no_signal";  // allowed engines ran, none spoke (signal files: no entry)
+inline constexpr const char* kBelowThreshold = "below_threshold";  // engines spoke, meta said wait
 }  // namespace outcome
 
 struct Decision {
@@ -34,10 +36,19 @@ struct Decision {
   std::vector<std::string> engines;  // engines that spoke in the signal's direction, in id order
   std::string reason;                // an outcome:: value or a costs::reason value
   costs::CostBreakdown cost;         // estimated round trip at this bar (when there is a signal)
+  std::string tag;                   // signal-file backtests: the row's tag (not serialised)
 
   // One line, every field, doubles in %.17g: byte-identical for identical decisions.
   std::string Serialize() const;
 };
+
+// One bar's row of a signal file (huracan backtest --signals): each flag is the file's 0 or 1.
+struct SignalRow {
+  bool enter_long = false, exit_long = false, enter_short = false, exit_short = false;
+  std::string tag;
+};
+// Rows by the open time of their bar; a bar without a row has no signal.
+using SignalTable = std::map<int64_t, SignalRow>;
 
 class DecisionSink {
  public:

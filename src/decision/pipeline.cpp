@@ -28,6 +28,8 @@ Result<std::unique_ptr<DecisionPipeline>> DecisionPipeline::Create(PipelineConfi
                                                                    costs::Guardrails* guardrails) {
   HURACAN_RETURN_IF_ERROR(config.Validate());
   if (!source || !clock || !sink) return InvalidArgument("pipeline: source, clock and sink are required");
+  if (config.mode == PipelineMode::kSignals && (!engines.empty() || !config.signals))
+    return InvalidArgument("pipeline for " + config.symbol + ": signals mode takes a signal table and no engines");
   if (config.mode == PipelineMode::kSingleEngine && engines.size() != 1)
     return InvalidArgument("pipeline for " + config.symbol + ": single-engine mode needs exactly one engine");
   std::unique_ptr<DecisionPipeline> p(new DecisionPipeline());
@@ -109,6 +111,49 @@ void DecisionPipeline::ResolveOutcomes(int64_t close_ms, double close) {
   }
 }
 
+void DecisionPipeline::GuardAndEmit(const costs::Candidate& cand) {
+  const std::string_view why = guard_->Check(cand, clock_->NowMs());
+  if (why.empty()) {
+    d_.direction = d_.signal;
+    d_.reason = outcome::kTrade;
+  } else {
+    d_.reason.assign(why);
+  }
+  sink_->OnDecision(d_);
+}
+
+void DecisionPipeline::SignalDecision(const Bar& bar, int64_t close_ms) {
+  Decision& d = d_;
+  d = Decision{};
+  d.ts_ms = bar.ts_ms;
+  d.symbol = config_.symbol;
+  auto it = config_.signals->find(bar.ts_ms);
+  const SignalRow* row = it == config_.signals->end() ? nullptr : &it->second;
+  if (row != nullptr) {
+    // An entry signal; else an exit signal for the side held (the executor exits at the next open).
+    const Direction held = guard_->position(config_.symbol);
+    if (row->enter_long || row->enter_short)
+      d.signal = row->enter_long ? Direction::kBuy : Direction::kSell;
+    else if (row->exit_long && held == Direction::kBuy)
+      d.signal = Direction::kSell;
+    else if (row->exit_short && held == Direction::kSell)
+      d.signal = Direction::kBuy;
+    d.tag = row->tag;
+  }
+  if (row == nullptr || !(row->enter_long || row->enter_short)) {
+    d.reason = outcome::kNoSignal;
+    ++waits_[kWaitNoSignal];
+    sink_->OnDecision(d);
+    return;
+  }
+  const costs::Candidate cand{.symbol = config_.symbol,
+                              .bar_close_ms = close_ms,
+                              .direction = d.signal,
+                              .perp = market_.perp,
+                              .engine_checks = false};
+  GuardAndEmit(cand);
+}
+
 Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
   if (bar.ts_ms <= last_ts_)
     return InvalidArgument("pipeline for " + config_.symbol + ": bar " + std::to_string(bar.ts_ms) +
@@ -129,6 +174,10 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
   market_.sigma_bar_bps = row[static_cast<size_t>(sigma_idx_)];
   market_.adv_quote = AdvQuote();
 
+  if (config_.mode == PipelineMode::kSignals) {
+    SignalDecision(bar, close_ms);
+    return Status::Ok();
+  }
   const bool combined = config_.mode == PipelineMode::kCombined;
   if (combined && config_.meta_learning) ResolveOutcomes(close_ms, bar.close);
 
@@ -218,14 +267,7 @@ Status DecisionPipeline::OnBar(const Bar& bar, const Bar* ref) {
                               .net_edge_bps = d.net_edge_bps,
                               .net_edge_floor_bps = config_.costs.net_edge_floor_bps,
                               .min_notional_ok = cost_.RoundQuantity(config_.costs.notional, bar.close).ok()};
-  const std::string_view why = guard_->Check(cand, clock_->NowMs());
-  if (why.empty()) {
-    d.direction = d.signal;
-    d.reason = outcome::kTrade;
-  } else {
-    d.reason.assign(why);
-  }
-  sink_->OnDecision(d);
+  GuardAndEmit(cand);
   return Status::Ok();
 }
 

@@ -29,6 +29,8 @@ namespace huracan::decision {
 enum class PipelineMode : uint8_t {
   kCombined,      // all engines through the meta combiner
   kSingleEngine,  // exactly one engine, its output taken as is (per-engine evaluation)
+  kSignals,       // no engines: a signal file's rows (PipelineConfig::signals); no warm-up, no regime
+                  // gate, no cost gate; the guardrails check shorts, position, duplicate and cooldown
 };
 
 struct PipelineConfig {
@@ -40,8 +42,9 @@ struct PipelineConfig {
   std::string meta_state;     // saved MetaCombiner state to start from (empty: the prior)
   bool meta_learning = true;  // update engine weights online from matured signals
   costs::CostConfig costs;
-  int adv_window_bars = kMinutesPerDay;  // rolling window of quote volume for the ADV (slippage)
-  int adv_min_bars = 60;                 // fewer bars than this: ADV unknown (max slippage)
+  int adv_window_bars = kMinutesPerDay;        // rolling window of quote volume for the ADV (slippage)
+  int adv_min_bars = 60;                       // fewer bars than this: ADV unknown (max slippage)
+  std::shared_ptr<const SignalTable> signals;  // kSignals: the rows, by bar open time
 
   Status Validate() const;
 };
@@ -79,6 +82,10 @@ class DecisionPipeline {
  private:
   DecisionPipeline() = default;
   void ResolveOutcomes(int64_t close_ms, double close);
+  // The guardrails' verdict on the signal of d_ (a trade or the rejection reason), then d_ to the sink.
+  void GuardAndEmit(const costs::Candidate& cand);
+  // kSignals: the decision of this bar's signal row (if any).
+  void SignalDecision(const Bar& bar, int64_t close_ms);
   double AdvQuote() const;
 
   enum WaitKind : size_t {

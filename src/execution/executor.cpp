@@ -37,13 +37,13 @@ costs::MarketSnapshot MarketFrom(const nlohmann::json& j) {
 Executor::Executor(ExecutorConfig config, PositionListener* listener)
     : config_(std::move(config)), cost_(config_.costs), listener_(listener) {}
 
-double Executor::Close(double px, int64_t ts_ms, const char* why) {
+double Executor::Close(double px, int64_t ts_ms, int64_t held_until_ms, const char* why) {
   Trade& t = pos_.trade;
   t.exit_ts_ms = ts_ms;
   t.exit_price = px;
   t.exit_reason = why;
   const costs::CostBreakdown out = cost_.Side(last_market_, /*entry=*/false);
-  const double minutes = static_cast<double>(ts_ms - t.entry_ts_ms) / static_cast<double>(kMsPerMinute);
+  const double minutes = static_cast<double>(held_until_ms - t.entry_ts_ms) / static_cast<double>(kMsPerMinute);
   t.funding_bps = cost_.FundingBps(last_market_.perp, minutes);
   t.gross_bps = pos_.dir * (px / pos_.entry_price - 1.0) * 1e4;
   t.fees_bps = pos_.entry_cost.fees_bps + out.fees_bps + t.funding_bps;
@@ -51,25 +51,16 @@ double Executor::Close(double px, int64_t ts_ms, const char* why) {
   t.slippage_bps = pos_.entry_cost.slippage_bps + out.slippage_bps;
   t.net_bps = t.gross_bps - t.fees_bps - t.spread_bps - t.slippage_bps;
   const double ret = pos_.dir * (px - pos_.mark) / pos_.entry_price - (out.total() + t.funding_bps) * 1e-4;
-  if (listener_ != nullptr) listener_->OnPositionClosed(ts_ms, config_.costs.notional * t.net_bps * 1e-4);
+  if (listener_ != nullptr) listener_->OnPositionClosed(held_until_ms, config_.costs.notional * t.net_bps * 1e-4);
   closed_.push_back(std::move(t));
   pos_ = Position{};
   return ret;
 }
 
 double Executor::Open(const Intent& in, double px, int64_t ts_ms, const costs::CostBreakdown& entry_cost) {
-  const int dir = static_cast<int>(in.direction);
-  const int64_t tf_ms = config_.timeframe_ms;
-  pos_.dir = dir;
+  pos_.dir = static_cast<int>(in.direction);
   pos_.entry_price = pos_.mark = px;
-  const int64_t hb = std::max<int64_t>(1, (int64_t{in.horizon_minutes} * kMsPerMinute + tf_ms - 1) / tf_ms);
-  pos_.exit_due_bar = bar_no_ + hb;
-  const double sigma = std::isfinite(in.market.sigma_bar_bps) ? in.market.sigma_bar_bps : 0.0;
-  const double scale = sigma * std::sqrt(static_cast<double>(hb));
-  const double stop_bps = std::max(config_.min_stop_bps, config_.stop_sigmas * scale);
-  const double tp_bps = std::max(config_.min_stop_bps, config_.take_profit_sigmas * scale);
-  pos_.stop = px * (1.0 - dir * stop_bps * 1e-4);
-  pos_.take_profit = px * (1.0 + dir * tp_bps * 1e-4);
+  SetExits(in, px);
   pos_.entry_cost = entry_cost;
   pos_.trade = Trade{};
   pos_.trade.symbol = config_.symbol;
@@ -79,8 +70,33 @@ double Executor::Open(const Intent& in, double px, int64_t ts_ms, const costs::C
   pos_.trade.entry_price = px;
   pos_.trade.horizon_minutes = in.horizon_minutes;
   pos_.trade.engines = in.engines;
+  pos_.trade.tag = in.tag;
   if (listener_ != nullptr) listener_->OnPositionOpened(in.direction, ts_ms);
   return entry_cost.total() * 1e-4;
+}
+
+void Executor::SetExits(const Intent& in, double px) {
+  const int dir = pos_.dir;
+  const FixedExits& f = config_.fixed;
+  const auto level = [&](double bps, int sign) {
+    return std::isfinite(bps) && bps > 0 ? px * (1.0 + sign * dir * bps * 1e-4)
+                                         : std::numeric_limits<double>::quiet_NaN();
+  };
+  if (f.on) {
+    pos_.exit_due_bar = f.max_hold_bars > 0 ? bar_no_ + f.max_hold_bars : std::numeric_limits<int64_t>::max();
+    pos_.stop = level(f.stop_bps, -1);
+    pos_.take_profit = level(f.take_profit_bps, +1);
+    return;
+  }
+  const int64_t tf_ms = config_.timeframe_ms;
+  const int64_t hb = std::max<int64_t>(1, (int64_t{in.horizon_minutes} * kMsPerMinute + tf_ms - 1) / tf_ms);
+  pos_.exit_due_bar = bar_no_ + hb;
+  const double sigma = std::isfinite(in.market.sigma_bar_bps) ? in.market.sigma_bar_bps : 0.0;
+  const double scale = sigma * std::sqrt(static_cast<double>(hb));
+  const double stop_bps = std::max(config_.min_stop_bps, config_.stop_sigmas * scale);
+  const double tp_bps = std::max(config_.min_stop_bps, config_.take_profit_sigmas * scale);
+  pos_.stop = px * (1.0 - dir * stop_bps * 1e-4);
+  pos_.take_profit = px * (1.0 + dir * tp_bps * 1e-4);
 }
 
 costs::CostBreakdown Executor::MakerEntryCost() const {
@@ -110,26 +126,31 @@ double Executor::OnBar(const Bar& bar) {
   ++bar_no_;
   last_bar_ = bar;
   double ret = 0.0;
-  // 1. At the open: exits first (horizon, opposite signal), then the pending entry.
-  if (pos_.dir != 0 && (pending_exit_ || bar_no_ >= pos_.exit_due_bar))
-    ret += Close(bar.open, bar.ts_ms, pending_exit_ ? "opposite_signal" : "horizon");
+  // 1. At the open: exits first (exit signal, horizon), then the pending entry. An exit signal is
+  // "opposite" when the same signal also placed an entry the other way.
+  if (pos_.dir != 0 && (pending_exit_ || bar_no_ >= pos_.exit_due_bar)) {
+    const bool reverse = (pending_entry_ || maker_resting_) && static_cast<int>(entry_.direction) == -pos_.dir;
+    ret += Close(bar.open, bar.ts_ms, bar.ts_ms, !pending_exit_ ? "horizon" : reverse ? "opposite" : "signal");
+  }
   pending_exit_ = false;
   if (pending_entry_ && pos_.dir == 0)
     ret -= Open(entry_, bar.open, bar.ts_ms, cost_.Side(entry_.market, /*entry=*/true));
   pending_entry_ = false;
   // A resting maker order fills inside the bar, once the price trades through its limit.
   const bool maker_fill = WorkMakerOrder(bar, &ret);
-  // 2. Intrabar stop / take-profit (stop first: the conservative assumption), else mark to close.
+  // 2. Intrabar stop / take-profit, else mark to close. When both lie in the bar's range the stop
+  // wins (the conservative assumption), unless the open already gapped through the take-profit.
   if (pos_.dir != 0) {
     const bool long_side = pos_.dir > 0;
     const bool stop_hit = long_side ? bar.low <= pos_.stop : bar.high >= pos_.stop;
     const bool tp_hit = !maker_fill && (long_side ? bar.high >= pos_.take_profit : bar.low <= pos_.take_profit);
-    if (stop_hit) {
+    const bool tp_gapped = tp_hit && (long_side ? bar.open >= pos_.take_profit : bar.open <= pos_.take_profit);
+    if (stop_hit && !tp_gapped) {
       const double px = long_side ? std::min(bar.open, pos_.stop) : std::max(bar.open, pos_.stop);
-      ret += Close(px, bar.ts_ms, "stop");
+      ret += Close(px, bar.ts_ms, bar.ts_ms, "stop");
     } else if (tp_hit) {
       const double px = long_side ? std::max(bar.open, pos_.take_profit) : std::min(bar.open, pos_.take_profit);
-      ret += Close(px, bar.ts_ms, "take_profit");
+      ret += Close(px, bar.ts_ms, bar.ts_ms, "take_profit");
     } else {
       ret += pos_.dir * (bar.close - pos_.mark) / pos_.entry_price;
       pos_.mark = bar.close;
@@ -141,7 +162,11 @@ double Executor::OnBar(const Bar& bar) {
 
 void Executor::OnDecision(const decision::Decision& d, const costs::MarketSnapshot& market) {
   last_market_ = market;
-  if (pos_.dir != 0 && static_cast<int>(d.signal) == -pos_.dir) pending_exit_ = true;
+  // A signal against the position exits it at the next open (with fixed exits and exit_on_signal
+  // off, only an accepted entry the other way does).
+  const bool exit_signals = !config_.fixed.on || config_.fixed.exit_on_signal;
+  const int against = exit_signals ? static_cast<int>(d.signal) : static_cast<int>(d.direction);
+  if (pos_.dir != 0 && against == -pos_.dir) pending_exit_ = true;
   if (maker_resting_ && d.signal != Direction::kWait && d.signal != entry_.direction) {
     maker_resting_ = false;
     ++maker_cancelled_;
@@ -159,6 +184,7 @@ void Executor::OnDecision(const decision::Decision& d, const costs::MarketSnapsh
     entry_.signal_ts_ms = d.ts_ms;
     entry_.horizon_minutes = d.horizon_minutes;
     entry_.engines = d.engines;
+    entry_.tag = d.tag;
     entry_.market = market;
   }
 }
@@ -166,7 +192,8 @@ void Executor::OnDecision(const decision::Decision& d, const costs::MarketSnapsh
 double Executor::EndOfData() {
   pending_exit_ = pending_entry_ = maker_resting_ = false;
   if (pos_.dir == 0) return 0.0;
-  return Close(last_bar_.close, last_bar_.ts_ms + config_.timeframe_ms, "end_of_data");
+  // The fill is in the last bar (exit_ts: its open time); funding runs to its close.
+  return Close(last_bar_.close, last_bar_.ts_ms, last_bar_.ts_ms + config_.timeframe_ms, "end");
 }
 
 std::vector<Trade> Executor::TakeTrades() {

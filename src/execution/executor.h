@@ -2,15 +2,19 @@
 // the live paper broker both drive it, so paper and backtest P&L follow the same rules.
 //
 // Per bar, in this order:
-//   OnBar(bar)      1. at the open: exits first (horizon due, pending opposite signal), then the
+//   OnBar(bar)      1. at the open: exits first (horizon due, pending exit signal), then the
 //                      pending entry (taker: at the open);
-//                   2. intrabar stop / take-profit (the stop first when both are touched), else
-//                      mark to the close;
-//   OnDecision(d)   3. at the close: the pipeline's decision sets a pending exit (opposite signal)
-//                      and/or a pending entry (a trade in another direction than the position);
-//   EndOfData()        closes an open position at the last close (exit reason end_of_data).
+//                   2. intrabar stop / take-profit, else mark to the close: a level the bar's
+//                      range crosses fills at the level, or at the open when the open already
+//                      gapped through it; when both lie in the range the stop wins, unless the open
+//                      already crossed the take-profit;
+//   OnDecision(d)   3. at the close: the pipeline's decision sets a pending exit (a signal against
+//                      the position) and/or a pending entry (a trade in another direction);
+//   EndOfData()        closes an open position at the last close (exit reason end).
 // A decision at the close of bar t therefore fills at the open of bar t+1, with the cost model's
-// per-side costs; exits are taker at the cost snapshot of the last decision.
+// per-side costs; exits are taker at the cost snapshot of the last decision. Exit reasons (see
+// trade.h): signal, opposite (the signal was an accepted entry the other way), stop, take_profit,
+// horizon, end. Trades carry the open times of their entry and exit fill bars.
 //
 // Maker entries (costs.maker_entry): the decision at the close of bar t places a post-only limit
 // at that close, L. It fills in bar t+j (1 <= j <= maker_fill_bars) only when the price trades
@@ -38,6 +42,16 @@
 
 namespace huracan::execution {
 
+// Fixed exits (signal-file backtests) instead of the engines' volatility-scaled stops and the
+// decisions' horizons. NaN or 0 leaves an exit out.
+struct FixedExits {
+  bool on = false;
+  double stop_bps = 0;         // from the entry price; 0: no stop
+  double take_profit_bps = 0;  // 0: no take-profit
+  int64_t max_hold_bars = 0;   // exit at the open of the bar this many bars after the entry; 0: none
+  bool exit_on_signal = true;  // false: only an accepted entry the other way closes a position
+};
+
 struct ExecutorConfig {
   std::string symbol;
   int64_t timeframe_ms = 60'000;
@@ -45,6 +59,7 @@ struct ExecutorConfig {
   double stop_sigmas = 3.0;  // stop = max(min_stop_bps, stop_sigmas * sigma_bar * sqrt(horizon bars))
   double take_profit_sigmas = 4.0;
   double min_stop_bps = 15.0;
+  FixedExits fixed;  // when fixed.on, replaces the three above and the decisions' horizons
 };
 
 // Told when a position opens or closes (the pipeline's guardrails track both).
@@ -99,6 +114,7 @@ class Executor {
     int64_t signal_ts_ms = 0;
     int horizon_minutes = 0;
     std::vector<std::string> engines;
+    std::string tag;
     costs::MarketSnapshot market;
   };
 
@@ -106,7 +122,10 @@ class Executor {
   costs::CostBreakdown MakerEntryCost() const;
   // Fills or expires the resting maker order in this bar; true when it filled.
   bool WorkMakerOrder(const Bar& bar, double* ret);
-  double Close(double px, int64_t ts_ms, const char* why);
+  // `ts_ms`: open time of the fill bar; `held_until_ms`: the time funding runs to (the fill time).
+  double Close(double px, int64_t ts_ms, int64_t held_until_ms, const char* why);
+  // The stop and take-profit of a position opened at `px` (NaN: none) and its exit bar.
+  void SetExits(const Intent& in, double px);
   double Open(const Intent& in, double px, int64_t ts_ms, const costs::CostBreakdown& entry_cost);
 
   ExecutorConfig config_;
@@ -114,6 +133,7 @@ class Executor {
   PositionListener* listener_;
   Position pos_;
   bool pending_exit_ = false;
+  const char* pending_exit_reason_ = "signal";
   bool pending_entry_ = false;
   Intent entry_;
   bool maker_resting_ = false;  // a maker order (entry_) rests at maker_limit_

@@ -50,7 +50,8 @@ Result<std::unique_ptr<SymbolDriver>> SymbolDriver::Create(const SymbolDriverCon
                                                        .costs = d->pipe_->cost_model().config(),
                                                        .stop_sigmas = config.stop_sigmas,
                                                        .take_profit_sigmas = config.take_profit_sigmas,
-                                                       .min_stop_bps = config.min_stop_bps},
+                                                       .min_stop_bps = config.min_stop_bps,
+                                                       .fixed = config.fixed_exits},
                                         d->listener_.get());
   return d;
 }

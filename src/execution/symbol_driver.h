@@ -27,6 +27,7 @@ struct SymbolDriverConfig {
   double stop_sigmas = 3.0;
   double take_profit_sigmas = 4.0;
   double min_stop_bps = 15.0;
+  FixedExits fixed_exits;         // signal-file backtests (ExecutorConfig::fixed)
   bool record_decisions = false;  // keep every Decision (TakeDecisions)
 };
 

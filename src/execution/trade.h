@@ -14,11 +14,14 @@ struct Trade {
   Direction direction = Direction::kBuy;
   int64_t signal_ts_ms = 0;  // open time of the bar whose close produced the signal
   int64_t entry_ts_ms = 0;   // open time of the fill bar (entry at its open)
-  int64_t exit_ts_ms = 0;    // time of the exit fill
+  int64_t exit_ts_ms = 0;    // open time of the exit fill bar
   double entry_price = 0, exit_price = 0;
   int horizon_minutes = 0;
-  std::string exit_reason;  // horizon, stop, take_profit, opposite_signal, end_of_data
+  // signal (a signal against the position, at the next open), opposite (the same, when the signal
+  // is also an accepted entry the other way), stop, take_profit, horizon, end (the last close).
+  std::string exit_reason;
   std::vector<std::string> engines;
+  std::string tag;  // signal-file backtests: the row's tag column
   // Cost attribution in bps of notional: net = gross - fees - spread - slippage (fees include funding).
   double gross_bps = 0, fees_bps = 0, spread_bps = 0, slippage_bps = 0, funding_bps = 0, net_bps = 0;
 };

@@ -232,7 +232,7 @@ TEST(Backtest, StopAndOppositeSignalExits) {
       RunBacktestOnFrame(m.bars, m.frame, {&e}, decision::PipelineMode::kSingleEngine, Options("ETH-USDT-PERP"), 0, 60);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->trades.size(), 2u);
-  EXPECT_EQ(r->trades[0].exit_reason, "opposite_signal");
+  EXPECT_EQ(r->trades[0].exit_reason, "opposite");
   EXPECT_EQ(r->trades[0].exit_ts_ms, m.bars.ts_ms[9]);
   EXPECT_EQ(r->trades[1].direction, Direction::kSell);
   EXPECT_EQ(r->trades[1].entry_ts_ms, m.bars.ts_ms[9]);
