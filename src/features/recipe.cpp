@@ -218,7 +218,9 @@ Result<FeatureRecipe> FeatureRecipe::Parse(std::string_view text, const std::str
                                ParseEntry(entry, "recipe " + source + ": feature " + std::to_string(++i)));
       specs.push_back(std::move(spec));
     }
-    return FromSpecs(std::move(name), std::move(specs));
+    // The checks of the whole list name the recipe; the file is named too.
+    HURACAN_ASSIGN_OR_RETURN_CTX(FeatureRecipe recipe, FromSpecs(std::move(name), std::move(specs)), source);
+    return recipe;
   } catch (const std::exception& e) {
     return InvalidArgument("recipe " + source + ": " + e.what());
   }

@@ -189,6 +189,8 @@ Result<MetaCombiner> MetaCombiner::Load(std::string_view bytes) {
     if (std::find_if(std::begin(kKeys), std::end(kKeys), [&](const char* x) { return k == x; }) == std::end(kKeys))
       return DataLoss("meta state: unknown config key '" + k + "'");
     if (!v.is_number()) return DataLoss("meta state: config key '" + k + "' is not a number");
+    if (k == "min_samples" && (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > (1 << 30)))
+      return DataLoss("meta state: min_samples must be an integer in [0, 2^30]");
   }
   MetaConfig cfg;
   cfg.ema_alpha = c.value("ema_alpha", cfg.ema_alpha);

@@ -51,7 +51,8 @@ std::string RegimeThresholds::Save() const {
 Result<RegimeThresholds> RegimeThresholds::Load(std::string_view bytes) {
   nlohmann::json j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return DataLoss("regime thresholds: not a JSON object");
-  if (j.value("format", "") != "huracan.regime.v1") return DataLoss("regime thresholds: unknown format");
+  if (!j.contains("format") || j["format"] != "huracan.regime.v1")  // (value() would throw on a non-string)
+    return DataLoss("regime thresholds: unknown format");
   RegimeThresholds t;
   auto num = [&](const char* key, double* dst) -> Status {
     auto it = j.find(key);
