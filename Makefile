@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-asan fuzz-build fuzz fuzz-long bench format format-check clean
+.PHONY: deps build run test test-asan fuzz-build fuzz fuzz-long bench bench-live format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -53,6 +53,15 @@ fuzz-long: fuzz-build
 # Every benchmark (docs/BENCHMARKS.md); reconfigures the build with the benchmarks on.
 bench: deps
 	bash bench/run_all.sh $(BUILD_DIR)
+
+# The 400-symbol live shadow benchmark (docs/BENCHMARKS.md, "Live: 400 symbols"): builds the
+# universe from ../shared (bench/make_live_universe.sh), the `huracan live` runs at 50-400 symbols,
+# then the per-minute step benchmark. Not part of `make test`.
+bench-live: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan make_live_universe bench_live_step
+	bash bench/live_400.sh $(BUILD_DIR)
+	HURACAN_LIVE_UNIVERSE=$(BUILD_DIR)/live-universe $(BUILD_DIR)/bench/bench_live_step
 
 # Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
 SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print
