@@ -417,6 +417,30 @@ class LiveLoop : public ::testing::Test {
     return out;
   }
 
+  // A baseline run's trade held over several bars, and 12 hours from the bar after its entry
+  // (while it is open): the window where a test blocks entries.
+  struct Window {
+    TradeRecord held;
+    int64_t from = 0, to = 0;
+  };
+  Window HeldWindow(const std::string& name) const {
+    const Outcome base = RunLoop(market_->archive, market_->dir + "/" + name + "-base.db");
+    const TradeRecord* held = HeldTrade(base.trades);
+    EXPECT_NE(held, nullptr) << "the zero-cost champion should hold a position over several bars";
+    if (!held) return {};
+    const int64_t from = EntryMs(*held) + kTf;
+    return Window{*held, from, from + 12 * 60 * kTf};
+  }
+  // The held position exits as in the baseline, no entry opens in (from, to], trades go on after.
+  static void ExpectNoEntryIn(const Outcome& run, const Window& w, const std::string& why) {
+    EXPECT_TRUE(std::find(run.trades.begin(), run.trades.end(), w.held) != run.trades.end())
+        << "the open position exits as without " << why;
+    for (const auto& t : run.trades)
+      EXPECT_FALSE(EntryMs(t) > w.from && EntryMs(t) <= w.to) << "an entry while " << why << ": " << t.trade_id;
+    EXPECT_TRUE(std::any_of(run.trades.begin(), run.trades.end(), [&](const auto& t) { return EntryMs(t) > w.to; }))
+        << "trades again after " << why;
+  }
+
   std::string to_ = "2025-10-27";  // the replay's end
   static Market* market_;
   static registry::ChampionEntry* second_;
@@ -533,11 +557,8 @@ TEST_F(LiveLoop, ARestartAfterASwapRecoversTheSameTrades) {
 }
 
 TEST_F(LiveLoop, ADeselectedSymbolExitsAndTakesNoEntriesUntilSelectedAgain) {
-  const Outcome base = RunLoop(market_->archive, market_->dir + "/sel-base.db");
-  const TradeRecord* held = HeldTrade(base.trades);
-  ASSERT_NE(held, nullptr);
-  const int64_t off = EntryMs(*held) + kTf;  // during a position
-  const int64_t on = off + 12 * 60 * kTf;
+  const Window w = HeldWindow("sel");
+  ASSERT_GT(w.to, 0);
   const std::string archive = Archive("selector");
   auto write = [&](std::vector<std::string> symbols) {
     SymbolSelector sel;
@@ -547,47 +568,34 @@ TEST_F(LiveLoop, ADeselectedSymbolExitsAndTakesNoEntriesUntilSelectedAgain) {
     ASSERT_TRUE(WriteSymbolSelector(archive + "/symbols_selector.json", sel).ok());
   };
   const Outcome run = RunLoop(archive, market_->dir + "/sel.db", [&](int64_t ts) {
-    if (ts == off) write({"DOGEUSDT"});
-    if (ts == on) write({"SOLUSDT", "DOGEUSDT"});
+    if (ts == w.from) write({"DOGEUSDT"});
+    if (ts == w.to) write({"SOLUSDT", "DOGEUSDT"});
   });
   ASSERT_TRUE(run.error.empty()) << run.error;
   ASSERT_EQ(run.report.swaps.size(), 2u);
   EXPECT_EQ(run.report.swaps[0].reason, "deselected");
   EXPECT_TRUE(run.report.swaps[0].new_model_id.empty());
-  EXPECT_EQ(run.report.swaps[0].at_ms, held->time_ms + kTf) << "after the open position exited";
+  EXPECT_EQ(run.report.swaps[0].at_ms, w.held.time_ms + kTf) << "after the open position exited";
   EXPECT_EQ(run.report.swaps[1].reason, "selected");
-  EXPECT_EQ(run.report.swaps[1].at_ms, on + kTf);
-  EXPECT_TRUE(std::find(run.trades.begin(), run.trades.end(), *held) != run.trades.end());
-  for (const auto& t : run.trades)
-    EXPECT_FALSE(EntryMs(t) > off && EntryMs(t) <= on) << "an entry while deselected: " << t.trade_id;
-  EXPECT_TRUE(std::any_of(run.trades.begin(), run.trades.end(), [&](const auto& t) { return EntryMs(t) > on; }))
-      << "trades again once selected";
+  EXPECT_EQ(run.report.swaps[1].at_ms, w.to + kTf);
+  ExpectNoEntryIn(run, w, "deselected");
 }
 
 TEST_F(LiveLoop, ThePauseFlagStopsEntriesNotExits) {
-  const Outcome base = RunLoop(market_->archive, market_->dir + "/pause-base.db");
-  const TradeRecord* held = HeldTrade(base.trades);
-  ASSERT_NE(held, nullptr);
-  const int64_t pause = EntryMs(*held) + kTf;  // during a position
-  const int64_t resume = pause + 12 * 60 * kTf;
+  const Window w = HeldWindow("pause");
+  ASSERT_GT(w.to, 0);
   const std::string archive = Archive("pause");
   const std::string flag = archive + "/control/paused.json";
   const Outcome run = RunLoop(archive, market_->dir + "/pause.db", [&](int64_t ts) {
-    if (ts == pause) {
+    if (ts == w.from) {
       fs::create_directories(archive + "/control");
       std::ofstream(flag) << R"({"version": 1, "paused": true, "since": "2025-10-25T00:00:00.000Z", "by": "test"})";
     }
-    if (ts == resume) fs::remove(flag);
+    if (ts == w.to) fs::remove(flag);
   });
   ASSERT_TRUE(run.error.empty()) << run.error;
-  EXPECT_EQ(run.report.paused_bar_times, (resume - pause) / kTf);
-  ASSERT_FALSE(run.trades.empty());
-  EXPECT_TRUE(std::find(run.trades.begin(), run.trades.end(), *held) != run.trades.end())
-      << "the open position exits as without the pause";
-  for (const auto& t : run.trades)
-    EXPECT_FALSE(EntryMs(t) > pause && EntryMs(t) <= resume) << "an entry while paused: " << t.trade_id;
-  EXPECT_TRUE(std::any_of(run.trades.begin(), run.trades.end(), [&](const auto& t) { return EntryMs(t) > resume; }))
-      << "trades again after the resume";
+  EXPECT_EQ(run.report.paused_bar_times, (w.to - w.from) / kTf);
+  ExpectNoEntryIn(run, w, "paused");
   EXPECT_TRUE(run.report.swaps.empty());
 }
 
