@@ -225,6 +225,12 @@ Result<const data::BarSeries*> ReplayHistory::Series(const std::string& symbol) 
   return NotFound("no candle file for " + symbol);
 }
 
+Result<data::BarSeries> ReplayHistory::Take(const std::string& symbol) {
+  if (auto s = Series(symbol); !s.ok()) return s.error();
+  auto node = loaded_.extract(symbol);
+  return std::move(node.mapped());
+}
+
 Result<data::BarSeries> ReplayHistory::Bars(const std::string& symbol, int64_t before_ms, size_t count) {
   auto s = Series(symbol);
   if (!s.ok()) return data::BarSeries{};
@@ -870,17 +876,17 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
   // bars), and the reference with them.
   std::vector<data::BarSeries> replayed;
   for (const std::string& symbol : selected) {
-    auto bars = history->Series(symbol);
+    auto bars = history->Take(symbol);
     if (!bars.ok() && !runner->Traded(symbol)) {
       std::fprintf(stderr, "live: %s: not replayed: %s\n", symbol.c_str(), bars.error().message.c_str());
       continue;
     }
     if (!bars.ok()) return bars.error();
-    replayed.push_back(**bars);
+    replayed.push_back(std::move(*bars));
   }
   if (!ref_symbol.empty() && std::find(selected.begin(), selected.end(), ref_symbol) == selected.end()) {
-    HURACAN_ASSIGN_OR_RETURN(const data::BarSeries* bars, history->Series(ref_symbol));
-    replayed.push_back(*bars);
+    HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, history->Take(ref_symbol));
+    replayed.push_back(std::move(bars));
   }
   // Bars come from the source; with --speed N they are released on the clock.
   HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<ReplaySource> source,

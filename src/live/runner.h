@@ -61,6 +61,9 @@ class ReplayHistory final : public HistoryProvider {
   // A symbol's whole file (NotFound when the folder has none).
   Result<const data::BarSeries*> Series(const std::string& symbol);
   const std::vector<data::CatalogEntry>& entries() const { return entries_; }
+  // A symbol's whole file, moved out of the cache (read again on a later use): for the replay's
+  // own copy, so a file is held once.
+  Result<data::BarSeries> Take(const std::string& symbol);
 
  private:
   std::vector<data::CatalogEntry> entries_;
