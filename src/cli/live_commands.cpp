@@ -7,6 +7,7 @@
 
 #include "cli/command.h"
 #include "core/json.h"
+#include "data/timestamps.h"
 #include "live/runner.h"
 
 namespace huracan::cli {
@@ -25,6 +26,19 @@ nlohmann::ordered_json ReportJson(const live::LiveOptions& o, const live::LiveRe
   out["caught_up"] = r.caught_up;
   out["trades_logged"] = r.trades_logged;
   out["seconds"] = JsonNumber<ordered_json>(r.seconds);
+  out["decision_latency_us"] = {{"p50", JsonNumber<ordered_json>(r.latency_p50_us)},
+                                {"p99", JsonNumber<ordered_json>(r.latency_p99_us)}};
+  out["paused_bar_times"] = r.paused_bar_times;
+  ordered_json swaps = ordered_json::array();
+  for (const live::SwapRecord& w : r.swaps) {
+    auto id = [](const std::string& m) { return m.empty() ? ordered_json(nullptr) : ordered_json(m); };
+    swaps.push_back({{"at", data::FormatIsoUtc(w.at_ms)},
+                     {"symbol", w.symbol},
+                     {"old_model_id", id(w.old_model_id)},
+                     {"new_model_id", id(w.new_model_id)},
+                     {"reason", w.reason}});
+  }
+  out["swaps"] = std::move(swaps);
   ordered_json syms = ordered_json::object();
   for (const auto& [sym, s] : r.symbols) {
     ordered_json j;

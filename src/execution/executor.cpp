@@ -133,6 +133,7 @@ double Executor::OnBar(const Bar& bar) {
     ret += Close(bar.open, bar.ts_ms, bar.ts_ms, !pending_exit_ ? "horizon" : reverse ? "opposite" : "signal");
   }
   pending_exit_ = false;
+  if (entries_blocked_) pending_entry_ = maker_resting_ = false;
   if (pending_entry_ && pos_.dir == 0)
     ret -= Open(entry_, bar.open, bar.ts_ms, cost_.Side(entry_.market, /*entry=*/true));
   pending_entry_ = false;
@@ -171,7 +172,7 @@ void Executor::OnDecision(const decision::Decision& d, const costs::MarketSnapsh
     maker_resting_ = false;
     ++maker_cancelled_;
   }
-  if (d.direction != Direction::kWait && static_cast<int>(d.direction) != pos_.dir) {
+  if (d.direction != Direction::kWait && static_cast<int>(d.direction) != pos_.dir && !entries_blocked_) {
     if (config_.costs.maker_entry) {
       if (maker_resting_) return;  // same direction: the resting order stays as it is
       maker_resting_ = true;

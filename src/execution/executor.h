@@ -90,6 +90,20 @@ class Executor {
   // Closed trades since the last call, oldest first.
   std::vector<Trade> TakeTrades();
   int position() const { return pos_.dir; }  // -1, 0, +1
+  // Flat with no pending entry and no resting maker order.
+  bool flat() const { return pos_.dir == 0 && !pending_entry_ && !maker_resting_; }
+  // Blocked (live: paused, or a model on its way out): no new position is opened; a pending entry
+  // or resting maker order is dropped at the next bar; exits (horizon, opposite signal, stop,
+  // take-profit) go on. Not part of SaveState: the owner sets it before each bar.
+  void set_entries_blocked(bool blocked) { entries_blocked_ = blocked; }
+  bool entries_blocked() const { return entries_blocked_; }
+  // The open position (direction, entry time and price), for status pages; dir 0 when flat.
+  struct OpenView {
+    int dir = 0;
+    int64_t entry_ts_ms = 0;
+    double entry_price = 0, mark = 0;
+  };
+  OpenView open_position() const { return {pos_.dir, pos_.trade.entry_ts_ms, pos_.entry_price, pos_.mark}; }
   int64_t bars_in_position() const { return bars_in_position_; }
   int64_t maker_unfilled() const { return maker_unfilled_; }    // maker orders expired unfilled
   int64_t maker_cancelled() const { return maker_cancelled_; }  // maker orders cancelled by a signal
@@ -135,6 +149,7 @@ class Executor {
   bool pending_exit_ = false;
   const char* pending_exit_reason_ = "signal";
   bool pending_entry_ = false;
+  bool entries_blocked_ = false;
   Intent entry_;
   bool maker_resting_ = false;  // a maker order (entry_) rests at maker_limit_
   double maker_limit_ = 0;

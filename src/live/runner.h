@@ -1,7 +1,9 @@
-// `huracan live` on a replay (docs/LIVE.md, "The runner"): each selected symbol's champion, warmed
-// on the history before the start, driven bar by bar through execution::SymbolDriver (the same
-// per-bar sequence as the backtester), in paper or shadow mode, with trade logs and the restart
-// state saved at each bar.
+// Hamilton's event loop (docs/LIVE.md, "The runner", "The event loop"): each selected symbol's
+// champion, warmed on the history before the start, driven bar by bar through
+// execution::SymbolDriver (the same per-bar sequence as the backtester), in paper or shadow mode,
+// with trade logs and the restart state saved at each bar. LiveRunner takes any BarSource and a
+// HistoryProvider for warm-ups; at each bar boundary it publishes a LiveStatus, honours the pause
+// flag and hot-swaps changed champions and symbol selections. RunLiveReplay wires it to candle files.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +15,9 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "costs/cost_overrides.h"
+#include "data/catalog.h"
 #include "live/bar_source.h"
+#include "live/status.h"
 
 namespace huracan::live {
 
@@ -29,10 +33,41 @@ struct LiveOptions {
   std::string state_dir;                      // empty: no restart state
   std::string replay_dir;                     // candle files replayed
   std::string timeframe = "1m";
-  ReplayOptions replay;            // --from, --to, --speed
-  std::string recipe = "default";  // features.recipe (the bundles' feature hash is checked against it)
-  std::string decisions_out;       // every traded bar's serialised Decision, one per line
-  int64_t crash_at_bar = 0;        // test hook: SIGKILL itself after this many bar times (0 = never)
+  ReplayOptions replay;              // --from, --to, --speed
+  std::string recipe = "default";    // features.recipe (the bundles' feature hash is checked against it)
+  std::string decisions_out;         // every traded bar's serialised Decision, one per line
+  int64_t crash_at_bar = 0;          // test hook: SIGKILL itself after this many bar times (0 = never)
+  StatusBoard* status = nullptr;     // given: a LiveStatus is published at every bar boundary
+  AlertSink* alerts = nullptr;       // given: degraded symbols, swaps, daily-loss stops are raised here
+  size_t ring_bars = 2 * 1440;       // recent bars kept per symbol for (re)warming a swapped-in model
+  std::string feed_kind = "replay";  // LiveStatus.feed.kind
+};
+
+// The history of a symbol before a time, for warm-ups: the replay's files, or the exchange's REST
+// klines for a live feed.
+class HistoryProvider {
+ public:
+  virtual ~HistoryProvider() = default;
+  // The bars of `symbol` that open before `before_ms`, the last `count` of them (0: every bar the
+  // provider has), oldest first; an empty series when it has none.
+  virtual Result<data::BarSeries> Bars(const std::string& symbol, int64_t before_ms, size_t count) = 0;
+};
+
+// History from the candle files of a folder (each file loaded once, on first use).
+class ReplayHistory final : public HistoryProvider {
+ public:
+  static Result<std::unique_ptr<ReplayHistory>> Open(const std::string& dir, const std::string& timeframe);
+  Result<data::BarSeries> Bars(const std::string& symbol, int64_t before_ms, size_t count) override;
+  // A symbol's whole file (NotFound when the folder has none).
+  Result<const data::BarSeries*> Series(const std::string& symbol);
+  const std::vector<data::CatalogEntry>& entries() const { return entries_; }
+  // A symbol's whole file, moved out of the cache (read again on a later use): for the replay's
+  // own copy, so a file is held once.
+  Result<data::BarSeries> Take(const std::string& symbol);
+
+ private:
+  std::vector<data::CatalogEntry> entries_;
+  std::map<std::string, data::BarSeries> loaded_;
 };
 
 struct LiveSymbolReport {
@@ -44,12 +79,42 @@ struct LiveSymbolReport {
   std::string degraded;  // BarGuard reason, or "pipeline: ..." after a pipeline error; empty when healthy
 };
 
+struct SwapRecord {
+  int64_t at_ms = 0;                               // open time of the first bar the new model steps
+  std::string symbol, old_model_id, new_model_id;  // an empty id: not traded
+  std::string reason;                              // "champion", "selected", "deselected"
+};
+
 struct LiveReport {
   std::map<std::string, LiveSymbolReport> symbols;
   int64_t bar_times = 0;      // distinct bar times processed in this run (catch-up excluded)
   int64_t caught_up = 0;      // bar times re-derived after a restart
   int64_t trades_logged = 0;  // new rows in the trade table
   double seconds = 0;         // wall time of the bar loop
+  double latency_p50_us = 0;  // decision time per bar (SymbolDriver::Step), this run, catch-up included
+  double latency_p99_us = 0;
+  int64_t paused_bar_times = 0;   // bar times processed with the pause flag present
+  std::vector<SwapRecord> swaps;  // model changes, in order
+};
+
+class LiveRunner {
+ public:
+  // `candidates`: the symbols the source delivers that may be traded (the --symbols selection, in
+  // order); `ref_symbol`: the reference series ("" none), delivered by the source too.
+  // `history` must outlive the runner.
+  static Result<std::unique_ptr<LiveRunner>> Create(const LiveOptions& options, std::vector<std::string> candidates,
+                                                    std::string ref_symbol, HistoryProvider& history,
+                                                    const Clock& clock);
+  ~LiveRunner();
+  // Runs the source to its end (a live source: until it stops).
+  Result<LiveReport> Run(BarSource& source);
+  // Whether `symbol` runs a model now.
+  bool Traded(const std::string& symbol) const;
+
+ private:
+  struct Impl;
+  explicit LiveRunner(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 // Runs the replay to its end. Per-symbol problems (no champion, a refused bar) are in the report;

@@ -4,10 +4,13 @@
 //
 // Bundles that trade: each coin's champion is trained with zero costs on the bars before a cut
 // (CSV copies of the candle files cut there), then replayed and backtested on the bars after it.
+#include "live/runner.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -17,7 +20,10 @@
 #include "data/catalog.h"
 #include "data/csv.h"
 #include "data/timestamps.h"
+#include "live/status.h"
+#include "live/symbols_selector.h"
 #include "live/trade_log.h"
+#include "registry/champion.h"
 #include "storage/database.h"
 #include "support/test_support.h"
 
@@ -281,6 +287,316 @@ TEST(LiveRunner, RealCandlesParityOnSeveralSymbols) {
   ASSERT_EQ(files.size(), 4u);
   Market m(files, "2025-09-24", "ETHUSDC-PERP,BNBUSDT,AVAXUSDT");
   EXPECT_GT(CheckParity(m, "2025-09-24", "2025-10-08"), 0u);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The event loop in process: hot swap, symbol selection, pause, status and alerts. SOL only (BTC
+// replayed as the reference), two days after the cut, shadow mode, zero-cost bundles.
+
+constexpr int64_t kTf = 60'000;
+
+// Replays the files and calls `hook(K)` once the source has handed out every bar of time K (when
+// it hands out the first bar after K): a file written there lands during bar K. `fail_after`:
+// the source fails instead of handing out the bars after that time (a crash mid-run).
+class HookSource final : public BarSource {
+ public:
+  HookSource(std::unique_ptr<BarSource> inner, std::function<void(int64_t)> hook, int64_t fail_after)
+      : inner_(std::move(inner)), hook_(std::move(hook)), fail_after_(fail_after) {}
+  Result<std::optional<BarEvent>> Next() override {
+    HURACAN_ASSIGN_OR_RETURN(std::optional<BarEvent> ev, inner_->Next());
+    if (ev && ev->bar.ts_ms != last_) {
+      if (last_ != INT64_MIN && hook_) hook_(last_);
+      if (last_ != INT64_MIN && last_ == fail_after_) return Internal("feed lost");
+      last_ = ev->bar.ts_ms;
+    }
+    return ev;
+  }
+
+ private:
+  std::unique_ptr<BarSource> inner_;
+  std::function<void(int64_t)> hook_;
+  int64_t fail_after_;
+  int64_t last_ = INT64_MIN;
+};
+
+class CollectAlerts final : public AlertSink {
+ public:
+  void Raise(const Alert& a) override { alerts.push_back(a); }
+  std::vector<Alert> alerts;
+};
+
+int64_t EntryMs(const TradeRecord& r) {
+  const size_t a = r.trade_id.find('|'), b = r.trade_id.rfind('|');
+  return *data::ParseIsoUtc(r.trade_id.substr(a + 1, b - a - 1));
+}
+
+// The first trade held over several bars and closed well before the end of the replay.
+const TradeRecord* HeldTrade(const std::vector<TradeRecord>& trades) {
+  for (const auto& t : trades)
+    if (t.time_ms - EntryMs(t) >= 3 * kTf && t.time_ms < *data::ParseIsoUtc("2025-10-26T12:00")) return &t;
+  return nullptr;
+}
+
+// The sample market trained once (SOL), plus a second SOL bundle in the same archive, not
+// champion: a copy of the champion's files under a later timestamp. The same engines and params
+// under another model id: a run on it from the start makes the champion's trades, with its id.
+class LiveLoop : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const auto files = huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet");
+    market_ = new Market(files, SampleMarket::kCut, "SOLUSDT");
+    auto store = storage::OpenObjectStore(market_->archive);
+    ASSERT_TRUE(store.ok());
+    auto ptr = registry::ReadChampionPointer(**store, "SOLUSDT");
+    ASSERT_TRUE(ptr.ok() && ptr->has_value());
+    second_ = new registry::ChampionEntry((*ptr)->current);
+    second_->model_id = "SOLUSDT@20251025T000100Z";
+    second_->path = "models/SOLUSDT/20251025T000100Z/";
+    std::string from = (*ptr)->current.path;
+    from.pop_back();
+    fs::copy(market_->archive + "/" + from, market_->archive + "/models/SOLUSDT/20251025T000100Z",
+             fs::copy_options::recursive);
+  }
+  static void TearDownTestSuite() {
+    delete market_;
+    delete second_;
+  }
+
+  // A fresh copy of the archive for one test.
+  std::string Archive(const std::string& name) const {
+    const std::string dir = market_->dir + "/" + name;
+    fs::copy(market_->archive, dir, fs::copy_options::recursive);
+    return dir;
+  }
+  std::string FirstModelId() const {
+    auto store = storage::OpenObjectStore(market_->archive);
+    return (*registry::ReadChampionPointer(**store, "SOLUSDT"))->current.model_id;
+  }
+  static void SetSecondChampion(const std::string& archive) {
+    auto store = storage::OpenObjectStore(archive);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE(registry::SetChampion(**store, "SOLUSDT", *second_).ok());
+  }
+
+  struct Outcome {
+    LiveReport report;
+    std::vector<TradeRecord> trades;  // SOL's, from the database
+    std::string error;
+  };
+  Outcome RunLoop(const std::string& archive, const std::string& db, std::function<void(int64_t)> hook = {},
+                  int64_t fail_after = INT64_MIN, const std::string& state_dir = "", StatusBoard* board = nullptr,
+                  AlertSink* alerts = nullptr) const {
+    LiveOptions o;
+    o.mode = LiveMode::kShadow;
+    o.archive = archive;
+    o.db = db;
+    o.symbols = "SOLUSDT";
+    o.replay_dir = market_->data;
+    o.replay.from_ms = *data::ParseIsoUtc(SampleMarket::kCut);
+    o.replay.to_ms = *data::ParseIsoUtc(to_);
+    o.state_dir = state_dir;
+    o.status = board;
+    o.alerts = alerts;
+    SimulatedClock clock(*data::ParseIsoUtc(SampleMarket::kCut));
+    Outcome out;
+    auto history = ReplayHistory::Open(o.replay_dir, o.timeframe);
+    EXPECT_TRUE(history.ok());
+    auto runner = LiveRunner::Create(o, {"SOLUSDT"}, "BTCUSDT-PERP", **history, clock);
+    EXPECT_TRUE(runner.ok()) << runner.error().message;
+    std::vector<data::BarSeries> series;
+    for (const char* sym : {"SOLUSDT", "BTCUSDT-PERP"}) series.push_back(**(*history)->Series(sym));
+    auto replay = ReplaySource::FromSeries(std::move(series), o.replay, clock);
+    EXPECT_TRUE(replay.ok());
+    HookSource source(std::move(*replay), std::move(hook), fail_after);
+    auto r = (*runner)->Run(source);
+    if (r.ok())
+      out.report = *r;
+    else
+      out.error = r.error().message;
+    out.trades = DbTrades(db, TradeBook::kShadow);
+    return out;
+  }
+
+  // A baseline run's trade held over several bars, and 12 hours from the bar after its entry
+  // (while it is open): the window where a test blocks entries.
+  struct Window {
+    TradeRecord held;
+    int64_t from = 0, to = 0;
+  };
+  Window HeldWindow(const std::string& name) const {
+    const Outcome base = RunLoop(market_->archive, market_->dir + "/" + name + "-base.db");
+    const TradeRecord* held = HeldTrade(base.trades);
+    EXPECT_NE(held, nullptr) << "the zero-cost champion should hold a position over several bars";
+    if (!held) return {};
+    const int64_t from = EntryMs(*held) + kTf;
+    return Window{*held, from, from + 12 * 60 * kTf};
+  }
+  // The held position exits as in the baseline, no entry opens in (from, to], trades go on after.
+  static void ExpectNoEntryIn(const Outcome& run, const Window& w, const std::string& why) {
+    EXPECT_TRUE(std::find(run.trades.begin(), run.trades.end(), w.held) != run.trades.end())
+        << "the open position exits as without " << why;
+    for (const auto& t : run.trades)
+      EXPECT_FALSE(EntryMs(t) > w.from && EntryMs(t) <= w.to) << "an entry while " << why << ": " << t.trade_id;
+    EXPECT_TRUE(std::any_of(run.trades.begin(), run.trades.end(), [&](const auto& t) { return EntryMs(t) > w.to; }))
+        << "trades again after " << why;
+  }
+
+  std::string to_ = "2025-10-27";  // the replay's end
+  static Market* market_;
+  static registry::ChampionEntry* second_;
+};
+Market* LiveLoop::market_ = nullptr;
+registry::ChampionEntry* LiveLoop::second_ = nullptr;
+
+TEST_F(LiveLoop, ChampionSwapWaitsForTheOpenPositionThenTakesOver) {
+  const std::string first = FirstModelId(), second = second_->model_id;
+  ASSERT_NE(first, second);
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/swap-base.db");
+  ASSERT_TRUE(base.error.empty()) << base.error;
+  const TradeRecord* held = HeldTrade(base.trades);
+  ASSERT_NE(held, nullptr) << "the zero-cost champion should hold a position over several bars";
+  const int64_t k = EntryMs(*held);  // the pointer changes during the position's first bar
+
+  const std::string archive = Archive("swap-held");
+  StatusBoard board;
+  CollectAlerts alerts;
+  const Outcome run = RunLoop(
+      archive, market_->dir + "/swap-held.db",
+      [&](int64_t ts) {
+        if (ts == k) SetSecondChampion(archive);
+      },
+      INT64_MIN, "", &board, &alerts);
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  ASSERT_EQ(run.report.swaps.size(), 1u);
+  const SwapRecord& w = run.report.swaps[0];
+  EXPECT_EQ(w.old_model_id, first);
+  EXPECT_EQ(w.new_model_id, second);
+  // The position stays with the model that opened it; the new one takes the bar after it closed.
+  EXPECT_EQ(w.at_ms, held->time_ms + kTf);
+  bool kept = false;
+  for (const auto& t : run.trades) {
+    if (EntryMs(t) <= k) {
+      EXPECT_EQ(t.model_id, first) << t.trade_id;
+      kept |= t.trade_id == held->trade_id && t.exit == held->exit;
+    } else {
+      EXPECT_GE(EntryMs(t), w.at_ms) << "no entry while the swap waits: " << t.trade_id;
+      EXPECT_EQ(t.model_id, second) << t.trade_id;
+    }
+  }
+  EXPECT_TRUE(kept) << "the held position exits as in the run without a swap";
+  EXPECT_TRUE(std::any_of(run.trades.begin(), run.trades.end(), [&](const auto& t) { return t.model_id == second; }))
+      << "the new model should trade after the swap";
+  // Status and alerts.
+  auto st = board.Latest();
+  ASSERT_NE(st, nullptr);
+  EXPECT_EQ(st->symbols.at("SOLUSDT").model_id, second);
+  EXPECT_EQ(st->swaps.size(), 1u);
+  EXPECT_GT(st->latency.count, 0u);
+  EXPECT_EQ(st->symbols.at("SOLUSDT").trades, static_cast<int64_t>(run.trades.size()));
+  ASSERT_FALSE(alerts.alerts.empty());
+  EXPECT_EQ(alerts.alerts.back().kind, AlertKind::kChampionSwap);
+  EXPECT_GT(run.report.latency_p99_us, 0);
+  EXPECT_GE(run.report.latency_p99_us, run.report.latency_p50_us);
+}
+
+TEST_F(LiveLoop, ChampionSwapWhileFlatTakesTheNextBar) {
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/flat-base.db");
+  ASSERT_FALSE(base.trades.empty());
+  int64_t first_entry = INT64_MAX;
+  for (const auto& t : base.trades) first_entry = std::min(first_entry, EntryMs(t));
+  const int64_t k = first_entry - 3 * kTf;  // flat: before the first trade
+  const std::string archive = Archive("swap-flat");
+  const Outcome run = RunLoop(archive, market_->dir + "/swap-flat.db", [&](int64_t ts) {
+    if (ts == k) SetSecondChampion(archive);
+  });
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  ASSERT_EQ(run.report.swaps.size(), 1u);
+  EXPECT_EQ(run.report.swaps[0].at_ms, k + kTf);
+  ASSERT_FALSE(run.trades.empty());
+  for (const auto& t : run.trades) EXPECT_EQ(t.model_id, second_->model_id) << t.trade_id;
+  // With the pointer on the second model from the start: the first model's trades (the same
+  // engines and params), under the second model's id, and no swap.
+  const std::string from_start = Archive("second-from-start");
+  SetSecondChampion(from_start);
+  const Outcome second = RunLoop(from_start, market_->dir + "/second.db");
+  ASSERT_FALSE(second.trades.empty());
+  for (const auto& t : second.trades) EXPECT_EQ(t.model_id, second_->model_id);
+  EXPECT_EQ(LiveTrades(second.trades, "SOLUSDT"), LiveTrades(base.trades, "SOLUSDT"));
+  EXPECT_TRUE(second.report.swaps.empty());
+  // The swap restarts the pipeline (regime, ADV) at k + 1 with the features and meta state carried
+  // over: its trades are the second model's, not necessarily the first's.
+}
+
+TEST_F(LiveLoop, ARestartAfterASwapRecoversTheSameTrades) {
+  to_ = "2025-10-25T20:00";  // the state is saved (fsync) at each bar: keep it short
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/rs-base.db");
+  ASSERT_FALSE(base.trades.empty());
+  const TradeRecord* held = HeldTrade(base.trades);
+  ASSERT_NE(held, nullptr);
+  const int64_t k = EntryMs(*held) + kTf;  // during a position
+  const std::string a1 = Archive("restart-once");
+  const Outcome once = RunLoop(a1, market_->dir + "/rs-once.db", [&](int64_t ts) {
+    if (ts == k) SetSecondChampion(a1);
+  });
+  ASSERT_EQ(once.report.swaps.size(), 1u);
+  // The same run, its feed lost some hours after the swap, then restarted from the state.
+  const std::string a2 = Archive("restart-crash"), db = market_->dir + "/rs-crash.db";
+  const std::string state = market_->dir + "/rs-state";
+  const int64_t lost = once.report.swaps[0].at_ms + 6 * 60 * kTf;
+  const Outcome crashed = RunLoop(
+      a2, db,
+      [&](int64_t ts) {
+        if (ts == k) SetSecondChampion(a2);
+      },
+      lost, state);
+  EXPECT_NE(crashed.error.find("feed lost"), std::string::npos) << crashed.error;
+  const Outcome resumed = RunLoop(a2, db, {}, INT64_MIN, state);
+  ASSERT_TRUE(resumed.error.empty()) << resumed.error;
+  EXPECT_GT(resumed.report.caught_up, 0);
+  EXPECT_EQ(resumed.trades, once.trades);
+}
+
+TEST_F(LiveLoop, ADeselectedSymbolExitsAndTakesNoEntriesUntilSelectedAgain) {
+  const Window w = HeldWindow("sel");
+  ASSERT_GT(w.to, 0);
+  const std::string archive = Archive("selector");
+  auto write = [&](std::vector<std::string> symbols) {
+    SymbolSelector sel;
+    sel.updated_at_ms = 1;
+    sel.source = "test";
+    sel.symbols = std::move(symbols);
+    ASSERT_TRUE(WriteSymbolSelector(archive + "/symbols_selector.json", sel).ok());
+  };
+  const Outcome run = RunLoop(archive, market_->dir + "/sel.db", [&](int64_t ts) {
+    if (ts == w.from) write({"DOGEUSDT"});
+    if (ts == w.to) write({"SOLUSDT", "DOGEUSDT"});
+  });
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  ASSERT_EQ(run.report.swaps.size(), 2u);
+  EXPECT_EQ(run.report.swaps[0].reason, "deselected");
+  EXPECT_TRUE(run.report.swaps[0].new_model_id.empty());
+  EXPECT_EQ(run.report.swaps[0].at_ms, w.held.time_ms + kTf) << "after the open position exited";
+  EXPECT_EQ(run.report.swaps[1].reason, "selected");
+  EXPECT_EQ(run.report.swaps[1].at_ms, w.to + kTf);
+  ExpectNoEntryIn(run, w, "deselected");
+}
+
+TEST_F(LiveLoop, ThePauseFlagStopsEntriesNotExits) {
+  const Window w = HeldWindow("pause");
+  ASSERT_GT(w.to, 0);
+  const std::string archive = Archive("pause");
+  const std::string flag = archive + "/control/paused.json";
+  const Outcome run = RunLoop(archive, market_->dir + "/pause.db", [&](int64_t ts) {
+    if (ts == w.from) {
+      fs::create_directories(archive + "/control");
+      std::ofstream(flag) << R"({"version": 1, "paused": true, "since": "2025-10-25T00:00:00.000Z", "by": "test"})";
+    }
+    if (ts == w.to) fs::remove(flag);
+  });
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  EXPECT_EQ(run.report.paused_bar_times, (w.to - w.from) / kTf);
+  ExpectNoEntryIn(run, w, "paused");
+  EXPECT_TRUE(run.report.swaps.empty());
 }
 
 }  // namespace
