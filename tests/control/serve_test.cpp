@@ -71,7 +71,13 @@ std::shared_ptr<live::LiveStatus> Synthetic(int64_t now) {
   sol.trades = 2;
   sol.realised_pnl_today = -7.5;
   sol.rejections = {{"no_signal", 340}, {"spread \"wide\"", 3}};
-  s->feed = {"replay", true, now - 60000, now - 1000, 2, 1, 0, 0, 1.5};
+  s->feed.kind = "replay";
+  s->feed.connected = true;
+  s->feed.last_bar_ms = now - 60000;
+  s->feed.last_event_ms = now - 1000;
+  s->feed.reconnects = 2;
+  s->feed.gaps_backfilled = 1;
+  s->feed.lag_seconds = 1.5;
   s->bars_processed = 720;
   s->decisions = 710;
   s->trades = 6;
