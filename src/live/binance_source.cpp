@@ -44,7 +44,7 @@ size_t CollectBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-// The extra CA file: `option`, else $HURACAN_CA_FILE, else none.
+// The extra CA file: `option`, else $HURACAN_LIVE_CA_FILE, else none.
 std::string ExtraCaFile(const std::string& option) {
   if (!option.empty()) return option;
   const char* env = std::getenv(kCaFileEnv);

@@ -584,6 +584,18 @@ TEST(BinanceSourceTls, HostNamesGetSniAndRestTrustsTheEnvironmentCaFile) {
   EXPECT_EQ(fake.Count("\"servername\":\"localhost\""), 1);
 }
 
+TEST(BinanceSourceTls, TheCaFileIsAddedToTheSystemStoreNotInItsPlace) {
+  REQUIRE_TLS_FAKE();
+  // The "system store" is pointed (through OpenSSL's SSL_CERT_FILE / SSL_CERT_DIR) at the other
+  // CA: its server is still trusted with the test CA given as the extra file. REST is not used
+  // (libcurl's store is its built-in path).
+  ASSERT_EQ(setenv("SSL_CERT_FILE", Pki().Path("rogue-ca.pem").c_str(), 1), 0);
+  ASSERT_EQ(setenv("SSL_CERT_DIR", Pki().dir.c_str(), 1), 0);
+  RunScenario("clean", {}, Pki().Tls("rogue"), TrustTestCa);
+  unsetenv("SSL_CERT_FILE");
+  unsetenv("SSL_CERT_DIR");
+}
+
 // A fake with `server`'s certificate: the feed and REST refuse it, naming the host.
 void ExpectRefused(const std::string& server, const std::string& why) {
   FakeBinance fake({Sample("SOL-USDT")}, "clean", Pki().Tls(server));
