@@ -255,6 +255,10 @@ std::vector<KeyDecl> Build() {
   rows.push_back(D("live.rest_url", Type::kString, "REST URL of the binance feed (backfill)")
                      .Default("https://api.binance.com")
                      .Planned("live"));
+  rows.push_back(D("live.ca_file", Type::kString,
+                   "Extra CA file (PEM) trusted for the binance feed's wss:// and https:// besides the system store")
+                     .Unset("system store only")
+                     .Planned("live"));
   const std::vector<std::string> kBot = {"bot"};
   rows.push_back(D("telegram.api_base", Type::kString, "Telegram Bot API base URL (tests point it at a local fake)")
                      .Default("https://api.telegram.org")

@@ -1,16 +1,23 @@
 #include "live/binance_source.h"
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <random>
@@ -22,9 +29,12 @@ namespace huracan::live {
 namespace {
 
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 namespace websocket = boost::beast::websocket;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
+using PlainWs = websocket::stream<tcp::socket>;
+using TlsWs = websocket::stream<ssl::stream<tcp::socket>>;
 
 constexpr int64_t kBarMs = kMsPerMinute;
 constexpr int64_t kRestPage = 1000;
@@ -34,7 +44,31 @@ size_t CollectBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-Result<std::string> HttpGet(const std::string& url) {
+// The extra CA file: `option`, else $HURACAN_LIVE_CA_FILE, else none.
+std::string ExtraCaFile(const std::string& option) {
+  if (!option.empty()) return option;
+  const char* env = std::getenv(kCaFileEnv);
+  return env ? env : "";
+}
+
+std::string TrustedCas(const std::string& ca_file) {
+  return "the system CA store" + (ca_file.empty() ? std::string() : " and " + ca_file);
+}
+
+// host[:port] of scheme://host[:port]/...
+std::string HostOf(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  return url.substr(start, url.find_first_of("/?", start) - start);
+}
+
+CURLcode AddCaFile(CURL*, void* ssl_ctx, void* file) {
+  return SSL_CTX_load_verify_locations(static_cast<SSL_CTX*>(ssl_ctx), static_cast<const char*>(file), nullptr) == 1
+             ? CURLE_OK
+             : CURLE_SSL_CACERT_BADFILE;
+}
+
+Result<std::string> HttpGet(const std::string& url, const std::string& ca_option) {
   static const bool init = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
   if (!init) return Internal("curl_global_init failed");
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -47,8 +81,21 @@ Result<std::string> HttpGet(const std::string& url) {
   curl_easy_setopt(curl.get(), CURLOPT_ERRORBUFFER, err);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &CollectBody);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_SSL_VERIFYHOST, 2L);
+  const std::string ca_file = ExtraCaFile(ca_option);
+  if (!ca_file.empty()) {  // added to the store libcurl loads from the system paths
+    curl_easy_setopt(curl.get(), CURLOPT_SSL_CTX_FUNCTION, &AddCaFile);
+    curl_easy_setopt(curl.get(), CURLOPT_SSL_CTX_DATA, const_cast<char*>(ca_file.c_str()));
+  }
   if (CURLcode rc = curl_easy_perform(curl.get()); rc != CURLE_OK) {
-    return Unavailable("GET " + url + ": " + (err[0] ? err : curl_easy_strerror(rc)));
+    std::string why = err[0] ? err : curl_easy_strerror(rc);
+    if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+      return FailedPrecondition("GET " + url + ": TLS certificate of " + HostOf(url) + " not verified against " +
+                                TrustedCas(ca_file) + ": " + why);
+    }
+    if (rc == CURLE_SSL_CACERT_BADFILE) return InvalidArgument("GET " + url + ": CA file " + ca_file + ": " + why);
+    return Unavailable("GET " + url + ": " + why);
   }
   long code = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &code);
@@ -56,23 +103,22 @@ Result<std::string> HttpGet(const std::string& url) {
   return body;
 }
 
-// ws://host[:port]/target
+// ws[s]://host[:port]/target
 struct WsUrl {
+  bool tls = false;
   std::string host, port, target;
 };
 Result<WsUrl> ParseWsUrl(const std::string& url) {
-  if (url.rfind("wss://", 0) == 0) {
-    return InvalidArgument("websocket URL " + url + ": wss:// (TLS) is not supported yet; use ws://");
-  }
-  if (url.rfind("ws://", 0) != 0) return InvalidArgument("websocket URL " + url + ": not ws://");
-  std::string rest = url.substr(5);
+  WsUrl out;
+  out.tls = url.rfind("wss://", 0) == 0;
+  if (!out.tls && url.rfind("ws://", 0) != 0) return InvalidArgument("websocket URL " + url + ": not ws:// or wss://");
+  std::string rest = url.substr(out.tls ? 6 : 5);
   size_t slash = rest.find('/');
   std::string hostport = rest.substr(0, slash);
-  WsUrl out;
   out.target = slash == std::string::npos ? "/" : rest.substr(slash);
   size_t colon = hostport.rfind(':');
   out.host = hostport.substr(0, colon);
-  out.port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
+  out.port = colon == std::string::npos ? (out.tls ? "443" : "80") : hostport.substr(colon + 1);
   if (out.host.empty() || out.port.empty()) return InvalidArgument("websocket URL " + url + ": no host or port");
   return out;
 }
@@ -80,13 +126,13 @@ Result<WsUrl> ParseWsUrl(const std::string& url) {
 }  // namespace
 
 Result<std::vector<Bar>> FetchKlines(const std::string& rest_url, const std::string& pair, int64_t start_ms,
-                                     int64_t end_ms) {
+                                     int64_t end_ms, const std::string& ca_file) {
   std::vector<Bar> out;
   int64_t from = start_ms;
   while (from <= end_ms) {
     std::string url = rest_url + "?symbol=" + pair + "&interval=1m&startTime=" + std::to_string(from) +
                       "&endTime=" + std::to_string(end_ms) + "&limit=" + std::to_string(kRestPage);
-    HURACAN_ASSIGN_OR_RETURN(std::string body, HttpGet(url));
+    HURACAN_ASSIGN_OR_RETURN(std::string body, HttpGet(url, ca_file));
     HURACAN_ASSIGN_OR_RETURN_CTX(std::vector<Bar> page, ParseRestKlines(body), "GET " + url);
     int64_t last = from - 1;
     for (const Bar& b : page) {
@@ -101,11 +147,11 @@ Result<std::vector<Bar>> FetchKlines(const std::string& rest_url, const std::str
 }
 
 Result<data::BarSeries> FetchHistory(const std::string& symbol, int64_t start_ms, int64_t end_ms,
-                                     const std::string& rest_url_override) {
+                                     const std::string& rest_url_override, const std::string& ca_file) {
   HURACAN_ASSIGN_OR_RETURN(BinanceMarket market, ToBinanceMarket(symbol));
   BinanceEndpoints ep = BinanceEndpointsFor(market.futures, {}, rest_url_override);
-  HURACAN_ASSIGN_OR_RETURN_CTX(std::vector<Bar> bars, FetchKlines(ep.rest_url, market.pair, start_ms, end_ms - 1),
-                               symbol);
+  HURACAN_ASSIGN_OR_RETURN_CTX(std::vector<Bar> bars,
+                               FetchKlines(ep.rest_url, market.pair, start_ms, end_ms - 1, ca_file), symbol);
   data::BarSeries series;
   series.symbol = FromBinanceMarket(market);
   series.timeframe = "1m";
@@ -126,13 +172,26 @@ struct BinanceSource::Impl {
   struct Connection {
     bool futures = false;
     BinanceEndpoints endpoints;
-    std::string url;  // with the streams
-    std::unique_ptr<websocket::stream<tcp::socket>> ws;
+    std::string url;              // with the streams
+    std::unique_ptr<PlainWs> ws;  // ws://
+    std::unique_ptr<TlsWs> wss;   // wss://
     boost::beast::flat_buffer buffer;
     bool open = false, reading = false, read_done = false, ever_connected = false;
     error_code read_ec;
     int failures = 0;
     int64_t retry_at_ms = 0;  // monotonic
+
+    bool active() const { return ws || wss; }
+    template <class F>
+    void Visit(F&& f) {
+      if (ws) f(*ws);
+      if (wss) f(*wss);
+    }
+    // A hard close of the TCP socket: pending operations end with an error.
+    void CloseSocket() {
+      error_code ignored;
+      Visit([&](auto& s) { boost::beast::get_lowest_layer(s).close(ignored); });
+    }
   };
 
   BinanceOptions options;
@@ -141,7 +200,9 @@ struct BinanceSource::Impl {
   std::vector<Connection> conns;
   std::map<std::pair<bool, std::string>, size_t> by_pair;  // (futures, pair) -> symbol index
   net::io_context ioc;
-  TimerQueue timers;  // "stale/<conn>", "rotate/<conn>" on clock.NowMs()
+  ssl::context tls{ssl::context::tls_client};  // the system store plus `ca_file`; peers verified
+  std::string ca_file;                         // resolved (option or environment)
+  TimerQueue timers;                           // "stale/<conn>", "rotate/<conn>" on clock.NowMs()
   std::mt19937_64 rng;
   FeedStatus feed;
   bool released_any = false;
@@ -171,11 +232,11 @@ struct BinanceSource::Impl {
   }
 
   void Close(Connection& c) {
-    if (c.ws) {
-      error_code ec;
-      c.ws->next_layer().close(ec);  // a hard close: a stalled peer cannot hold us in a close handshake
+    if (c.active()) {
+      c.CloseSocket();  // a hard close: a stalled peer cannot hold us in a close handshake
       if (c.reading && !c.read_done) RunUntil(c.read_done, std::chrono::steady_clock::now() + std::chrono::seconds(5));
       c.ws.reset();
+      c.wss.reset();
     }
     c.open = c.reading = c.read_done = false;
     c.buffer.consume(c.buffer.size());
@@ -197,13 +258,39 @@ struct BinanceSource::Impl {
   Status Await(Connection& c, const bool& done, const error_code& ec, std::chrono::steady_clock::time_point deadline,
                const char* what) {
     if (!RunUntil(done, deadline)) {
-      error_code ignored;
-      c.ws->next_layer().close(ignored);
+      c.CloseSocket();
       RunUntil(done, std::chrono::steady_clock::now() + std::chrono::seconds(5));
       return Unavailable(std::string(what) + " " + c.url + ": timed out");
     }
     if (ec) return Unavailable(std::string(what) + " " + c.url + ": " + ec.message());
     return Status::Ok();
+  }
+
+  // The TLS handshake on c.wss: SNI set (for a host name), the chain verified against `tls`'s
+  // store and the certificate matched to the host (name or IP address) by OpenSSL.
+  Status TlsHandshake(Connection& c, const WsUrl& url, std::chrono::steady_clock::time_point deadline) {
+    ssl::stream<tcp::socket>& tls_stream = c.wss->next_layer();
+    SSL* handle = tls_stream.native_handle();
+    error_code ec;
+    const bool is_ip = (net::ip::make_address(url.host, ec), !ec);
+    if (is_ip) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(handle), url.host.c_str());
+    } else {
+      SSL_set_tlsext_host_name(handle, url.host.c_str());
+      SSL_set1_host(handle, url.host.c_str());
+    }
+    bool done = false;
+    tls_stream.async_handshake(ssl::stream_base::client, [&](const error_code& e) {
+      ec = e;
+      done = true;
+    });
+    Status st = Await(c, done, ec, deadline, "TLS handshake");
+    if (long v = SSL_get_verify_result(handle); !st.ok() && v != X509_V_OK) {
+      return FailedPrecondition("TLS handshake " + c.url + ": certificate of " + url.host + ":" + url.port +
+                                " not verified against " + TrustedCas(ca_file) + ": " +
+                                X509_verify_cert_error_string(v));
+    }
+    return st;
   }
 
   Status Connect(Connection& c, size_t i) {
@@ -213,18 +300,24 @@ struct BinanceSource::Impl {
     error_code ec;
     auto results = resolver.resolve(url.host, url.port, ec);
     if (ec) return Unavailable("resolve " + url.host + ": " + ec.message());
-    c.ws = std::make_unique<websocket::stream<tcp::socket>>(ioc);
+    if (url.tls) {
+      c.wss = std::make_unique<TlsWs>(ioc, tls);
+    } else {
+      c.ws = std::make_unique<PlainWs>(ioc);
+    }
     bool done = false;
-    net::async_connect(c.ws->next_layer(), results, [&](const error_code& e, const tcp::endpoint&) {
+    auto on_done = [&](const error_code& e) {
       ec = e;
       done = true;
+    };
+    c.Visit([&](auto& s) {
+      net::async_connect(boost::beast::get_lowest_layer(s), results,
+                         [&](const error_code& e, const tcp::endpoint&) { on_done(e); });
     });
     HURACAN_RETURN_IF_ERROR(Await(c, done, ec, deadline, "connect"));
+    if (url.tls) HURACAN_RETURN_IF_ERROR(TlsHandshake(c, url, deadline));
     done = false;
-    c.ws->async_handshake(url.host + ":" + url.port, url.target, [&](const error_code& e) {
-      ec = e;
-      done = true;
-    });
+    c.Visit([&](auto& s) { s.async_handshake(url.host + ":" + url.port, url.target, on_done); });
     HURACAN_RETURN_IF_ERROR(Await(c, done, ec, deadline, "handshake"));
     c.open = true;
     if (c.ever_connected) ++feed.reconnects;
@@ -249,7 +342,7 @@ struct BinanceSource::Impl {
     const std::string& rest = conns[s.conn].endpoints.rest_url;
     Result<std::vector<Bar>> bars = Unavailable("no attempt");
     for (int attempt = 1; attempt <= std::max(1, options.rest_attempts); ++attempt) {
-      bars = FetchKlines(rest, s.market.pair, first_ms, last_ms);
+      bars = FetchKlines(rest, s.market.pair, first_ms, last_ms, ca_file);
       if (bars.ok() || !bars.error().retryable()) break;
       if (attempt < options.rest_attempts) clock.SleepMs(Backoff(attempt));
     }
@@ -353,7 +446,7 @@ struct BinanceSource::Impl {
       if (c.open || clock.MonotonicMs() < c.retry_at_ms) continue;
       Status st = Connect(c, i);
       if (st.ok()) continue;
-      if (st.error().code == ErrorCode::kInvalidArgument) return st;
+      if (!st.error().retryable()) return st;  // a bad URL, a certificate that does not verify
       Close(c);
       ++c.failures;
       spdlog::warn("binance feed: {}", st.error().message);
@@ -380,9 +473,11 @@ struct BinanceSource::Impl {
       any_open = true;
       c.reading = true;
       c.read_done = false;
-      c.ws->async_read(c.buffer, [&c](const error_code& e, size_t) {
-        c.read_ec = e;
-        c.read_done = true;
+      c.Visit([&c](auto& s) {
+        s.async_read(c.buffer, [&c](const error_code& e, size_t) {
+          c.read_ec = e;
+          c.read_done = true;
+        });
       });
     }
     if (!any_open) {
@@ -422,6 +517,14 @@ Result<std::unique_ptr<BinanceSource>> BinanceSource::Create(const std::vector<s
                                                              const BinanceOptions& options, const Clock& clock) {
   if (symbols.empty()) return InvalidArgument("binance feed: no symbols");
   auto impl = std::make_unique<Impl>(options, clock);
+  impl->ca_file = ExtraCaFile(options.ca_file);
+  error_code ec;
+  impl->tls.set_verify_mode(ssl::verify_peer);
+  impl->tls.set_default_verify_paths(ec);
+  if (ec) return Internal("binance feed: the system CA store: " + ec.message());
+  if (!impl->ca_file.empty() && (impl->tls.load_verify_file(impl->ca_file, ec), ec)) {
+    return InvalidArgument("binance feed: CA file " + impl->ca_file + ": " + ec.message());
+  }
   std::map<bool, std::vector<std::string>> streams;
   for (const std::string& sym : symbols) {
     HURACAN_ASSIGN_OR_RETURN_CTX(BinanceMarket m, ToBinanceMarket(sym), "binance feed");

@@ -2,6 +2,8 @@
 // of spot and USD-M futures symbols over websockets (`<pair>@kline_1m`, combined streams, one
 // connection per market kind) and fills every gap from the REST klines endpoint before the next
 // bar is delivered. FetchKlines / FetchHistory are the REST side alone, for backfills and warm-up.
+// wss:// and https:// are verified against the system CA store plus an optional extra CA file
+// (`ca_file` below, or the environment variable HURACAN_LIVE_CA_FILE); verification is never off.
 #pragma once
 
 #include <cstdint>
@@ -19,22 +21,32 @@
 
 namespace huracan::live {
 
+// The environment variable naming an extra CA file (PEM) trusted for wss:// and https://, in
+// addition to the system store, when no `ca_file` is given.
+inline constexpr const char* kCaFileEnv = "HURACAN_LIVE_CA_FILE";
+
 // Klines of `pair` (Binance's name, "BTCUSDT") with open time in [start_ms, end_ms], from the REST
 // klines URL `rest_url` (BinanceEndpoints::rest_url), paged by 1000 rows, in time order, without
 // repeats. Unavailable for a failed request or a non-200 answer (with the status and the start of
-// the body); InvalidArgument for an answer that does not parse.
+// the body); InvalidArgument for an answer that does not parse; FailedPrecondition for an https://
+// server whose certificate does not verify (the message names the URL). `ca_file`: an extra CA
+// file (PEM) trusted besides the system store; empty: $HURACAN_LIVE_CA_FILE, if set.
 Result<std::vector<Bar>> FetchKlines(const std::string& rest_url, const std::string& pair, int64_t start_ms,
-                                     int64_t end_ms);
+                                     int64_t end_ms, const std::string& ca_file = "");
 
 // The 1m bars of our `symbol` ("SOLUSDT", "BTC-USDT-PERP", ...) with open time in [start_ms,
 // end_ms), as a BarSeries (symbol in the id form, timeframe "1m"): the runner's warm-up history.
 // `rest_url_override` as for BinanceEndpointsFor (empty: Binance's own endpoints).
+// `ca_file` as for FetchKlines.
 Result<data::BarSeries> FetchHistory(const std::string& symbol, int64_t start_ms, int64_t end_ms,
-                                     const std::string& rest_url_override = "");
+                                     const std::string& rest_url_override = "", const std::string& ca_file = "");
 
 struct BinanceOptions {
-  std::string ws_url;    // --ws-url: base override (ws://host:port); empty = Binance
-  std::string rest_url;  // --rest-url: base override (http://host:port); empty = Binance
+  std::string ws_url;    // --ws-url: base override (ws:// or wss://host:port); empty = Binance
+  std::string rest_url;  // --rest-url: base override (http:// or https://host:port); empty = Binance
+  // An extra CA file (PEM) trusted for wss:// and https:// besides the system store (OpenSSL's
+  // default paths: /etc/ssl/certs on Debian); empty: $HURACAN_LIVE_CA_FILE, if set.
+  std::string ca_file;
   // The first bar wanted per symbol: bars from here to the first streamed one come from REST.
   // nullopt: a symbol starts at its first closed kline.
   std::optional<int64_t> from_ms;
@@ -66,7 +78,9 @@ class BinanceSource final : public BarSource {
  public:
   // `symbols` in our form (data::ParseMarket: "BTCUSDT-PERP", "SOL-USDT", ...), spot and futures
   // mixed as needed; events carry the id form ("BTCUSDT-PERP"). InvalidArgument for a symbol that
-  // is not a market, a repeat, or a wss:// URL (TLS is not built in yet).
+  // is not a market, a repeat, a URL that is not ws:// or wss://, or a CA file that does not load.
+  // A wss:// server whose certificate does not verify (chain or host name) fails Next() with
+  // FailedPrecondition naming the host; it is not retried.
   static Result<std::unique_ptr<BinanceSource>> Create(const std::vector<std::string>& symbols,
                                                        const BinanceOptions& options, const Clock& clock);
   ~BinanceSource() override;

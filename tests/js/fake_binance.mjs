@@ -2,7 +2,7 @@
 // "Bar sources"). It replays klines built from real candle files (read with hyparquet) and injects
 // one fault, chosen on the command line:
 //   node fake_binance.mjs --data F[,F...] --from MS --bars N [--scenario S] [--at K] [--tick-ms T]
-//        [--clients C] [--ping-every P] [--log FILE]
+//        [--clients C] [--ping-every P] [--log FILE] [--tls CERT KEY]
 // Files are named BASE-QUOTE[-PERP]_..parquet: "-PERP" files are USD-M futures (ws path /fstream,
 // REST /fapi/v1/klines), the others spot (ws /stream, REST /api/v3/klines). The websocket clients
 // ask for combined streams (`?streams=solusdt@kline_1m/...`) and get `{"stream","data"}` messages.
@@ -23,7 +23,11 @@
 // Every P ticks each client is pinged; pongs are logged. The log (JSON lines) records every kline
 // sent ({ev:"kline",symbol,t,x}), connections, disconnects, pongs and REST calls. Prints
 // "listening PORT" once ready.
+// --tls CERT KEY: the same server over TLS (node https; wss:// and https://) with that PEM
+// certificate chain and key; connections log the SNI name the client sent (servername), failed
+// TLS handshakes are logged ({ev:"tls_error"}).
 import http from 'node:http';
+import https from 'node:https';
 import { readFileSync, appendFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
@@ -38,7 +42,10 @@ function args() {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i += 2) {
     const k = a[i], v = a[i + 1];
-    if (k === '--data') out.files = v.split(',');
+    if (k === '--tls') {
+      out.tls = { cert: readFileSync(v), key: readFileSync(a[i + 2]) };
+      i += 1;  // two values
+    } else if (k === '--data') out.files = v.split(',');
     else if (k === '--from') out.from = Number(v);
     else if (k === '--bars') out.bars = Number(v);
     else if (k === '--scenario') out.scenario = v;
@@ -110,7 +117,9 @@ function rest(req, res, url) {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-const server = http.createServer((req, res) => rest(req, res, new URL(req.url, 'http://127.0.0.1')));
+const onRequest = (req, res) => rest(req, res, new URL(req.url, 'http://127.0.0.1'));
+const server = opt.tls ? https.createServer(opt.tls, onRequest) : http.createServer(onRequest);
+server.on('tlsClientError', (e) => log({ ev: 'tls_error', message: String(e) }));
 const wss = new WebSocket.Server({ noServer: true });  // ws answers pings by itself
 server.on('upgrade', (req, socket, head) => {
   const url = new URL(req.url, 'http://127.0.0.1');
@@ -120,7 +129,7 @@ server.on('upgrade', (req, socket, head) => {
     return;
   }
   const streams = (url.searchParams.get('streams') ?? '').split('/');
-  wss.handleUpgrade(req, socket, head, (ws) => onClient(ws, futures, streams));
+  wss.handleUpgrade(req, socket, head, (ws) => onClient(ws, futures, streams, socket.servername));
 });
 
 // ---- the timeline ----
@@ -131,7 +140,7 @@ let stalled = false;
 const injected = new Set();
 const timeAt = (i) => opt.from + i * MINUTE;
 
-function onClient(ws, futures, streams) {
+function onClient(ws, futures, streams, servername) {
   if (stalled) {
     // a new client ends the stall: 2 bar times have passed unsent; the stalled sockets are dropped
     stalled = false;
@@ -142,7 +151,7 @@ function onClient(ws, futures, streams) {
   }
   const c = { ws, futures, streams: new Set(streams) };
   clients.push(c);
-  log({ ev: 'connect', futures, streams });
+  log({ ev: 'connect', futures, streams, ...(opt.tls ? { servername: servername || null } : {}) });
   ws.on('pong', () => log({ ev: 'pong' }));
   ws.on('error', (e) => log({ ev: 'error', message: String(e) }));
   ws.on('close', () => {

@@ -1,6 +1,8 @@
 // The Binance kline parsers, and BinanceSource against the fake feed in node
 // (tests/js/fake_binance.mjs), one injected fault per test: the bars delivered must equal the
 // candle file's bars exactly (no gap, no repeat, in order) and the counters count the fault.
+// The TLS tests run the fake over wss:// and https:// with certificates made at test time by the
+// openssl command line (a throwaway CA, nothing committed).
 #include "live/binance_source.h"
 
 #include <gtest/gtest.h>
@@ -8,11 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <thread>
+#include <tuple>
 
 #include "data/catalog.h"
 #include "live/binance_kline.h"
@@ -133,16 +139,26 @@ TEST(BinanceKline, SymbolsAndEndpoints) {
   EXPECT_EQ(local.rest_url, "http://127.0.0.1:9/fapi/v1/klines");
 }
 
-TEST(BinanceSourceCreate, RefusesBadSymbolsAndTls) {
+TEST(BinanceSourceCreate, RefusesBadSymbolsUrlsAndCaFiles) {
   SimulatedClock clock(0);
   EXPECT_FALSE(BinanceSource::Create({}, {}, clock).ok());
   EXPECT_FALSE(BinanceSource::Create({"nonsense"}, {}, clock).ok());
   BinanceOptions local;
   local.ws_url = "ws://h:1";
   EXPECT_FALSE(BinanceSource::Create({"SOLUSDT", "SOL-USDT"}, local, clock).ok());
-  auto tls = BinanceSource::Create({"SOLUSDT"}, {}, clock);  // Binance's own endpoints are wss://
-  ASSERT_FALSE(tls.ok());
-  EXPECT_NE(tls.error().message.find("wss://"), std::string::npos) << tls.error().message;
+  // Binance's own endpoints are wss://: accepted (Create does not connect).
+  EXPECT_TRUE(BinanceSource::Create({"SOLUSDT", "BTCUSDT-PERP"}, {}, clock).ok());
+  BinanceOptions http;
+  http.ws_url = "http://h:1";
+  auto bad = BinanceSource::Create({"SOLUSDT"}, http, clock);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("not ws:// or wss://"), std::string::npos) << bad.error().message;
+  BinanceOptions no_ca;
+  no_ca.ca_file = "/nonexistent/ca.pem";
+  auto ca = BinanceSource::Create({"SOLUSDT"}, no_ca, clock);
+  ASSERT_FALSE(ca.ok());
+  EXPECT_EQ(ca.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(ca.error().message.find("CA file /nonexistent/ca.pem"), std::string::npos) << ca.error().message;
 }
 
 // ---- against the fake ----
@@ -163,6 +179,7 @@ class FakeBinance {
         "node",   JsDir() + "/fake_binance.mjs", "--data",     data,     "--from", std::to_string(kFrom),
         "--bars", std::to_string(kBars),         "--scenario", scenario, "--log",  log_};
     args.insert(args.end(), extra.begin(), extra.end());
+    tls_ = std::find(extra.begin(), extra.end(), "--tls") != extra.end();
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -198,10 +215,11 @@ class FakeBinance {
     while (std::getline(in, line)) n += line.find(needle) != std::string::npos;
     return n;
   }
+  // ws:// and http://, or wss:// and https:// with --tls.
   BinanceOptions Options() const {
     BinanceOptions o;
-    o.ws_url = "ws://127.0.0.1:" + std::to_string(port_);
-    o.rest_url = "http://127.0.0.1:" + std::to_string(port_);
+    o.ws_url = std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_);
+    o.rest_url = std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
     o.from_ms = kFrom;
     o.until_ms = kFrom + kBars * kMinute;
     o.backoff_base_ms = 20;
@@ -216,6 +234,7 @@ class FakeBinance {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  bool tls_ = false;
   std::string log_;
 };
 
@@ -466,6 +485,153 @@ TEST(BinanceSourceFake, RestPagesBy1000AndHistoryIsASeries) {
   auto bad = FetchKlines(rest + "/api/v3/klines", "NOPEUSDT", kFrom, end);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("HTTP 400"), std::string::npos) << bad.error().message;
+}
+
+// ---- TLS ----
+
+// A throwaway PKI in a temp dir, made once per test run with the openssl command line: a test CA,
+// a server certificate it signs for 127.0.0.1 and localhost, one it signs for example.com only,
+// and a server certificate for 127.0.0.1 signed by another ("rogue") CA.
+struct TestPki {
+  bool ok = false;
+  std::string dir;
+  std::string Path(const std::string& name) const { return dir + "/" + name; }
+  // --tls CERT KEY for the fake
+  std::vector<std::string> Tls(const std::string& server) const {
+    return {"--tls", Path(server + ".pem"), Path(server + ".key")};
+  }
+};
+
+const TestPki& Pki() {
+  static const TestPki pki = [] {
+    TestPki p;
+    p.dir = testing::MakeTempDir("binance-tls");
+    const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+    std::string script = "set -e; cd '" + p.dir + "'\n";
+    for (const char* ca : {"ca", "rogue-ca"}) {
+      script += "openssl req -x509 " + key + " -keyout " + ca + ".key -out " + ca + ".pem -days 2 -subj '/CN=" + ca +
+                "' -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign\n";
+    }
+    for (const auto& [name, ca, san] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"server", "ca", "IP:127.0.0.1,DNS:localhost"},
+             {"wronghost", "ca", "DNS:example.com"},
+             {"rogue", "rogue-ca", "IP:127.0.0.1,DNS:localhost"}}) {
+      script += "printf 'subjectAltName=" + san + "\\nbasicConstraints=CA:FALSE\\n' > " + name + ".ext\n";
+      script += "openssl req " + key + " -keyout " + name + ".key -out " + name + ".csr -subj '/CN=" + name + "'\n";
+      script += "openssl x509 -req -in " + name + ".csr -CA " + ca + ".pem -CAkey " + ca +
+                ".key -CAcreateserial -days 2 -out " + name + ".pem -extfile " + name + ".ext\n";
+    }
+    std::ofstream(p.dir + "/make.sh") << script;
+    p.ok = std::system(("sh '" + p.dir + "/make.sh' > '" + p.dir + "/make.log' 2>&1").c_str()) == 0;
+    return p;
+  }();
+  static const struct RemoveAtExit {
+    std::string dir;  // empty when making failed: kept, with make.log
+    ~RemoveAtExit() {
+      std::error_code ignored;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+    }
+  } remove{pki.ok ? pki.dir : ""};
+  return pki;
+}
+
+#define REQUIRE_TLS_FAKE()                                                                    \
+  REQUIRE_FAKE();                                                                             \
+  if (std::system("openssl version > /dev/null 2>&1") != 0) GTEST_SKIP() << "no openssl CLI"; \
+  ASSERT_TRUE(Pki().ok) << "making test certificates failed: see " << Pki().dir << "/make.log"
+
+void TrustTestCa(BinanceOptions& o) { o.ca_file = Pki().Path("ca.pem"); }
+
+TEST(BinanceSourceTls, CleanRunOverWssAndHttps) {
+  REQUIRE_TLS_FAKE();
+  RunScenario("clean", {}, Pki().Tls("server"), TrustTestCa);
+}
+
+TEST(BinanceSourceTls, ADisconnectIsReconnectedAndBackfilledOverHttps) {
+  REQUIRE_TLS_FAKE();
+  RunScenario("disconnect", {.reconnects = 1, .gaps = 1}, Pki().Tls("server"), TrustTestCa);
+}
+
+TEST(BinanceSourceTls, HostNamesGetSniAndRestTrustsTheEnvironmentCaFile) {
+  REQUIRE_TLS_FAKE();
+  const std::string file = Sample("SOL-USDT");
+  FakeBinance fake({file}, "gap", Pki().Tls("server"));
+  ASSERT_GT(fake.port(), 0);
+  SimulatedClock clock(kFrom);
+  BinanceOptions o = fake.Options();
+  o.ws_url = "wss://localhost:" + std::to_string(fake.port());  // a host name: SNI and name check
+  ASSERT_EQ(unsetenv(kCaFileEnv), 0);
+  // Without the test CA, the system store alone does not trust the fake.
+  auto untrusted = FetchKlines(o.rest_url + "/api/v3/klines", "SOLUSDT", kFrom, kFrom + 9 * kMinute);
+  ASSERT_FALSE(untrusted.ok());
+  EXPECT_EQ(untrusted.error().code, ErrorCode::kFailedPrecondition) << untrusted.error().ToString();
+  ASSERT_EQ(setenv(kCaFileEnv, Pki().Path("ca.pem").c_str(), 1), 0);
+  auto rest = FetchKlines(o.rest_url + "/api/v3/klines", "SOLUSDT", kFrom, kFrom + 9 * kMinute);
+  auto src = BinanceSource::Create({"SOL-USDT"}, o, clock);
+  unsetenv(kCaFileEnv);
+  ASSERT_TRUE(rest.ok()) << rest.error().ToString();
+  std::vector<Bar> want = Expected(file);
+  ExpectSameBars(*rest, std::vector<Bar>(want.begin(), want.begin() + 10), "https klines");
+  ASSERT_TRUE(src.ok()) << src.error().ToString();
+  ExpectSameBars(
+      [&] {
+        std::vector<Bar> got;
+        for (const auto& e : Drain(**src)) got.push_back(e.bar);
+        return got;
+      }(),
+      want, "wss with a stream gap");
+  EXPECT_EQ((*src)->status().gaps_backfilled, 1);
+  EXPECT_EQ(fake.Count("\"servername\":\"localhost\""), 1);
+}
+
+TEST(BinanceSourceTls, TheCaFileIsAddedToTheSystemStoreNotInItsPlace) {
+  REQUIRE_TLS_FAKE();
+  // The "system store" is pointed (through OpenSSL's SSL_CERT_FILE / SSL_CERT_DIR) at the other
+  // CA: its server is still trusted with the test CA given as the extra file. REST is not used
+  // (libcurl's store is its built-in path).
+  ASSERT_EQ(setenv("SSL_CERT_FILE", Pki().Path("rogue-ca.pem").c_str(), 1), 0);
+  ASSERT_EQ(setenv("SSL_CERT_DIR", Pki().dir.c_str(), 1), 0);
+  RunScenario("clean", {}, Pki().Tls("rogue"), TrustTestCa);
+  unsetenv("SSL_CERT_FILE");
+  unsetenv("SSL_CERT_DIR");
+}
+
+// A fake with `server`'s certificate: the feed and REST refuse it, naming the host.
+void ExpectRefused(const std::string& server, const std::string& why) {
+  FakeBinance fake({Sample("SOL-USDT")}, "clean", Pki().Tls(server));
+  ASSERT_GT(fake.port(), 0);
+  const std::string host = "127.0.0.1:" + std::to_string(fake.port());
+  SimulatedClock clock(kFrom);
+  BinanceOptions o = fake.Options();
+  TrustTestCa(o);
+  auto src = BinanceSource::Create({"SOL-USDT"}, o, clock);
+  ASSERT_TRUE(src.ok()) << src.error().ToString();
+  auto ev = (*src)->Next();
+  ASSERT_FALSE(ev.ok()) << server;
+  EXPECT_EQ(ev.error().code, ErrorCode::kFailedPrecondition) << ev.error().ToString();
+  const std::string& msg = ev.error().message;
+  EXPECT_NE(msg.find("certificate of " + host + " not verified"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(why), std::string::npos) << msg;
+  EXPECT_NE(msg.find(Pki().Path("ca.pem")), std::string::npos) << msg;
+  EXPECT_EQ((*src)->status().reconnects, 0);
+  EXPECT_FALSE((*src)->status().connected);
+  auto rest = FetchKlines(o.rest_url + "/api/v3/klines", "SOLUSDT", kFrom, kFrom + kMinute, o.ca_file);
+  ASSERT_FALSE(rest.ok());
+  EXPECT_EQ(rest.error().code, ErrorCode::kFailedPrecondition) << rest.error().ToString();
+  EXPECT_NE(rest.error().message.find("certificate of " + host + " not verified"), std::string::npos)
+      << rest.error().message;
+  EXPECT_EQ(fake.Count("\"ev\":\"connect\""), 0);
+  EXPECT_EQ(fake.Count("\"ev\":\"rest\""), 0);
+}
+
+TEST(BinanceSourceTls, ACertificateFromAnotherCaIsRefused) {
+  REQUIRE_TLS_FAKE();
+  ExpectRefused("rogue", "unable to get local issuer certificate");
+}
+
+TEST(BinanceSourceTls, ACertificateForAnotherHostIsRefused) {
+  REQUIRE_TLS_FAKE();
+  ExpectRefused("wronghost", "IP address mismatch");
 }
 
 }  // namespace
