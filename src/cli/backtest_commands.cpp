@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -195,16 +196,19 @@ Result<int> RunFeeSweep(const data::BarSeries& bars, const features::FeatureFram
 }
 
 // The candle file and its reference (the choice printed on stderr), the recipe, and the features
-// on the whole file.
+// on the whole file. `check` (optional) vets the inputs first: its error is then the only line on
+// stderr, and no features are built.
 struct Prepared {
   backtest::BacktestInputs in;
   features::FeatureRecipe recipe;
   features::FeatureFrame frame;
 };
 
-Result<Prepared> Prepare(const BacktestArgs& a) {
+Result<Prepared> Prepare(const BacktestArgs& a,
+                         const std::function<Status(const backtest::BacktestInputs&)>& check = nullptr) {
   Prepared p;
   HURACAN_ASSIGN_OR_RETURN(p.in, backtest::LoadInputs(a.data, a.ref));
+  if (check) HURACAN_RETURN_IF_ERROR(check(p.in));
   std::fprintf(stderr, "%s\n", p.in.note.c_str());
   HURACAN_ASSIGN_OR_RETURN(p.recipe, features::LoadRecipe(a.recipe));
   HURACAN_ASSIGN_OR_RETURN(p.frame, features::BuildFeatures(p.recipe, p.in.bars, p.in.ref ? &*p.in.ref : nullptr));
@@ -369,9 +373,13 @@ Result<int> RunSignalsCommand(const BacktestArgs& a) {
   if (!(a.stop_bps >= 0) || !(a.take_profit_bps >= 0) || a.max_hold_bars < 0)
     return InvalidArgument("--stop-bps, --take-profit-bps and --max-hold-bars must be >= 0 (0: none)");
   if (a.notional && !(*a.notional > 0)) return InvalidArgument("--notional must be > 0");
-  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a));
+  // The signal file is read against the bars before anything else is printed or built.
+  decision::SignalTable table;
+  HURACAN_ASSIGN_OR_RETURN(Prepared p, Prepare(a, [&](const backtest::BacktestInputs& in) -> Status {
+                             HURACAN_ASSIGN_OR_RETURN(table, backtest::ReadSignalFile(a.signals, in.bars.ts_ms));
+                             return Status::Ok();
+                           }));
   const data::BarSeries& bars = p.in.bars;
-  HURACAN_ASSIGN_OR_RETURN(decision::SignalTable table, backtest::ReadSignalFile(a.signals, bars.ts_ms));
   backtest::BacktestOptions opts;
   opts.pipeline.symbol = bars.symbol;
   opts.pipeline.timeframe = bars.timeframe.empty() ? "1m" : bars.timeframe;
