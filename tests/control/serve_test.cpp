@@ -71,7 +71,7 @@ std::shared_ptr<live::LiveStatus> Synthetic(int64_t now) {
   sol.trades = 2;
   sol.realised_pnl_today = -7.5;
   sol.rejections = {{"no_signal", 340}, {"spread \"wide\"", 3}};
-  s->feed = {"replay", true, now - 60000, now - 1000, 2, 1, 0, 0, 1.5};
+  s->feed = {"replay", true, now - 60000, now - 1000, 2, 1, 0, 0, 0, 1.5};
   s->bars_processed = 720;
   s->decisions = 710;
   s->trades = 6;
