@@ -33,13 +33,17 @@ TEST(LiveControlLoop, TradeTwoFromTelegramReachesTheRunnerAndThePage) {
     std::ofstream(work + "/rules.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                         << R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
   }
-  // One engine keeps the training to seconds. Its zero-cost champions: BTC first by net edge, DOGE
+  // One engine keeps the training to seconds. Telegram is down (nothing listens on port 1): the
+  // summary push fails, the run does not. Its zero-cost champions: BTC first by net edge, DOGE
   // and SOL tied (DOGE first by name), and DOGE trades every 75 minutes on 2025-10-31.
-  auto tr = RunCommand("cd " + ShellQuote(work) + " && " + bin + " train --mode sequential --retries 0 --data-dir " +
-                       ShellQuote(testing::SampleDir()) + " --archive " + ShellQuote(archive) + " --db " +
-                       ShellQuote(work + "/train.db") +
+  auto tr = RunCommand("cd " + ShellQuote(work) +
+                       " && TELEGRAM_TOKEN=1:x TELEGRAM_CHAT_ID=111 TELEGRAM_API_BASE=http://127.0.0.1:1 " + bin +
+                       " train --mode sequential --retries 0 --data-dir " + ShellQuote(testing::SampleDir()) +
+                       " --archive " + ShellQuote(archive) + " --db " + ShellQuote(work + "/train.db") +
                        " --promotion-rules rules.json --costs zero --symbols all --engines seasonality");
   ASSERT_EQ(tr.exit_code, 0) << tr.out << tr.err;
+  EXPECT_NE(tr.out.find("\nsummary: not pushed to Telegram to 1 of 1 chat(s): sendMessage: "), std::string::npos)
+      << tr.out;
   // The runner starts on BTC and SOL (an earlier selection); /trade 2 will swap SOL for DOGE.
   live::SymbolSelector start;
   start.symbols = {"BTCUSDT-PERP", "SOLUSDT"};

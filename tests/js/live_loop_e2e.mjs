@@ -4,8 +4,8 @@
 // time, trading the symbols of the archive's selector; mid-run the operator sends /trade 2, the
 // selector changes, the runner trades the new two from the next bar, /status shows them, a
 // stranger's /trade 5 is refused, and the status page (/api/status and /) shows the two and the
-// swaps. The champion swap is pushed
-// to the operator's chat. Writes WORKDIR/loop.json (the report, the selector, the replies) for the
+// swaps. The champion swaps are pushed
+// to the operator's chat. First, `huracan train` pushes its daily summary to the operator. Writes WORKDIR/loop.json (the report, the selector, the replies) for the
 // C++ test, which checks the decisions, the trades and the audit rows. Exits 1 with the first
 // failed check.
 import assert from 'node:assert/strict';
@@ -45,6 +45,31 @@ const env = {...process.env, TELEGRAM_API_BASE: `http://127.0.0.1:${port}`, TELE
 delete env.HURACAN_CONFIG;
 delete env.HURACAN_HTTP_TOKEN;
 const t0 = Date.now();
+
+function run(args) {
+  return new Promise((resolve) => {
+    const c = spawn(binary, args, {env, cwd: work, stdio: ['ignore', 'pipe', 'pipe']});
+    let o = '', e = '';
+    c.stdout.on('data', (d) => (o += d));
+    c.stderr.on('data', (d) => (e += d));
+    c.on('exit', (code) => resolve({code, out: o, err: e}));
+  });
+}
+
+// The daily summary push after a training run (one coin, one engine, its own archive).
+const pushArchive = path.join(work, 'push-archive');
+const tr = await run(['train', '--mode', 'sequential', '--retries', '0', '--data-dir', data, '--archive', pushArchive,
+  '--db', path.join(work, 'push.db'), '--costs', 'zero', '--symbols', 'DOGEUSDT', '--engines', 'seasonality']);
+if (tr.code !== 0) await fake.close();
+assert.equal(tr.code, 0, tr.err);
+assert.match(tr.out, /^summary: pushed to Telegram \(1 chat\(s\)\)$/m);
+const pushed = fake.sent().map((c) => c.body);
+assert.equal(pushed.length, 1, JSON.stringify(pushed));
+assert.equal(pushed[0].chat_id, OPERATOR);
+assert.match(pushed[0].text, /DOGEUSDT/);
+assert.ok(!(tr.out + tr.err).includes('LIVE-secret'), 'the token leaked into the training output');
+fake.calls.length = 0;
+
 const child = spawn(binary, ['live', '--mode', 'paper', '--replay', data, '--from', from, '--to', to, '--speed', speed,
   '--archive', archive, '--db', db, '--decisions-out', decisions, '--telegram', '--serve', '0'],
 {env, cwd: work, stdio: ['ignore', 'pipe', 'pipe']});
