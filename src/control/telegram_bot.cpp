@@ -136,6 +136,7 @@ class Bot {
           {"offset", stats_.offset}, {"timeout", o_.poll_timeout_s}, {"allowed_updates", {"message"}}};
       auto reply = api_.Call("getUpdates", body, (o_.poll_timeout_s + 15) * 1000);
       int64_t wait_ms = 0;
+      if (!reply.ok() && Stopped()) break;  // the poll was cut short at the stop
       if (!reply.ok() || !reply->ok || !reply->result.is_array()) {
         ++failures_in_row;
         ++stats_.poll_errors;
