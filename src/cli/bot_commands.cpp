@@ -1,10 +1,10 @@
 // `huracan bot`: the Telegram bot alone, against the archive and the database (docs/CONTROL.md).
-#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include "cli/command.h"
+#include "cli/live_control.h"
 #include "control/telegram_bot.h"
 #include "core/clock.h"
 #include "storage/database.h"
@@ -21,31 +21,12 @@ struct BotArgs {
   int64_t backoff_ms = 1000;
 };
 
-Result<std::vector<int64_t>> ChatIds(const std::vector<std::string>& items) {
-  std::vector<int64_t> out;
-  for (const std::string& s : items) {
-    int64_t v = 0;
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec != std::errc() || p != s.data() + s.size())
-      return InvalidArgument("telegram.chat_ids: '" + s + "' is not an integer chat id");
-    out.push_back(v);
-  }
-  return out;
-}
-
 Result<int> RunBotCommand(const BotArgs& a) {
   const config::Settings& s = ActiveSettings();
-  control::BotOptions o;
-  o.api_base = s.String("telegram.api_base");
-  while (!o.api_base.empty() && o.api_base.back() == '/') o.api_base.pop_back();
-  o.token = s.Get("telegram.token").set ? s.String("telegram.token") : "";
+  HURACAN_ASSIGN_OR_RETURN(control::BotOptions o, BotOptionsFromSettings(s));
   if (o.token.empty()) return InvalidArgument("bot: no Telegram token: set TELEGRAM_TOKEN or telegram.token_file");
-  HURACAN_ASSIGN_OR_RETURN(o.chat_ids, ChatIds(s.List("telegram.chat_ids")));
   if (o.chat_ids.empty())
     std::fprintf(stderr, "huracan bot: no chat ids allowed (TELEGRAM_CHAT_ID): every command will be refused\n");
-  o.poll_timeout_s = s.Int("telegram.poll_timeout_seconds");
-  o.stale_after_ms = s.Int("telegram.stale_command_seconds") * 1000;
-  o.archive_dir = s.String("archive.url");
   o.max_updates = a.max_updates;
   o.max_polls = a.max_polls;
   if (a.backoff_ms < 1) return InvalidArgument("--backoff-ms must be >= 1");

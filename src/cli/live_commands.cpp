@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
+#include "cli/live_control.h"
 #include "core/json.h"
 #include "data/timestamps.h"
 #include "live/runner.h"
@@ -16,6 +17,7 @@ namespace {
 struct LiveArgs {
   std::string mode = "paper", symbols = "all", state_dir, replay, speed = "max", from, to, feed, ws_url, rest_url;
   std::string decisions_out;
+  LiveControl::Options control;  // --telegram, --serve, --bind
 };
 
 nlohmann::ordered_json ReportJson(const live::LiveOptions& o, const live::LiveReport& r) {
@@ -75,6 +77,12 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
   cmd->add_option("--rest-url", a->rest_url, "With --feed: REST URL for backfills (not implemented yet)");
   cmd->add_option("--decisions-out", a->decisions_out,
                   "Write every traded bar's serialised Decision to this file, one per line");
+  cmd->add_flag("--telegram", a->control.telegram,
+                "Run the Telegram bot and the alert pushes inside the live process (same settings as `huracan bot`)");
+  cmd->add_option("--serve", a->control.serve_port,
+                  "Serve the status page, /metrics, /healthz and /api/status on this port (0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--bind", a->control.bind, "With --serve: address to listen on (default 127.0.0.1)");
   cmd->callback([a, out] {
     *out = [a]() -> Result<int> {
       if (!a->feed.empty()) {
@@ -104,8 +112,10 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
         HURACAN_ASSIGN_OR_RETURN(o.replay.to_ms, live::ParseReplayBound(a->to, "--to"));
       }
       if (const char* crash = std::getenv("HURACAN_TEST_CRASH_AT_BAR")) o.crash_at_bar = std::atoll(crash);
+      HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<LiveControl> control, LiveControl::Start(a->control, s, &o));
       WallClock clock;
       HURACAN_ASSIGN_OR_RETURN(live::LiveReport r, live::RunLiveReplay(o, clock));
+      control->Stop();
       std::cout << ReportJson(o, r).dump() << "\n";
       for (const auto& [sym, rep] : r.symbols) {
         if (!rep.error.empty()) std::fprintf(stderr, "%s: not traded: %s\n", sym.c_str(), rep.error.c_str());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/live_control.h"
 #include "config/apply.h"
 #include "control/report.h"
 #include "core/clock.h"
@@ -24,6 +25,21 @@ std::string SelfExe() {
   ssize_t n = ::readlink("/proc/self/exe", buf, sizeof(buf) - 1);
   if (n <= 0) return "";
   return std::string(buf, static_cast<size_t>(n));
+}
+
+// The daily summary push after a training run (docs/CONTROL.md, "Pushes"): only when
+// TELEGRAM_TOKEN is set; Telegram being down never fails the run, the line below says so.
+void PushSummary(const std::string& archive, const std::string& date) {
+  if (!ActiveSettings().Get("telegram.token").set) return;
+  std::string line;
+  auto store = storage::OpenObjectStore(archive);
+  auto summary = store.ok() ? training::ReadDailySummary(**store, date) : Result<training::DailySummary>(store.error());
+  if (!summary.ok())
+    line = "not pushed to Telegram: " + summary.error().message;
+  else
+    line = PushTextIfConfigured(ActiveSettings(), training::FormatSummaryText(*summary));
+  if (!line.empty()) std::printf("summary: %s\n", OneLine(line).c_str());
+  std::fflush(stdout);
 }
 
 struct TrainArgs {
@@ -78,6 +94,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
                   rep.count(training::LedgerStatus::kFailed), rep.count(training::LedgerStatus::kTimeout));
       std::printf("summary: %s/%s (huracan summary --date %s --archive %s)\n", opts.archive.c_str(),
                   r.summary_key.c_str(), r.summary_date.c_str(), opts.archive.c_str());
+      PushSummary(opts.archive, r.summary_date);
       return r.exit_code;
     };
   });

@@ -259,21 +259,22 @@ std::vector<KeyDecl> Build() {
                    "Extra CA file (PEM) trusted for the binance feed's wss:// and https:// besides the system store")
                      .Unset("system store only")
                      .Planned("live"));
-  const std::vector<std::string> kBot = {"bot"};
+  const std::vector<std::string> kBot = {"bot", "live"};
+  const std::vector<std::string> kBotAndPush = {"bot", "live", "train"};
   rows.push_back(D("telegram.api_base", Type::kString, "Telegram Bot API base URL (tests point it at a local fake)")
                      .Default("https://api.telegram.org")
                      .Env("TELEGRAM_API_BASE")
-                     .ReadBy(kBot));
+                     .ReadBy(kBotAndPush));
   rows.push_back(D("telegram.chat_ids", Type::kList, "Chat ids (integers) allowed to command the bot")
                      .Default("")
                      .Env("TELEGRAM_CHAT_ID")
-                     .ReadBy(kBot));
+                     .ReadBy(kBotAndPush));
   rows.push_back(D("telegram.token", Type::kString, "Telegram bot token")
                      .Env("TELEGRAM_TOKEN")
                      .Secret("telegram.token_file")
-                     .ReadBy(kBot));
+                     .ReadBy(kBotAndPush));
   rows.push_back(
-      D("telegram.token_file", Type::kString, "File holding the Telegram bot token").Unset("none").ReadBy(kBot));
+      D("telegram.token_file", Type::kString, "File holding the Telegram bot token").Unset("none").ReadBy(kBotAndPush));
   rows.push_back(
       D("telegram.stale_command_seconds", Type::kInt, "Commands older than this are refused with a reply and audited")
           .Default("300")
@@ -286,15 +287,16 @@ std::vector<KeyDecl> Build() {
   rows.push_back(D("http.bind", Type::kString, "Address the HTTP API listens on")
                      .Default("127.0.0.1")
                      .Flag("--bind", {"serve"})
-                     .ReadBy({"serve"}));
+                     .ReadBy({"serve", "live"}));
   rows.push_back(D("http.port", Type::kInt, "Port of the HTTP API (huracan serve --port overrides it)")
                      .Default("8080")
                      .Range(1, 65535)
                      .ReadBy({"serve"}));
+  rows.push_back(D("http.token", Type::kString, "Bearer token of the HTTP API")
+                     .Secret("http.token_file")
+                     .ReadBy({"serve", "live"}));
   rows.push_back(
-      D("http.token", Type::kString, "Bearer token of the HTTP API").Secret("http.token_file").ReadBy({"serve"}));
-  rows.push_back(
-      D("http.token_file", Type::kString, "File holding the HTTP API token").Unset("none").ReadBy({"serve"}));
+      D("http.token_file", Type::kString, "File holding the HTTP API token").Unset("none").ReadBy({"serve", "live"}));
 
   std::vector<KeyDecl> out;
   for (auto& r : rows) out.push_back(std::move(r.d));

@@ -1,5 +1,7 @@
 #include "control/commands.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -287,8 +289,39 @@ Result<StatusResult> StatusOf(const ControlContext& ctx) {
     if (name.size() == 15 && name.substr(10) == ".json")
       r.last_summary_date = std::max(r.last_summary_date, name.substr(0, 10));
   }
+  if (ctx.board != nullptr) {
+    r.live_attached = true;
+    r.live = ctx.board->Latest();
+  }
   return r;
 }
+
+namespace {
+
+std::string RenderLiveStatus(const live::LiveStatus& s) {
+  std::string out = "Live runner (as of " + data::FormatIsoUtc(s.as_of_ms) + "):";
+  out += "\nmode: " + s.mode + (s.paused ? " (entries PAUSED)" : "");
+  out += "\nsymbols traded: " + std::to_string(s.traded.size()) + (s.traded.empty() ? "" : ": " + List(s.traded));
+  std::vector<std::string> positions, degraded;
+  for (const auto& [sym, ss] : s.symbols) {
+    if (ss.has_position)
+      positions.push_back(fmt::format("{} {} {:.2f} @ {:.6g} (unrealised {:+.2f})", sym, ss.position.side,
+                                      ss.position.size, ss.position.entry, ss.position.unrealised_pnl));
+    if (!ss.degraded.empty()) degraded.push_back(sym + " (" + ss.degraded + ")");
+  }
+  out += "\nopen positions: " + (positions.empty() ? std::string("none") : std::to_string(positions.size()));
+  for (const std::string& p : positions) out += "\n  " + p;
+  out += fmt::format("\ntoday's PnL: {:+.2f} (realised, {} trades this run)", s.pnl_today, s.trades);
+  if (s.mode == "paper") out += fmt::format("\nNAV: {:.2f}", s.nav);
+  out += "\nfeed: " + s.feed.kind + ", " + (s.fresh() ? "fresh" : "STALE") +
+         (s.feed.connected ? "" : ", disconnected") +
+         (s.feed.last_bar_ms > 0 ? ", last bar " + data::FormatIsoUtc(s.feed.last_bar_ms) : "") +
+         fmt::format(", lag {:.1f} s, {} reconnects", s.feed.lag_seconds, s.feed.reconnects);
+  out += "\ndegraded: " + (degraded.empty() ? std::string("none") : List(degraded));
+  return out;
+}
+
+}  // namespace
 
 std::string RenderStatus(const StatusResult& r) {
   std::string out = "Status (from the archive):\nchampions: " + std::to_string(r.champions);
@@ -298,6 +331,8 @@ std::string RenderStatus(const StatusResult& r) {
   out += std::string("\nentries: ") +
          (r.paused ? "PAUSED" + (r.paused_since.empty() ? "" : " since " + r.paused_since) : "allowed");
   out += "\nlast daily summary: " + (r.last_summary_date.empty() ? std::string("none") : r.last_summary_date);
+  if (r.live) return RenderLiveStatus(*r.live) + "\n\n" + out;
+  if (r.live_attached) return "Live runner: no bar processed yet.\n\n" + out;
   out += "\nPositions, today's PnL and feed health come from the live runner's status, not wired to the bot yet.";
   return out;
 }

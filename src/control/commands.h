@@ -11,11 +11,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
+#include "live/status.h"
 #include "storage/database.h"
 
 namespace huracan::control {
@@ -26,7 +28,8 @@ struct ControlContext {
   std::string archive_dir;
   storage::Database* db = nullptr;
   int64_t now_ms = 0;
-  std::string source;  // who is acting, for the selector's `source` and the pause flag's `by`
+  std::string source;                        // who is acting, for the selector's `source` and the pause flag's `by`
+  const live::StatusBoard* board = nullptr;  // inside `huracan live`: the runner's status
 };
 
 std::string SelectorPath(const std::string& archive_dir);    // ARCHIVE/symbols_selector.json
@@ -88,6 +91,10 @@ struct StatusResult {
   std::string paused_since;       // ISO, when paused
   std::string last_summary_date;  // empty: none
   std::string problem;            // e.g. an unreadable selector
+  // Inside `huracan live`: the runner's latest snapshot (mode, symbols traded, positions, today's
+  // PnL, feed health, degraded symbols); null without a live runner or before its first bar.
+  std::shared_ptr<const live::LiveStatus> live;
+  bool live_attached = false;  // a live runner is attached (its first snapshot may be pending)
 };
 Result<StatusResult> StatusOf(const ControlContext& ctx);
 std::string RenderStatus(const StatusResult& r);

@@ -22,9 +22,21 @@ size_t CollectBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
+// Sleeps `ms`, in short slices when `stop` is given, returning early once it is true.
+void SleepUnlessStopped(const Clock& clock, int64_t ms, const std::atomic<bool>* stop) {
+  if (stop == nullptr) return clock.SleepMs(ms);
+  const int64_t until = clock.MonotonicMs() + ms;
+  for (int64_t left = ms; left > 0 && !stop->load(); left = until - clock.MonotonicMs())
+    clock.SleepMs(std::min<int64_t>(left, 100));
+}
+
+int AbortIfSet(void* abort, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(abort)->load() ? 1 : 0;
+}
+
 class CurlTransport final : public HttpTransport {
  public:
-  CurlTransport() {
+  explicit CurlTransport(const std::atomic<bool>* abort) : abort_(abort) {
     static const bool init = [] { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }();
     (void)init;
   }
@@ -44,6 +56,11 @@ class CurlTransport final : public HttpTransport {
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &CollectBody);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+    if (abort_ != nullptr) {
+      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &AbortIfSet);
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(abort_));
+    }
     const CURLcode rc = curl_easy_perform(curl);
     if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
     curl_slist_free_all(headers);
@@ -51,6 +68,9 @@ class CurlTransport final : public HttpTransport {
     if (rc != CURLE_OK) return Unavailable(errbuf[0] != 0 ? std::string(errbuf) : curl_easy_strerror(rc));
     return r;
   }
+
+ private:
+  const std::atomic<bool>* abort_;
 };
 
 class BotApi {
@@ -94,8 +114,11 @@ Status SaveOffset(const std::string& path, int64_t offset, int64_t now_ms) {
 class Bot {
  public:
   Bot(const BotOptions& o, const Clock& clock, HttpTransport& http, storage::Database* db,
-      const std::function<void(const std::string&)>& log)
-      : o_(o), clock_(clock), api_(o, http), db_(db), log_(log) {}
+      const std::function<void(const std::string&)>& log, TelegramSender* sender)
+      : o_(o), clock_(clock), api_(o, http), db_(db), log_(log) {
+    if (sender == nullptr) own_sender_ = std::make_unique<TelegramSender>(o, clock, http, log);
+    sender_ = sender != nullptr ? sender : own_sender_.get();
+  }
 
   Result<BotStats> Run() {
     const std::string offset_path = OffsetPath(o_.archive_dir);
@@ -106,12 +129,14 @@ class Bot {
     std::string last_error;
     Log("polling " + o_.api_base + " from update offset " + std::to_string(stats_.offset) + ", " +
         std::to_string(o_.chat_ids.size()) + " allowed chat(s)");
-    while ((o_.max_polls < 0 || polls < o_.max_polls) && (o_.max_updates < 0 || stats_.updates < o_.max_updates)) {
+    while ((o_.max_polls < 0 || polls < o_.max_polls) && (o_.max_updates < 0 || stats_.updates < o_.max_updates) &&
+           !Stopped()) {
       ++polls;
       nlohmann::json body = {
           {"offset", stats_.offset}, {"timeout", o_.poll_timeout_s}, {"allowed_updates", {"message"}}};
       auto reply = api_.Call("getUpdates", body, (o_.poll_timeout_s + 15) * 1000);
       int64_t wait_ms = 0;
+      if (!reply.ok() && Stopped()) break;  // the poll was cut short at the stop
       if (!reply.ok() || !reply->ok || !reply->result.is_array()) {
         ++failures_in_row;
         ++stats_.poll_errors;
@@ -122,7 +147,7 @@ class Bot {
         if (reply.ok() && reply->retry_after_s > 0) wait_ms = std::max(wait_ms, reply->retry_after_s * 1000);
         const bool more = o_.max_polls < 0 || polls < o_.max_polls;
         Log(last_error + (more ? "; retrying in " + std::to_string(wait_ms) + " ms" : ""));
-        if (more) clock_.SleepMs(wait_ms);
+        if (more) SleepUnlessStopped(clock_, wait_ms, o_.stop);
         continue;
       }
       if (failures_in_row > 0) Log("getUpdates recovered after " + std::to_string(failures_in_row) + " failure(s)");
@@ -147,7 +172,7 @@ class Bot {
         }
       }
     }
-    if (failures_in_row > 0)
+    if (failures_in_row > 0 && !Stopped())
       return Unavailable("telegram: getUpdates failed " + std::to_string(failures_in_row) +
                          " time(s) in a row; last: " + last_error);
     return stats_;
@@ -155,6 +180,7 @@ class Bot {
 
  private:
   void Log(const std::string& line) { log_(api_.Redact(line)); }
+  bool Stopped() const { return o_.stop != nullptr && o_.stop->load(); }
 
   bool Allowed(int64_t chat) const {
     return std::find(o_.chat_ids.begin(), o_.chat_ids.end(), chat) != o_.chat_ids.end();
@@ -196,7 +222,7 @@ class Bot {
       result = "not a command";
     } else {
       ++stats_.executed;
-      ControlContext ctx{o_.archive_dir, db_, now, "telegram " + who};
+      ControlContext ctx{o_.archive_dir, db_, now, "telegram " + who, o_.board};
       CommandOutcome out = Execute(ctx, *parsed);
       reply = std::move(out.reply);
       result = std::move(out.result);
@@ -214,42 +240,7 @@ class Bot {
     if (!r.ok()) Log("audit row not written: " + r.error().message);
   }
 
-  // Sends `text` in parts of at most 4096 characters, at most one message per second per chat;
-  // 429 waits retry_after, 5xx and transport errors back off; a part that still fails is logged
-  // and dropped (the bot goes on).
-  void Send(int64_t chat, const std::string& text) {
-    for (const std::string& part : SplitMessage(text)) {
-      bool sent = false;
-      for (int attempt = 1; attempt <= o_.send_attempts && !sent; ++attempt) {
-        auto last = last_sent_.find(chat);
-        if (last != last_sent_.end()) {
-          const int64_t wait = last->second + o_.min_send_interval_ms - clock_.MonotonicMs();
-          if (wait > 0) clock_.SleepMs(wait);
-        }
-        auto r = api_.Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
-        // Counted from the answer: the server had the message by then, so the next one reaches
-        // it at least the interval later whatever the network delay.
-        last_sent_[chat] = clock_.MonotonicMs();
-        if (r.ok() && r->ok) {
-          sent = true;
-          break;
-        }
-        // The same doubling as the polls' backoff, capped at 64x the base.
-        int64_t wait_ms = training::RetryPolicy{0, o_.backoff_base_ms, o_.backoff_base_ms << 6}.BackoffMs(attempt);
-        std::string why = r.ok() ? "sendMessage: " + r->description : r.error().message;
-        if (r.ok() && r->http_status == 429 && r->retry_after_s > 0) wait_ms = r->retry_after_s * 1000;
-        if (r.ok() && r->http_status >= 400 && r->http_status < 500 && r->http_status != 429)
-          attempt = o_.send_attempts;
-        if (attempt < o_.send_attempts) {
-          Log(why + "; retrying in " + std::to_string(wait_ms) + " ms");
-          clock_.SleepMs(wait_ms);
-        } else {
-          Log(why + "; message to chat " + std::to_string(chat) + " dropped");
-        }
-      }
-      if (!sent) ++stats_.send_failures;
-    }
-  }
+  void Send(int64_t chat, const std::string& text) { stats_.send_failures += sender_->Send(chat, text); }
 
   const BotOptions& o_;
   const Clock& clock_;
@@ -257,12 +248,58 @@ class Bot {
   storage::Database* db_;
   const std::function<void(const std::string&)>& log_;
   BotStats stats_;
-  std::map<int64_t, int64_t> last_sent_;  // chat -> monotonic ms of the last send
+  std::unique_ptr<TelegramSender> own_sender_;
+  TelegramSender* sender_;
 };
 
 }  // namespace
 
-std::unique_ptr<HttpTransport> MakeCurlTransport() { return std::make_unique<CurlTransport>(); }
+std::unique_ptr<HttpTransport> MakeCurlTransport(const std::atomic<bool>* abort) {
+  return std::make_unique<CurlTransport>(abort);
+}
+
+TelegramSender::TelegramSender(BotOptions options, const Clock& clock, HttpTransport& http,
+                               std::function<void(const std::string&)> log)
+    : o_(std::move(options)), clock_(clock), http_(http), log_(std::move(log)) {}
+
+int TelegramSender::Send(int64_t chat, const std::string& text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  BotApi api(o_, http_);
+  auto log = [&](const std::string& line) { log_(api.Redact(line)); };
+  int dropped = 0;
+  for (const std::string& part : SplitMessage(text)) {
+    bool sent = false;
+    const int attempts = Stopped() ? 1 : o_.send_attempts;
+    for (int attempt = 1; attempt <= attempts && !sent; ++attempt) {
+      auto last = last_sent_.find(chat);
+      if (last != last_sent_.end()) {
+        const int64_t wait = last->second + o_.min_send_interval_ms - clock_.MonotonicMs();
+        if (wait > 0) clock_.SleepMs(wait);
+      }
+      auto r = api.Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
+      // Counted from the answer: the server had the message by then, so the next one reaches
+      // it at least the interval later whatever the network delay.
+      last_sent_[chat] = clock_.MonotonicMs();
+      if (r.ok() && r->ok) {
+        sent = true;
+        break;
+      }
+      // The same doubling as the polls' backoff, capped at 64x the base.
+      int64_t wait_ms = training::RetryPolicy{0, o_.backoff_base_ms, o_.backoff_base_ms << 6}.BackoffMs(attempt);
+      std::string why = r.ok() ? "sendMessage: " + r->description : r.error().message;
+      if (r.ok() && r->http_status == 429 && r->retry_after_s > 0) wait_ms = r->retry_after_s * 1000;
+      if (r.ok() && r->http_status >= 400 && r->http_status < 500 && r->http_status != 429) attempt = attempts;
+      if (attempt < attempts) {
+        log(why + "; retrying in " + std::to_string(wait_ms) + " ms");
+        SleepUnlessStopped(clock_, wait_ms, o_.stop);
+      } else {
+        log(why + "; message to chat " + std::to_string(chat) + " dropped");
+      }
+    }
+    if (!sent) ++dropped;
+  }
+  return dropped;
+}
 
 std::string RedactToken(std::string text, const std::string& token) {
   if (token.empty()) return text;
@@ -336,11 +373,11 @@ IncomingUpdate ParseUpdate(const nlohmann::json& update) {
 }
 
 Result<BotStats> RunBot(const BotOptions& options, const Clock& clock, HttpTransport& http, storage::Database* db,
-                        const std::function<void(const std::string&)>& log) {
+                        const std::function<void(const std::string&)>& log, TelegramSender* sender) {
   if (options.token.empty())
     return InvalidArgument("telegram: no bot token (set TELEGRAM_TOKEN or telegram.token_file)");
   if (options.archive_dir.empty()) return InvalidArgument("telegram: no archive folder");
-  Bot bot(options, clock, http, db, log);
+  Bot bot(options, clock, http, db, log, sender);
   return bot.Run();
 }
 

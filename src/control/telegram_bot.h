@@ -5,9 +5,12 @@
 // and error this file produces.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -15,6 +18,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "live/status.h"
 #include "storage/database.h"
 
 namespace huracan::control {
@@ -34,7 +38,9 @@ class HttpTransport {
   virtual ~HttpTransport() = default;
   virtual Result<HttpResponse> PostJson(const std::string& url, const std::string& body, int64_t timeout_ms) = 0;
 };
-std::unique_ptr<HttpTransport> MakeCurlTransport();
+// `abort` (may be null): once it is true, a request in flight (a getUpdates long poll) is cut short
+// and fails.
+std::unique_ptr<HttpTransport> MakeCurlTransport(const std::atomic<bool>* abort = nullptr);
 
 // `text` with every occurrence of `token` replaced by "<token>".
 std::string RedactToken(std::string text, const std::string& token);
@@ -56,6 +62,32 @@ struct BotOptions {
   int64_t backoff_base_ms = 1000;       // getUpdates failures: base * 2^(n-1), capped
   int64_t backoff_cap_ms = 60000;
   int send_attempts = 4;  // per message part (429 and 5xx retried)
+  // Inside `huracan live`: once true, the loop ends after the current poll and backoff waits end
+  // early; outgoing messages get one attempt.
+  const std::atomic<bool>* stop = nullptr;
+  // The live runner's status (/status shows its figures); null: the bot runs alone.
+  const live::StatusBoard* board = nullptr;
+};
+
+// Outgoing messages under the limits: parts of at most 4096 characters, at most one message per
+// second per chat, 429 retry_after honoured, 5xx and transport errors retried with backoff; a part
+// that still fails is logged and dropped. Thread-safe (one message at a time): the bot's replies
+// and the pushes share one sender, so they share the per-chat limit.
+class TelegramSender {
+ public:
+  TelegramSender(BotOptions options, const Clock& clock, HttpTransport& http,
+                 std::function<void(const std::string&)> log);
+  // Sends `text` to `chat`; returns the number of parts given up on.
+  int Send(int64_t chat, const std::string& text);
+
+ private:
+  bool Stopped() const { return o_.stop != nullptr && o_.stop->load(); }
+  const BotOptions o_;
+  const Clock& clock_;
+  HttpTransport& http_;
+  const std::function<void(const std::string&)> log_;
+  std::mutex mu_;
+  std::map<int64_t, int64_t> last_sent_;  // chat -> monotonic ms of the last send
 };
 
 struct BotStats {
@@ -95,11 +127,12 @@ struct IncomingUpdate {
 };
 IncomingUpdate ParseUpdate(const nlohmann::json& update);
 
-// Runs the polling loop until a max_* limit is hit. `db` (may be null) receives the audit rows.
+// Runs the polling loop until a max_* limit is hit (or `stop`). `db` (may be null) receives the audit rows.
 // `log` gets one line per event, the token already redacted. Returns an error only when the
 // last getUpdates call failed (an outage at the end of a bounded run) or the offset file is
 // unusable; everything else is logged and the loop goes on.
+// `sender` (may be null: the bot makes its own) sends the replies.
 Result<BotStats> RunBot(const BotOptions& options, const Clock& clock, HttpTransport& http, storage::Database* db,
-                        const std::function<void(const std::string&)>& log);
+                        const std::function<void(const std::string&)>& log, TelegramSender* sender = nullptr);
 
 }  // namespace huracan::control

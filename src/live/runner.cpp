@@ -40,6 +40,7 @@ namespace fs = std::filesystem;
 constexpr char kPauseKey[] = "control/paused.json";
 constexpr char kSelectorKey[] = "symbols_selector.json";
 constexpr size_t kStatusSwapsKept = 50;
+constexpr size_t kStatusNavPointsKept = 1000;  // LiveStatus::equity_curve
 
 // A model change asked for at the boundary after bar `after_ms`: to `model_id` ("" = stop trading)
 // stored at `path`. Replayed as recorded by a restart's catch-up.
@@ -624,9 +625,18 @@ struct LiveRunner::Impl {
     st->nav = paper ? paper_nav : 0;
     st->latency = histogram;
     st->swaps = recent_swaps;
+    if (paper) {
+      // A point when the NAV moves (a trade closed), and the first one.
+      if (nav_points.empty() || nav_points.back().nav != paper_nav) {
+        nav_points.push_back(NavPoint{bar_ms + tf_ms, paper_nav});
+        if (nav_points.size() > kStatusNavPointsKept) nav_points.erase(nav_points.begin());
+      }
+      st->equity_curve = nav_points;
+    }
     o.status->Publish(std::move(st));
   }
   double paper_nav = 0;
+  std::vector<NavPoint> nav_points;  // paper NAV when it moved, oldest first (bounded)
 
   void NoteDecision(Slot& s, const decision::Decision& d, int64_t day) {
     ++s.status.decisions;

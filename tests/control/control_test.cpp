@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "control/alert_pusher.h"
 #include "control/commands.h"
 #include "control/telegram_bot.h"
 #include "core/fs.h"
@@ -218,6 +219,81 @@ TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
   EXPECT_EQ(*rows->rows[0].Text(2), "refused: chat not allowed (@u)");
   EXPECT_EQ(*rows->rows[1].Text(2), "refused: stale (301 s old)");
   EXPECT_EQ(*rows->rows[2].Text(1), "(not a command)");
+}
+
+// Pushes leave from the pusher's thread, to every allowed chat, under the outgoing limits: a
+// 429's retry_after, one message per second per chat; Raise never waits for the network.
+TEST(AlertPusher, SendsEveryAlertToEveryChatUnderTheLimits) {
+  SimulatedClock clock(1762567200000);
+  ScriptedTransport http(clock);
+  http.sends.push_back(HttpResponse{429, R"({"ok":false,"error_code":429,"description":"Too Many Requests",
+                                             "parameters":{"retry_after":3}})"});
+  BotOptions o;
+  o.api_base = "https://x";
+  o.token = "12:SECRET";
+  std::vector<std::string> log;
+  TelegramSender sender(o, clock, http, [&](const std::string& l) { log.push_back(l); });
+  {
+    AlertPusher pusher(sender, {7, 8}, [&](const std::string& l) { log.push_back(l); });
+    pusher.Raise(live::Alert{live::AlertKind::kChampionSwap, 1, "SOLUSDT", "SOLUSDT: swap a -> b (champion)"});
+    pusher.Raise(live::Alert{live::AlertKind::kDegraded, 2, "DOGEUSDT", "DOGEUSDT: degraded: gap"});
+    pusher.Stop();
+    EXPECT_EQ(pusher.sent(), 2);
+    EXPECT_EQ(pusher.dropped(), 0);
+  }
+  std::map<int64_t, std::vector<std::pair<std::string, int64_t>>> by_chat;
+  for (const auto& c : http.calls) {
+    EXPECT_EQ(c.url, "https://x/bot12:SECRET/sendMessage");
+    const auto j = nlohmann::json::parse(c.body);
+    by_chat[j["chat_id"].get<int64_t>()].emplace_back(j["text"].get<std::string>(), c.at_ms);
+  }
+  ASSERT_EQ(by_chat[7].size(), 3u);  // the 429, then both alerts
+  ASSERT_EQ(by_chat[8].size(), 2u);
+  EXPECT_EQ(by_chat[7][1].first, "[champion swap] SOLUSDT: swap a -> b (champion)");
+  EXPECT_EQ(by_chat[8][1].first, "[degraded] DOGEUSDT: degraded: gap");
+  EXPECT_GE(by_chat[7][1].second - by_chat[7][0].second, 3000);  // retry_after
+  EXPECT_GE(by_chat[7][2].second - by_chat[7][1].second, 1000);  // 1 message/s per chat
+  EXPECT_GE(by_chat[8][1].second - by_chat[8][0].second, 1000);
+  for (const auto& l : log) EXPECT_EQ(l.find("SECRET"), std::string::npos) << l;
+}
+
+// /status inside a live process shows the runner's figures; without one it stays as it was.
+TEST(ControlCommands, StatusShowsTheLiveRunnerWhenAttached) {
+  const std::string dir = MakeArchive({{"SOLUSDT", 1}, {"BTCUSDT-PERP", 2}});
+  ControlContext ctx = Ctx(dir);
+  auto alone = StatusOf(ctx);
+  ASSERT_TRUE(alone.ok());
+  EXPECT_NE(RenderStatus(*alone).find("not wired to the bot yet"), std::string::npos);
+
+  live::StatusBoard board;
+  ctx.board = &board;
+  auto pending = StatusOf(ctx);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(RenderStatus(*pending).rfind("Live runner: no bar processed yet.", 0), 0u);
+
+  auto st = std::make_shared<live::LiveStatus>();
+  st->mode = "paper";
+  st->as_of_ms = 1762567200000;
+  st->traded = {"BTCUSDT-PERP", "SOLUSDT"};
+  st->symbols["SOLUSDT"].has_position = true;
+  st->symbols["SOLUSDT"].position = live::OpenPosition{"long", 1762567000000, 150.5, 1000, 12.25};
+  st->symbols["BTCUSDT-PERP"].degraded = "gap of 3 bars";
+  st->pnl_today = -4.5;
+  st->nav = 99995.5;
+  st->trades = 3;
+  st->feed.kind = "replay";
+  st->feed.last_event_ms = st->as_of_ms;
+  board.Publish(st);
+  auto live = StatusOf(ctx);
+  ASSERT_TRUE(live.ok());
+  const std::string text = RenderStatus(*live);
+  EXPECT_NE(text.find("mode: paper\nsymbols traded: 2: BTCUSDT-PERP, SOLUSDT\nopen positions: 1\n  SOLUSDT long "
+                      "1000.00 @ 150.5 (unrealised +12.25)\ntoday's PnL: -4.50 (realised, 3 trades this run)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("feed: replay, fresh"), std::string::npos) << text;
+  EXPECT_NE(text.find("degraded: BTCUSDT-PERP (gap of 3 bars)"), std::string::npos) << text;
+  EXPECT_NE(text.find("Status (from the archive):\nchampions: 2"), std::string::npos) << text;
 }
 
 }  // namespace
