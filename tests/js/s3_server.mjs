@@ -5,9 +5,10 @@
 //     -> prints {"endpoint":"http://127.0.0.1:PORT"} once ready
 // Env: S3_TEST_ACCESS_KEY, S3_TEST_SECRET_KEY (the one accepted key), S3_TEST_BUCKET (created).
 // Fault injection (for retry tests), on the proxy port, not signed:
-//   POST /__fault?mode=500|reset|slow|none&count=N&delay_ms=MS  the next N requests answer 500,
-//        have their connection reset, or are forwarded only after MS ms
+//   POST /__fault?mode=500|reset|slow|none&count=N&delay_ms=MS&skip=K  after K more requests
+//        pass, the next N answer 500, have their connection reset, or are forwarded only after MS ms
 //   GET  /__stats  -> {"requests": N, "faults": N, "refused": N}
+//   GET  /__log    -> ["PUT /bucket/key", ...] every request forwarded to s3rver, in order
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -36,7 +37,8 @@ class Sha256 {
 const backend = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET }] });
 const backendAddr = await backend.run();
 
-const fault = { mode: 'none', count: 0, delay_ms: 0 };
+const fault = { mode: 'none', count: 0, delay_ms: 0, skip: 0 };
+const log = [];
 const stats = { requests: 0, faults: 0, refused: 0 };
 
 function amzToDate(s) {
@@ -98,7 +100,13 @@ const proxy = http.createServer((req, res) => {
       fault.mode = url.searchParams.get('mode') || 'none';
       fault.count = Number(url.searchParams.get('count') || 1);
       fault.delay_ms = Number(url.searchParams.get('delay_ms') || 0);
+      fault.skip = Number(url.searchParams.get('skip') || 0);
       res.end('ok\n');
+      return;
+    }
+    if (url.pathname === '/__log') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(log) + '\n');
       return;
     }
     if (url.pathname === '/__stats') {
@@ -108,7 +116,9 @@ const proxy = http.createServer((req, res) => {
     }
     stats.requests++;
     let delay = 0;
-    if (fault.mode !== 'none' && fault.count > 0) {
+    if (fault.mode !== 'none' && fault.skip > 0) {
+      fault.skip--;
+    } else if (fault.mode !== 'none' && fault.count > 0) {
       fault.count--;
       stats.faults++;
       if (fault.mode === '500') {
@@ -134,6 +144,7 @@ const proxy = http.createServer((req, res) => {
     const search = new URLSearchParams(url.searchParams);
     for (const k of [...search.keys()]) if (k.startsWith('X-Amz-')) search.delete(k);
     const qs = search.toString();
+    log.push(`${req.method} ${url.pathname}`);
     const forward = () => {
       const up = http.request({ host: '127.0.0.1', port: backendAddr.port, method: req.method, path: url.pathname + (qs ? '?' + qs : ''), headers }, (upRes) => {
         res.writeHead(upRes.statusCode, upRes.headers);

@@ -1,7 +1,6 @@
 // The S3 backend: the SigV4 signer against AWS's published examples (no server), and the store
 // against a real S3 server (npm s3rver behind a SigV4-verifying proxy; scripts/with-s3.sh, ctest
 // storage.s3). The S3Server.* tests skip when HURACAN_TEST_S3_URL is not set.
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 #include "core/sha256.h"
 #include "storage/s3_store.h"
 #include "storage/sigv4.h"
+#include "support/s3_test_server.h"
 
 namespace huracan::storage {
 namespace {
@@ -98,38 +98,9 @@ TEST(S3Config, ReadsUrlAndEnvironment) {
 
 // ---- against a real server (scripts/with-s3.sh) ----
 
-#define HURACAN_REQUIRE_S3()                                                     \
-  if (std::getenv("HURACAN_TEST_S3_URL") == nullptr)                             \
-  GTEST_SKIP() << "HURACAN_TEST_S3_URL not set: run through scripts/with-s3.sh " \
-                  "(ctest -L s3)"
-
-// A plain HTTP request (no signing): the proxy's fault control, and presigned URLs.
-struct Plain {
-  long status = 0;
-  std::string body;
-};
-Plain Fetch(const std::string& url, const std::string& method = "GET") {
-  Plain p;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  if (method != "GET") curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(
-      c, CURLOPT_WRITEFUNCTION, +[](char* d, size_t s, size_t n, void* u) {
-        static_cast<std::string*>(u)->append(d, s * n);
-        return s * n;
-      });
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &p.body);
-  curl_easy_perform(c);
-  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &p.status);
-  curl_easy_cleanup(c);
-  return p;
-}
-
-void Fault(const std::string& mode, int count, int delay_ms = 0) {
-  Fetch(std::string(std::getenv("S3_ENDPOINT")) + "/__fault?mode=" + mode + "&count=" + std::to_string(count) +
-            "&delay_ms=" + std::to_string(delay_ms),
-        "POST");
-}
+using huracan::testing::FetchUrl;
+using huracan::testing::ReadS3Stats;
+using huracan::testing::S3Fault;
 
 std::unique_ptr<S3ObjectStore> OpenTestStore(const std::string& prefix, int retries = 2, int64_t timeout_ms = 5000) {
   auto c = S3Config::FromUrl(std::string(std::getenv("HURACAN_TEST_S3_URL")) + "/" + prefix);
@@ -210,33 +181,23 @@ TEST(S3Server, PresignedUrlFetchesTheObjectThenExpires) {
   ASSERT_TRUE(s->Put("models/m.bin", "model bytes").ok());
   auto url = s->UrlFor("models/m.bin", 2);
   ASSERT_TRUE(url.ok());
-  Plain ok = Fetch(*url);
+  auto ok = FetchUrl(*url);
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "model bytes");
   std::string tampered = *url;
   tampered.replace(tampered.find("m.bin"), 5, "n.bin");
-  EXPECT_EQ(Fetch(tampered).status, 403);
+  EXPECT_EQ(FetchUrl(tampered).status, 403);
   std::this_thread::sleep_for(std::chrono::milliseconds(3100));
-  Plain expired = Fetch(*url);
+  auto expired = FetchUrl(*url);
   EXPECT_EQ(expired.status, 403);
   EXPECT_NE(expired.body.find("expired"), std::string::npos) << expired.body;
-}
-
-struct Stats {
-  int requests = 0, faults = 0;
-};
-Stats ReadStats() {
-  Plain p = Fetch(std::string(std::getenv("S3_ENDPOINT")) + "/__stats");
-  Stats s;
-  std::sscanf(p.body.c_str(), "{\"requests\":%d,\"faults\":%d", &s.requests, &s.faults);
-  return s;
 }
 
 TEST(S3Server, TransientFailuresAreRetriedThenFailClearly) {
   HURACAN_REQUIRE_S3();
   auto s = OpenTestStore("faults", /*retries=*/2, /*timeout_ms=*/300);
   // A 500 twice, then success: the retries hide it.
-  Fault("500", 2);
+  S3Fault("500", 2);
   ASSERT_TRUE(s->Put("ok-after-retries", "v").ok());
   EXPECT_EQ(*s->Get("ok-after-retries"), "v");
 
@@ -249,8 +210,8 @@ TEST(S3Server, TransientFailuresAreRetriedThenFailClearly) {
        {Case{"500", 0, "HTTP 500"}, Case{"reset", 0, "HTTP status none"}, Case{"slow", 1000, "HTTP status none"}}) {
     SCOPED_TRACE(c.mode);
     const std::string key = "bundle-" + c.mode + "/model.bin";
-    Stats before = ReadStats();
-    Fault(c.mode, 3, c.delay_ms);
+    auto before = ReadS3Stats();
+    S3Fault(c.mode, 3, c.delay_ms);
     Status put = s->Put(key, std::string(100000, 'x'));
     ASSERT_FALSE(put.ok());
     EXPECT_EQ(put.error().code, ErrorCode::kUnavailable);
@@ -259,8 +220,8 @@ TEST(S3Server, TransientFailuresAreRetriedThenFailClearly) {
     EXPECT_NE(m.find("'" + key + "'"), std::string::npos) << m;
     EXPECT_NE(m.find(c.expect), std::string::npos) << m;
     EXPECT_NE(m.find("after 3 attempts"), std::string::npos) << m;
-    EXPECT_EQ(ReadStats().faults - before.faults, 3);  // every attempt reached the server
-    Fault("none", 0);
+    EXPECT_EQ(ReadS3Stats().faults - before.faults, 3);  // every attempt reached the server
+    S3Fault("none", 0);
     if (c.mode == "slow") std::this_thread::sleep_for(std::chrono::milliseconds(1200));
     // Nothing half-written: the object is absent, or (a slow PUT the server finished after the
     // client gave up) complete.
@@ -272,9 +233,9 @@ TEST(S3Server, TransientFailuresAreRetriedThenFailClearly) {
     }
   }
   // 4xx other than 429 are not retried.
-  Stats before = ReadStats();
+  auto before = ReadS3Stats();
   EXPECT_FALSE(s->Get("no-such-key").ok());
-  EXPECT_EQ(ReadStats().requests - before.requests, 1);
+  EXPECT_EQ(ReadS3Stats().requests - before.requests, 1);
 }
 
 TEST(S3Server, ServerDownIsRetriedThenFailsClearly) {
