@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/sha256.h"
+#include "core/strings.h"
 
 namespace huracan::storage {
 namespace {
@@ -19,11 +20,6 @@ namespace {
 constexpr char kEmptySha256[] = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 constexpr char kChecksumHeader[] = "x-amz-meta-sha256";
 constexpr int64_t kMaxPresignSeconds = 7 * 24 * 3600;  // SigV4's limit
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // The text of the first <tag>…</tag> in `xml` after `from`, XML entities decoded.
 std::string XmlText(const std::string& xml, const std::string& tag, size_t* from = nullptr) {

@@ -1,8 +1,5 @@
 #include "storage/sigv4.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <algorithm>
 #include <ctime>
 
@@ -10,25 +7,6 @@
 
 namespace huracan::storage {
 namespace {
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
-  return std::string(reinterpret_cast<const char*>(out), len);
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
 
 std::string Scope(const SigV4Key& key, const std::string& amz_date) {
   return amz_date.substr(0, 8) + "/" + key.region + "/" + key.service + "/aws4_request";
@@ -101,7 +79,7 @@ std::string SigV4Signature(const SigV4Request& request, const SigV4Key& key, con
   k = HmacSha256(k, key.region);
   k = HmacSha256(k, key.service);
   k = HmacSha256(k, "aws4_request");
-  return Hex(HmacSha256(k, string_to_sign));
+  return HexLower(HmacSha256(k, string_to_sign));
 }
 
 std::string SigV4Authorization(const SigV4Request& request, const SigV4Key& key, const std::string& amz_date) {

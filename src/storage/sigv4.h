@@ -1,5 +1,5 @@
-// AWS Signature Version 4 for S3 (header signing and presigned query strings), on OpenSSL's
-// HMAC-SHA256. Pure functions: the time is an argument, so tests can check them against AWS's
+// AWS Signature Version 4 for S3 (header signing and presigned query strings), on core/sha256.h's
+// HMAC-SHA256 (OpenSSL). Pure functions: the time is an argument, so tests can check them against AWS's
 // published examples.
 #pragma once
 

@@ -5,8 +5,9 @@
 //     -> prints {"endpoint":"http://127.0.0.1:PORT"} once ready
 // Env: S3_TEST_ACCESS_KEY, S3_TEST_SECRET_KEY (the one accepted key), S3_TEST_BUCKET (created).
 // Fault injection (for retry tests), on the proxy port, not signed:
-//   POST /__fault?mode=500|reset|slow|none&count=N&delay_ms=MS&skip=K  after K more requests
-//        pass, the next N answer 500, have their connection reset, or are forwarded only after MS ms
+//   POST /__fault?mode=500|reset|slow|corrupt|none&count=N&delay_ms=MS&skip=K  after K more
+//        requests pass, the next N answer 500, have their connection reset, are forwarded only
+//        after MS ms, or get their answer's body with one byte flipped
 //   GET  /__stats  -> {"requests": N, "faults": N, "refused": N}
 //   GET  /__log    -> ["PUT /bucket/key", ...] every request forwarded to s3rver, in order
 import crypto from 'node:crypto';
@@ -116,6 +117,7 @@ const proxy = http.createServer((req, res) => {
     }
     stats.requests++;
     let delay = 0;
+    let corrupt = false;
     if (fault.mode !== 'none' && fault.skip > 0) {
       fault.skip--;
     } else if (fault.mode !== 'none' && fault.count > 0) {
@@ -131,6 +133,7 @@ const proxy = http.createServer((req, res) => {
         return;
       }
       if (fault.mode === 'slow') delay = fault.delay_ms;
+      if (fault.mode === 'corrupt') corrupt = true;
     }
     let why;
     try {
@@ -147,8 +150,19 @@ const proxy = http.createServer((req, res) => {
     log.push(`${req.method} ${url.pathname}`);
     const forward = () => {
       const up = http.request({ host: '127.0.0.1', port: backendAddr.port, method: req.method, path: url.pathname + (qs ? '?' + qs : ''), headers }, (upRes) => {
-        res.writeHead(upRes.statusCode, upRes.headers);
-        upRes.pipe(res);
+        if (!corrupt) {
+          res.writeHead(upRes.statusCode, upRes.headers);
+          upRes.pipe(res);
+          return;
+        }
+        const parts = [];
+        upRes.on('data', (c) => parts.push(c));
+        upRes.on('end', () => {
+          const out = Buffer.concat(parts);
+          if (out.length > 0) out[out.length >> 1] ^= 0x01;
+          res.writeHead(upRes.statusCode, upRes.headers);
+          res.end(out);
+        });
       });
       up.on('error', (e) => {
         res.writeHead(502);

@@ -238,6 +238,21 @@ TEST(S3Server, TransientFailuresAreRetriedThenFailClearly) {
   EXPECT_EQ(ReadS3Stats().requests - before.requests, 1);
 }
 
+TEST(S3Server, GetVerifiesTheStoredSha256) {
+  HURACAN_REQUIRE_S3();
+  auto s = OpenTestStore("checksum");
+  ASSERT_TRUE(s->Put("models/m.bin", std::string(5000, 'm')).ok());
+  S3Fault("corrupt", 1);  // one byte of the next answer flipped in transit
+  auto got = s->Get("models/m.bin");
+  S3Fault("none", 0);
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::kDataLoss);
+  EXPECT_NE(got.error().message.find("s3://huracan/checksum: GET 'models/m.bin': HTTP 200 but sha256 mismatch"),
+            std::string::npos)
+      << got.error().message;
+  EXPECT_EQ(*s->Get("models/m.bin"), std::string(5000, 'm'));
+}
+
 TEST(S3Server, ServerDownIsRetriedThenFailsClearly) {
   HURACAN_REQUIRE_S3();
   auto c = S3Config::FromUrl("s3://huracan/down");
