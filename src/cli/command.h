@@ -36,6 +36,7 @@ void RegisterConfigCommands(CLI::App& app, Action* out);
 void RegisterBotCommands(CLI::App& app, Action* out);
 void RegisterLiveCommands(CLI::App& app, Action* out);
 void RegisterServeCommands(CLI::App& app, Action* out);
+void RegisterArchiveCommands(CLI::App& app, Action* out);
 
 // The settings of this run (docs/CONFIG.md): flag > environment > config file > default. Loaded by
 // RunMain after the command line is parsed and before the command runs.

@@ -12,6 +12,7 @@ constexpr Registrar kRegistrars[] = {
     &RegisterDataCommands,     &RegisterDbCommands,    &RegisterChampionCommands, &RegisterFeaturesCommands,
     &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
     &RegisterCostsCommands,    &RegisterBotCommands,   &RegisterLiveCommands,     &RegisterServeCommands,
+    &RegisterArchiveCommands,
 };
 
 }  // namespace

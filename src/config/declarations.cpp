@@ -101,12 +101,12 @@ std::vector<KeyDecl> Build() {
                      .Unset("BTCUSDT-PERP if present, else BTCUSDT")
                      .ReadBy({"train"}));
   // archive
-  rows.push_back(
-      D("archive.url", Type::kString, "Archive: a folder path (object store root; s3:// is not supported yet)")
-          .Default(train.archive)
-          .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback",
-                              "backtest", "bot", "live", "serve"})
-          .ReadBy({"train", "summary", "champion", "backtest --model champion", "bot", "live", "serve"}));
+  rows.push_back(D("archive.url", Type::kString, "Archive: a folder path or s3://bucket/prefix (object store root)")
+                     .Default(train.archive)
+                     .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show",
+                                         "champion rollback", "backtest", "bot", "live", "serve", "archive url"})
+                     .ReadBy({"train", "summary", "champion", "archive url", "backtest --model champion", "bot", "live",
+                              "serve"}));
   for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
     std::string key = std::string("archive.") + k;
     std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";

@@ -71,8 +71,9 @@ class Checker {
         Fail("data.reference_symbol", "expected one symbol id such as BTCUSDT-PERP");
     }
     const std::string& archive = s_.String("archive.url");
-    if (Checked("archive.url") && archive.find("://") != std::string::npos && archive.rfind("file://", 0) != 0)
-      Fail("archive.url", "only a folder path (or file://) is supported in this release");
+    if (Checked("archive.url") && archive.find("://") != std::string::npos && archive.rfind("file://", 0) != 0 &&
+        archive.rfind("s3://", 0) != 0)
+      Fail("archive.url", "expected a folder path, file://DIR or s3://bucket/prefix");
     const std::string& db = s_.String("database.url");
     if (Checked("database.url") && db.find("://") != std::string::npos && !IsPostgres(db) &&
         db.rfind("sqlite://", 0) != 0)

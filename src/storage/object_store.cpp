@@ -1,6 +1,7 @@
 #include "storage/object_store.h"
 
 #include "storage/local_store.h"
+#include "storage/s3_store.h"
 
 namespace huracan::storage {
 
@@ -37,6 +38,10 @@ Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url) {
     root = root.substr(7);
   } else if (root.rfind("file:", 0) == 0) {
     root = root.substr(5);
+  } else if (root.rfind("s3://", 0) == 0) {
+    HURACAN_ASSIGN_OR_RETURN(S3Config config, S3Config::FromUrl(url));
+    HURACAN_ASSIGN_OR_RETURN(auto s3, S3ObjectStore::Open(std::move(config)));
+    return std::unique_ptr<ObjectStore>(std::move(s3));
   } else if (root.find("://") != std::string::npos) {
     return Unimplemented("object store '" + url + "': scheme not supported (use a folder path)");
   }

@@ -1,5 +1,5 @@
-// Object store: the archive's only view of where bytes live. A local folder now; S3-compatible
-// endpoints later, behind the same interface. Keys are relative, '/'-separated paths
+// Object store: the archive's only view of where bytes live: a local folder or an S3-compatible
+// bucket, behind the same interface. Keys are relative, '/'-separated paths
 // ("models/BTCUSDT/20251108T020000Z/model.bin"); ValidateKey() defines what is allowed.
 #pragma once
 
@@ -47,7 +47,8 @@ class ObjectStore {
 };
 
 // "DIR", "file:DIR" or "file://DIR" -> LocalObjectStore rooted at DIR (created when missing).
-// Other schemes ("s3://") are Unimplemented until their backend exists.
+// "s3://bucket/prefix" -> S3ObjectStore (storage/s3_store.h; endpoint, region and credentials from
+// the environment). Other schemes are Unimplemented.
 Result<std::unique_ptr<ObjectStore>> OpenObjectStore(const std::string& url);
 
 // Copies every object under `from_prefix` to the same relative key under `to_prefix`.

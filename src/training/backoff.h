@@ -1,19 +1,11 @@
-// Retry policy of the scheduler: exponential backoff with a cap.
+// Retry policy of the scheduler: exponential backoff with a cap (core/backoff.h; --retries R
+// sets `retries`).
 #pragma once
 
-#include <cstdint>
-
-#include "core/time_units.h"
+#include "core/backoff.h"
 
 namespace huracan::training {
 
-struct RetryPolicy {
-  int retries = 1;                // extra attempts after the first one (--retries R)
-  int64_t base_ms = 2000;         // wait before retry 1; doubles for each further retry
-  int64_t cap_ms = kMsPerMinute;  // never wait longer than this
-
-  // Wait before retry number `retry` (1-based): min(cap, base * 2^(retry-1)); 0 for retry <= 0.
-  int64_t BackoffMs(int retry) const;
-};
+using huracan::RetryPolicy;
 
 }  // namespace huracan::training

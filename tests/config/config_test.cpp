@@ -141,7 +141,7 @@ TEST(ConfigValidate, EachKindOfMistakeIsRefusedWithFileLineAndKey) {
   ExpectRefused("promotion:\n  rules_file: /no/such/rules.json\n", "2", "promotion.rules_file", "rules.json");
   ExpectRefused("promotion:\n  max_drawdown: 0\n", "2", "promotion.max_drawdown", "(0, 1]");
   ExpectRefused("data:\n  timeframe: 7x\n", "2", "data.timeframe", "not a timeframe");
-  ExpectRefused("archive:\n  url: s3://bucket/x\n", "2", "archive.url", "folder path");
+  ExpectRefused("archive:\n  url: gs://bucket/x\n", "2", "archive.url", "s3://bucket/prefix");
   ExpectRefused("http:\n  bind: 0.0.0.0\n", "2", "http.bind", "HURACAN_HTTP_TOKEN");
   ExpectRefused("telegram:\n  chat_ids: [12, abc]\n", "2", "telegram.chat_ids", "'abc'");
 }

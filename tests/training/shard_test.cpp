@@ -75,5 +75,20 @@ TEST(Backoff, DoublesUpToTheCap) {
   EXPECT_EQ(p.BackoffMs(60), 1000);
 }
 
+TEST(Backoff, JitterStaysBetweenHalfAndTheFullWait) {
+  RetryPolicy p{4, 200, 5000};
+  EXPECT_EQ(p.JitteredBackoffMs(0, 0.5), 0);
+  EXPECT_EQ(p.JitteredBackoffMs(1, 0.0), 100);
+  EXPECT_EQ(p.JitteredBackoffMs(1, 0.999999), 199);
+  EXPECT_EQ(p.JitteredBackoffMs(3, 0.5), 600);
+  EXPECT_EQ(p.JitteredBackoffMs(10, 1.0), 5000);  // capped, and the draw is clamped to [0, 1]
+  for (int r = 1; r < 8; ++r) {
+    for (double u : {0.0, 0.25, 0.5, 0.75, 0.99}) {
+      EXPECT_GE(p.JitteredBackoffMs(r, u), p.BackoffMs(r) / 2);
+      EXPECT_LE(p.JitteredBackoffMs(r, u), p.BackoffMs(r));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace huracan::training
