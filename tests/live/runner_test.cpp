@@ -20,6 +20,8 @@
 #include "data/catalog.h"
 #include "data/csv.h"
 #include "data/timestamps.h"
+#include "features/recipe.h"
+#include "live/fake_binance.h"
 #include "live/status.h"
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
@@ -271,10 +273,27 @@ TEST(LiveRunner, ABadBarDegradesOnlyItsSymbol) {
   EXPECT_LE(j["symbols"]["SOLUSDT"]["bars"].get<int64_t>(), 36 * 60);
 }
 
-TEST(LiveRunner, FeedBinanceIsRefusedAsNotImplemented) {
-  auto r = huracan::testing::RunHuracan("live --feed binance");
+TEST(LiveRunner, LiveNeedsOneOfReplayOrFeed) {
+  auto r = huracan::testing::RunHuracan("live");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("not implemented"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--replay DIR or --feed binance"), std::string::npos) << r.err;
+  r = huracan::testing::RunHuracan("live --feed kraken");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST(LiveRunner, FeedSymbolsAreTheChampionsOrTheList) {
+  const std::string archive = huracan::testing::MakeTempDir("feed-symbols");
+  EXPECT_FALSE(FeedSymbols(archive, "all").ok()) << "no champion: nothing to trade";
+  for (const char* sym : {"SOLUSDT", "BTCUSDT-PERP", "DOGEUSDT"}) {  // the pointers are what is listed
+    fs::create_directories(archive + "/champion/" + sym);
+    std::ofstream(archive + "/champion/" + sym + "/latest.json") << "{}";
+  }
+  EXPECT_EQ(*FeedSymbols(archive, "all"), (std::vector<std::string>{"BTCUSDT-PERP", "DOGEUSDT", "SOLUSDT"}));
+  EXPECT_EQ(*FeedSymbols(archive, "top2"), (std::vector<std::string>{"BTCUSDT-PERP", "DOGEUSDT"}));
+  EXPECT_EQ(*FeedSymbols(archive, "SOL-USDT,ETHUSDT-PERP,SOLUSDT"),
+            (std::vector<std::string>{"SOLUSDT", "ETHUSDT-PERP"}));
+  EXPECT_FALSE(FeedSymbols(archive, "top0").ok());
+  EXPECT_FALSE(FeedSymbols(archive, "nonsense").ok());
 }
 
 // Real candles: three coins, two weeks after a cut, zero-cost champions.
@@ -597,6 +616,115 @@ TEST_F(LiveLoop, ThePauseFlagStopsEntriesNotExits) {
   EXPECT_EQ(run.report.paused_bar_times, (w.to - w.from) / kTf);
   ExpectNoEntryIn(run, w, "paused");
   EXPECT_TRUE(run.report.swaps.empty());
+}
+
+}  // namespace
+}  // namespace huracan::live
+
+namespace huracan::live {
+namespace {
+
+// `huracan live --feed binance` on the fake feed (tests/js/fake_binance.mjs) replaying the
+// sample's bars after the cut, with a fault injected, against `huracan live --replay` on the same
+// bars: the same trades and byte-identical decisions. The replay folder holds the bars from the
+// feed's REST warm-up (FeedWarmupBars before the start) to the end, so both warm on the same bars.
+class LiveFeed : public ::testing::Test {
+ protected:
+  static constexpr char kTo[] = "2025-10-26T12:00";
+  static constexpr int kBars = 36 * 60;
+
+  static void SetUpTestSuite() {
+    if (!huracan::testing::NodeToolsAvailable()) return;
+    market_ = new SampleMarket();
+    const int64_t from = *data::ParseIsoUtc(SampleMarket::kCut), to = *data::ParseIsoUtc(kTo);
+    const int64_t warm = static_cast<int64_t>(FeedWarmupBars(*features::LoadRecipe("default")));
+    const std::string cut = market_->dir + "/feed-span";
+    fs::create_directories(cut);
+    for (const auto& [symbol, file] : market_->files) {
+      auto bars = data::LoadBars(file);
+      ASSERT_TRUE(bars.ok());
+      std::ofstream(cut + "/" + fs::path(file).stem().string() + ".csv") << data::BarsToCsv(
+          bars->slice(data::FirstAtOrAfter(bars->ts_ms, from - warm * kTf), data::FirstAtOrAfter(bars->ts_ms, to)));
+    }
+    const std::string db = market_->dir + "/feed-replay.db";
+    auto r = market_->Huracan("live --mode shadow --symbols SOLUSDT,DOGEUSDT --replay " + ShellQuote(cut) + " " +
+                              Span() + " --archive " + ShellQuote(market_->archive) + " --db " + ShellQuote(db) +
+                              " --decisions-out " + ShellQuote(market_->dir + "/feed-replay.txt"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    replay_trades_ = new std::vector<TradeRecord>(DbTrades(db, TradeBook::kShadow));
+  }
+  static void TearDownTestSuite() {
+    delete market_;
+    delete replay_trades_;
+  }
+  void SetUp() override {
+    HURACAN_REQUIRE_NODE();
+    ASSERT_NE(replay_trades_, nullptr);
+    ASSERT_GT(replay_trades_->size(), 0u) << "zero-cost champions should trade after the cut";
+  }
+
+  static std::string Span() { return std::string("--from ") + SampleMarket::kCut + " --to " + kTo; }
+  static std::string ReplayDecisions() { return market_->dir + "/feed-replay.txt"; }
+
+  // The fake on the sample's three files (two spot symbols, the futures reference: 2 clients).
+  static std::unique_ptr<huracan::testing::FakeBinance> Fake(const std::string& scenario) {
+    return std::make_unique<huracan::testing::FakeBinance>(
+        huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet"), scenario,
+        *data::ParseIsoUtc(SampleMarket::kCut), kBars, std::vector<std::string>{"--clients", "2"});
+  }
+  // `huracan live --feed binance` on `fake`, trading SOL and DOGE.
+  static CommandResult Feed(const huracan::testing::FakeBinance& fake, const std::string& db, const std::string& extra,
+                            const std::string& env = "") {
+    const std::string base = "127.0.0.1:" + std::to_string(fake.port());
+    return market_->Huracan("live --mode shadow --symbols SOLUSDT,DOGEUSDT --feed binance --ws-url ws://" + base +
+                                " --rest-url http://" + base + " " + Span() + " --archive " +
+                                ShellQuote(market_->archive) + " --db " + ShellQuote(db) + " " + extra,
+                            env);
+  }
+
+  void CheckParityUnder(const std::string& scenario) {
+    auto fake = Fake(scenario);
+    ASSERT_GT(fake->port(), 0) << "the fake did not start";
+    const std::string db = market_->dir + "/feed-" + scenario + ".db",
+                      dec = market_->dir + "/feed-" + scenario + ".txt";
+    auto r = Feed(*fake, db, "--decisions-out " + ShellQuote(dec));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["bar_times"].get<int64_t>(), kBars);
+    EXPECT_EQ(DbTrades(db, TradeBook::kShadow), *replay_trades_);
+    const std::vector<std::string> got = Lines(dec), want = Lines(ReplayDecisions());
+    EXPECT_EQ(got.size(), want.size());
+    EXPECT_TRUE(got == want) << scenario << ": decisions differ";
+    EXPECT_GT(fake->Count("\"ev\":\"rest\""), 0) << "warm-up and backfill come from REST";
+  }
+
+  static Market* market_;
+  static std::vector<TradeRecord>* replay_trades_;
+};
+Market* LiveFeed::market_ = nullptr;
+std::vector<TradeRecord>* LiveFeed::replay_trades_ = nullptr;
+
+TEST_F(LiveFeed, ADisconnectGivesTheReplaysTradesAndDecisions) { CheckParityUnder("disconnect"); }
+
+TEST_F(LiveFeed, AStreamGapGivesTheReplaysTradesAndDecisions) { CheckParityUnder("gap"); }
+
+// Killed (the test hook: SIGKILL after the trades of bar 100 are logged, before the state is
+// saved), then restarted on the same feed (which waits while no client is connected): the saved
+// span (99 bar times) is caught up from REST, the rest streamed, each trade logged once. The kill
+// comes early: the fake must not have sent its last bar before it (the runner saving its state at
+// each bar is slower than the fake), else the restart would wait for a stream that has ended.
+TEST_F(LiveFeed, ARestartResumesOnTheFeedWithTheSameTrades) {
+  auto fake = Fake("clean");
+  ASSERT_GT(fake->port(), 0) << "the fake did not start";
+  const std::string db = market_->dir + "/feed-restart.db", state = market_->dir + "/feed-state";
+  auto killed = Feed(*fake, db, "--state-dir " + ShellQuote(state), "HURACAN_TEST_CRASH_AT_BAR=100 timeout 120");
+  EXPECT_NE(killed.exit_code, 0) << "the runner should have been killed after 100 bars";
+  auto r = Feed(*fake, db, "--state-dir " + ShellQuote(state), "timeout 120");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["caught_up"].get<int64_t>(), 99);
+  EXPECT_EQ(j["bar_times"].get<int64_t>(), kBars - 99);
+  EXPECT_EQ(DbTrades(db, TradeBook::kShadow), *replay_trades_);
 }
 
 }  // namespace
