@@ -317,17 +317,33 @@ constexpr int64_t kTf = 60'000;
 // Replays the files and calls `hook(K)` once the source has handed out every bar of time K (when
 // it hands out the first bar after K): a file written there lands during bar K. `fail_after`:
 // the source fails instead of handing out the bars after that time (a crash mid-run).
+// `unavailable`: after time K, Next() fails with Unavailable that many times (a feed down) before
+// handing out the next bar.
 class HookSource final : public BarSource {
  public:
-  HookSource(std::unique_ptr<BarSource> inner, std::function<void(int64_t)> hook, int64_t fail_after)
-      : inner_(std::move(inner)), hook_(std::move(hook)), fail_after_(fail_after) {}
+  HookSource(std::unique_ptr<BarSource> inner, std::function<void(int64_t)> hook, int64_t fail_after,
+             std::map<int64_t, int> unavailable = {})
+      : inner_(std::move(inner)),
+        hook_(std::move(hook)),
+        fail_after_(fail_after),
+        unavailable_(std::move(unavailable)) {}
   Result<std::optional<BarEvent>> Next() override {
-    HURACAN_ASSIGN_OR_RETURN(std::optional<BarEvent> ev, inner_->Next());
-    if (ev && ev->bar.ts_ms != last_) {
-      if (last_ != INT64_MIN && hook_) hook_(last_);
-      if (last_ != INT64_MIN && last_ == fail_after_) return Internal("feed lost");
-      last_ = ev->bar.ts_ms;
+    if (!held_) {
+      HURACAN_ASSIGN_OR_RETURN(std::optional<BarEvent> ev, inner_->Next());
+      if (ev && ev->bar.ts_ms != last_) {
+        if (last_ != INT64_MIN && hook_) hook_(last_);
+        if (last_ != INT64_MIN && last_ == fail_after_) return Internal("feed lost");
+        if (auto it = unavailable_.find(last_); it != unavailable_.end()) down_ = it->second;
+        last_ = ev->bar.ts_ms;
+      }
+      held_ = std::move(ev);
     }
+    if (down_ > 0) {
+      --down_;
+      return Unavailable("feed down (test)");
+    }
+    std::optional<BarEvent> ev = std::move(*held_);
+    held_.reset();
     return ev;
   }
 
@@ -335,7 +351,10 @@ class HookSource final : public BarSource {
   std::unique_ptr<BarSource> inner_;
   std::function<void(int64_t)> hook_;
   int64_t fail_after_;
+  std::map<int64_t, int> unavailable_;
   int64_t last_ = INT64_MIN;
+  std::optional<std::optional<BarEvent>> held_;
+  int down_ = 0;
 };
 
 class CollectAlerts final : public AlertSink {
@@ -404,7 +423,7 @@ class LiveLoop : public ::testing::Test {
   };
   Outcome RunLoop(const std::string& archive, const std::string& db, std::function<void(int64_t)> hook = {},
                   int64_t fail_after = INT64_MIN, const std::string& state_dir = "", StatusBoard* board = nullptr,
-                  AlertSink* alerts = nullptr) const {
+                  AlertSink* alerts = nullptr, std::map<int64_t, int> unavailable = {}) const {
     LiveOptions o;
     o.mode = LiveMode::kShadow;
     o.archive = archive;
@@ -426,7 +445,7 @@ class LiveLoop : public ::testing::Test {
     for (const char* sym : {"SOLUSDT", "BTCUSDT-PERP"}) series.push_back(**(*history)->Series(sym));
     auto replay = ReplaySource::FromSeries(std::move(series), o.replay, clock);
     EXPECT_TRUE(replay.ok());
-    HookSource source(std::move(*replay), std::move(hook), fail_after);
+    HookSource source(std::move(*replay), std::move(hook), fail_after, std::move(unavailable));
     auto r = (*runner)->Run(source);
     if (r.ok())
       out.report = *r;
@@ -466,6 +485,25 @@ class LiveLoop : public ::testing::Test {
 };
 Market* LiveLoop::market_ = nullptr;
 registry::ChampionEntry* LiveLoop::second_ = nullptr;
+
+// Unavailable from the source is transient: retried with backoff, alerted once per outage
+// (kFeedDown, then kFeedBack), and the run makes the uninterrupted trades.
+TEST_F(LiveLoop, AnUnavailableFeedIsRetriedAndAlerted) {
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/flaky-base.db");
+  ASSERT_FALSE(base.trades.empty());
+  const int64_t from = *data::ParseIsoUtc(SampleMarket::kCut);
+  CollectAlerts alerts;
+  const Outcome flaky = RunLoop(market_->archive, market_->dir + "/flaky.db", {}, INT64_MIN, "", nullptr, &alerts,
+                                {{from + 100 * kTf, 3}, {from + 500 * kTf, 1}});
+  ASSERT_TRUE(flaky.error.empty()) << flaky.error;
+  EXPECT_EQ(flaky.trades, base.trades);
+  EXPECT_EQ(flaky.report.bar_times, base.report.bar_times);
+  std::vector<AlertKind> feed;
+  for (const Alert& a : alerts.alerts)
+    if (a.kind == AlertKind::kFeedDown || a.kind == AlertKind::kFeedBack) feed.push_back(a.kind);
+  EXPECT_EQ(feed, (std::vector<AlertKind>{AlertKind::kFeedDown, AlertKind::kFeedBack, AlertKind::kFeedDown,
+                                          AlertKind::kFeedBack}));
+}
 
 TEST_F(LiveLoop, ChampionSwapWaitsForTheOpenPositionThenTakesOver) {
   const std::string first = FirstModelId(), second = second_->model_id;
