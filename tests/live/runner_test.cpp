@@ -701,21 +701,23 @@ class LiveFeed : public ::testing::Test {
     ASSERT_GT(replay_trades_->size(), 0u) << "zero-cost champions should trade after the cut";
   }
 
-  static std::string Span() { return std::string("--from ") + SampleMarket::kCut + " --to " + kTo; }
+  static std::string Span(const std::string& to = kTo) {
+    return std::string("--from ") + SampleMarket::kCut + " --to " + to;
+  }
   static std::string ReplayDecisions() { return market_->dir + "/feed-replay.txt"; }
 
   // The fake on the sample's three files (two spot symbols, the futures reference: 2 clients).
-  static std::unique_ptr<huracan::testing::FakeBinance> Fake(const std::string& scenario) {
+  static std::unique_ptr<huracan::testing::FakeBinance> Fake(const std::string& scenario, int bars = kBars) {
     return std::make_unique<huracan::testing::FakeBinance>(
         huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet"), scenario,
-        *data::ParseIsoUtc(SampleMarket::kCut), kBars, std::vector<std::string>{"--clients", "2"});
+        *data::ParseIsoUtc(SampleMarket::kCut), bars, std::vector<std::string>{"--clients", "2"});
   }
   // `huracan live --feed binance` on `fake`, trading SOL and DOGE.
   static CommandResult Feed(const huracan::testing::FakeBinance& fake, const std::string& db, const std::string& extra,
-                            const std::string& env = "") {
+                            const std::string& env = "", const std::string& to = kTo) {
     const std::string base = "127.0.0.1:" + std::to_string(fake.port());
     return market_->Huracan("live --mode shadow --symbols SOLUSDT,DOGEUSDT --feed binance --ws-url ws://" + base +
-                                " --rest-url http://" + base + " " + Span() + " --archive " +
+                                " --rest-url http://" + base + " " + Span(to) + " --archive " +
                                 ShellQuote(market_->archive) + " --db " + ShellQuote(db) + " " + extra,
                             env);
   }
@@ -748,21 +750,32 @@ TEST_F(LiveFeed, AStreamGapGivesTheReplaysTradesAndDecisions) { CheckParityUnder
 
 // Killed (the test hook: SIGKILL after the trades of bar 100 are logged, before the state is
 // saved), then restarted on the same feed (which waits while no client is connected): the saved
-// span (99 bar times) is caught up from REST, the rest streamed, each trade logged once. The kill
-// comes early: the fake must not have sent its last bar before it (the runner saving its state at
-// each bar is slower than the fake), else the restart would wait for a stream that has ended.
+// span (99 bar times) is caught up from REST, the rest streamed, and the trades are an
+// uninterrupted run's, each logged once. 12 hours (the state is saved at each bar: the slow part).
+// The kill comes early: the fake must not have sent its last bar before it (the runner saving its
+// state is slower than the fake), else the restart would wait for a stream that has ended.
 TEST_F(LiveFeed, ARestartResumesOnTheFeedWithTheSameTrades) {
-  auto fake = Fake("clean");
+  constexpr int kHalfDay = 12 * 60;
+  const std::string to = "2025-10-25T12:00";
+  const std::string once = market_->dir + "/feed-once.db";
+  {
+    auto fake = Fake("clean", kHalfDay);
+    ASSERT_GT(fake->port(), 0) << "the fake did not start";
+    ASSERT_EQ(Feed(*fake, once, "", "timeout 120", to).exit_code, 0);
+  }
+  const std::vector<TradeRecord> want = DbTrades(once, TradeBook::kShadow);
+  ASSERT_GT(want.size(), 0u) << "the uninterrupted run must trade";
+  auto fake = Fake("clean", kHalfDay);
   ASSERT_GT(fake->port(), 0) << "the fake did not start";
-  const std::string db = market_->dir + "/feed-restart.db", state = market_->dir + "/feed-state";
-  auto killed = Feed(*fake, db, "--state-dir " + ShellQuote(state), "HURACAN_TEST_CRASH_AT_BAR=100 timeout 120");
+  const std::string db = market_->dir + "/feed-restart.db", state = "--state-dir " + ShellQuote(market_->dir + "/st");
+  auto killed = Feed(*fake, db, state, "HURACAN_TEST_CRASH_AT_BAR=100 timeout 120", to);
   EXPECT_NE(killed.exit_code, 0) << "the runner should have been killed after 100 bars";
-  auto r = Feed(*fake, db, "--state-dir " + ShellQuote(state), "timeout 120");
+  auto r = Feed(*fake, db, state, "timeout 120", to);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["caught_up"].get<int64_t>(), 99);
-  EXPECT_EQ(j["bar_times"].get<int64_t>(), kBars - 99);
-  EXPECT_EQ(DbTrades(db, TradeBook::kShadow), *replay_trades_);
+  EXPECT_EQ(j["bar_times"].get<int64_t>(), kHalfDay - 99);
+  EXPECT_EQ(DbTrades(db, TradeBook::kShadow), want);
 }
 
 }  // namespace
