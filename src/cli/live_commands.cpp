@@ -1,5 +1,8 @@
 // huracan live: the live runner (docs/LIVE.md). --replay DIR replays candle files; --feed binance
-// is refused for now (it comes with the websocket source).
+// trades on the exchange's kline stream.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -70,11 +73,15 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
   cmd->add_option("--state-dir", a->state_dir, "Folder of the restart state, saved at each bar (default: none)");
   cmd->add_option("--replay", a->replay, "Replay the candle files of this folder");
   cmd->add_option("--speed", a->speed, "Replay speed: N (N x real time) or max (default max)");
-  cmd->add_option("--from", a->from, "Replay: first bar traded (ISO-8601 UTC); the bars before warm up the features");
-  cmd->add_option("--to", a->to, "Replay: end, exclusive (ISO-8601 UTC; default: the end of the files)");
-  cmd->add_option("--feed", a->feed, "binance: the exchange's kline stream (not implemented yet)");
-  cmd->add_option("--ws-url", a->ws_url, "With --feed: websocket URL (not implemented yet)");
-  cmd->add_option("--rest-url", a->rest_url, "With --feed: REST URL for backfills (not implemented yet)");
+  cmd->add_option("--from", a->from,
+                  "First bar traded (ISO-8601 UTC); the bars before warm up the features (--feed: default the "
+                  "minute forming now)");
+  cmd->add_option("--to", a->to,
+                  "End, exclusive (ISO-8601 UTC; default: the end of the files; --feed: runs until stopped)");
+  cmd->add_option("--feed", a->feed, "binance: the exchange's kline stream, with REST warm-up and backfill")
+      ->check(CLI::IsMember({"binance"}));
+  cmd->add_option("--ws-url", a->ws_url, "With --feed: websocket base URL, ws://host:port (default: Binance's)");
+  cmd->add_option("--rest-url", a->rest_url, "With --feed: REST base URL, http://host:port (default: Binance's)");
   cmd->add_option("--decisions-out", a->decisions_out,
                   "Write every traded bar's serialised Decision to this file, one per line");
   cmd->add_flag("--telegram", a->control.telegram,
@@ -85,12 +92,8 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
   cmd->add_option("--bind", a->control.bind, "With --serve: address to listen on (default 127.0.0.1)");
   cmd->callback([a, out] {
     *out = [a]() -> Result<int> {
-      if (!a->feed.empty()) {
-        std::fprintf(stderr, "huracan: live --feed %s: live exchange feeds are not implemented yet; use --replay DIR\n",
-                     a->feed.c_str());
-        return kExitError;
-      }
-      if (a->replay.empty()) return InvalidArgument("live: --replay DIR is required (--feed is not implemented yet)");
+      if (a->feed.empty() == a->replay.empty())
+        return InvalidArgument("live: give one of --replay DIR or --feed binance");
       const config::Settings& s = ActiveSettings();
       live::LiveOptions o;
       HURACAN_ASSIGN_OR_RETURN(o.mode, live::ParseLiveMode(a->mode));
@@ -114,7 +117,13 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
       if (const char* crash = std::getenv("HURACAN_TEST_CRASH_AT_BAR")) o.crash_at_bar = std::atoll(crash);
       HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<LiveControl> control, LiveControl::Start(a->control, s, &o));
       WallClock clock;
-      HURACAN_ASSIGN_OR_RETURN(live::LiveReport r, live::RunLiveReplay(o, clock));
+      // The feed's log lines go to stderr with the progress: stdout is the JSON report.
+      if (!a->feed.empty()) spdlog::set_default_logger(spdlog::stderr_color_mt("live"));
+      live::BinanceOptions feed;
+      feed.ws_url = a->ws_url;
+      feed.rest_url = a->rest_url;
+      HURACAN_ASSIGN_OR_RETURN(live::LiveReport r,
+                               a->feed.empty() ? live::RunLiveReplay(o, clock) : live::RunLiveFeed(o, feed, clock));
       control->Stop();
       std::cout << ReportJson(o, r).dump() << "\n";
       for (const auto& [sym, rep] : r.symbols) {

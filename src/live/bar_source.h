@@ -1,6 +1,6 @@
 // Bar sources for the live runner (docs/LIVE.md, "Bar sources"): a stream of (symbol, bar) events
 // in time order across symbols. ReplaySource replays candle files (Parquet or CSV) at a chosen
-// speed on a Clock, for shadow mode and tests. The exchange's websocket source comes later.
+// speed on a Clock, for shadow mode and tests; BinanceSource (binance_source.h) is the exchange's.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "core/market.h"
 #include "core/status.h"
 #include "data/bar_series.h"
+#include "live/status.h"
 
 namespace huracan::live {
 
@@ -27,6 +28,9 @@ class BarSource {
   virtual ~BarSource() = default;
   // The next event, waiting on the source's clock when it is not due yet; nullopt at the end.
   virtual Result<std::optional<BarEvent>> Next() = 0;
+  // The source's own counters and connection state (an exchange feed); nullopt when it has none
+  // (a replay: the runner counts what its BarGuard sees).
+  virtual std::optional<FeedStatus> feed_status() const { return std::nullopt; }
 };
 
 struct ReplayOptions {

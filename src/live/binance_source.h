@@ -94,6 +94,7 @@ class BinanceSource final : public BarSource {
 
   // Counters and connection state (kind "binance").
   FeedStatus status() const;
+  std::optional<FeedStatus> feed_status() const override { return status(); }
 
  private:
   struct Impl;

@@ -14,7 +14,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
+#include "core/strings.h"
 #include "core/time_units.h"
 #include "data/catalog.h"
 #include "data/timestamps.h"
@@ -26,6 +28,7 @@
 #include "live/state_store.h"
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
+#include "registry/archive.h"
 #include "registry/champion.h"
 #include "registry/loader.h"
 #include "storage/database.h"
@@ -404,9 +407,9 @@ struct LiveRunner::Impl {
       rep.model_id = slot.model->model_id;
       // Warm-up from history: the features see every bar of the history before the start, so they
       // are the same numbers a backtest's frame built on the whole file holds.
-      HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, history.Bars(symbol, warm_before, 0));
+      HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, history.Bars(symbol, warm_before, o.warmup_bars));
       if (slot.use_ref && !ref_symbol.empty() && !ref_warm) {
-        HURACAN_ASSIGN_OR_RETURN(ref_warm, history.Bars(ref_symbol, warm_before, 0));
+        HURACAN_ASSIGN_OR_RETURN(ref_warm, history.Bars(ref_symbol, warm_before, o.warmup_bars));
       }
       HURACAN_ASSIGN_OR_RETURN(features::FeatureStream stream, features::FeatureStream::Create(recipe));
       WarmStream(stream, bars, slot.use_ref && ref_warm ? &*ref_warm : nullptr);
@@ -650,6 +653,55 @@ struct LiveRunner::Impl {
     }
   }
 
+  // ----- the feed
+
+  bool feed_down = false;
+  int64_t guard_duplicates = 0, guard_out_of_order = 0;  // counted by the BarGuard
+
+  // The source's next event. Unavailable is transient: retried with backoff on the clock, the
+  // loop kept alive, kFeedDown raised once and kFeedBack when an event comes again. Other errors
+  // (InvalidArgument: a bad symbol, a bad answer) end the run.
+  Result<std::optional<BarEvent>> NextEvent(BarSource& source) {
+    int64_t wait = o.feed_retry_base_ms;
+    for (;;) {
+      auto ev = source.Next();
+      if (ev.ok() || ev.error().code != ErrorCode::kUnavailable) {
+        if (ev.ok() && feed_down) {
+          feed_down = false;
+          std::fprintf(stderr, "live: feed back\n");
+          Alert(AlertKind::kFeedBack, clock.NowMs(), "", "feed back");
+        }
+        return ev;
+      }
+      if (!feed_down) {
+        feed_down = true;
+        Alert(AlertKind::kFeedDown, clock.NowMs(), "", "feed down: " + ev.error().message);
+      }
+      std::fprintf(stderr, "live: feed down (%s); retrying in %lld ms\n", ev.error().message.c_str(),
+                   static_cast<long long>(wait));
+      UpdateFeed(source);
+      feed.connected = false;
+      clock.SleepMs(wait);
+      wait = std::min(2 * wait, o.feed_retry_max_ms);
+    }
+  }
+
+  // The feed's status: the source's own (an exchange feed) or the runner's counts (a replay), with
+  // what the BarGuard refused.
+  void UpdateFeed(const BarSource& source) {
+    const int64_t last_bar = feed.last_bar_ms, last_event = feed.last_event_ms;
+    if (auto fs = source.feed_status()) {
+      feed = *fs;
+      feed.last_bar_ms = last_bar;
+      feed.last_event_ms = last_event;
+    } else {
+      feed.kind = o.feed_kind;
+      feed.duplicates = feed.out_of_order = 0;
+    }
+    feed.duplicates += guard_duplicates;
+    feed.out_of_order += guard_out_of_order;
+  }
+
   Result<LiveReport> Run(BarSource& source);
 };
 
@@ -667,14 +719,15 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
   // they re-derive the pipelines' state; their trades were logged already (inserts are
   // idempotent, so logging them again writes nothing).
   std::optional<BarEvent> pending;
-  HURACAN_ASSIGN_OR_RETURN(pending, source.Next());
+  HURACAN_ASSIGN_OR_RETURN(pending, NextEvent(source));
   const auto t0 = std::chrono::steady_clock::now();
   // Progress on stderr every 10 s of wall time (the JSON report on stdout comes at the end).
   auto last_progress = t0;
   size_t traded = 0;
   for (const Slot& s : slots) traded += s.driver ? 1 : 0;
-  std::fprintf(stderr, "live: %s mode, %zu symbols traded, replaying %s\n", paper ? "paper" : "shadow", traded,
-               o.replay_dir.c_str());
+  std::fprintf(stderr, "live: %s mode, %zu symbols traded, %s %s\n", paper ? "paper" : "shadow", traded,
+               o.replay_dir.empty() ? "on the feed" : "replaying",
+               o.replay_dir.empty() ? o.feed_kind.c_str() : o.replay_dir.c_str());
   // Not a restart: the pause flag as it is now. A restart follows the saved changes in its catch-up.
   size_t pause_i = 0;
   catching_up = resume_after != INT64_MIN;
@@ -694,7 +747,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
     group.clear();
     while (pending && pending->bar.ts_ms == ts) {
       group.push_back(std::move(*pending));
-      HURACAN_ASSIGN_OR_RETURN(pending, source.Next());
+      HURACAN_ASSIGN_OR_RETURN(pending, NextEvent(source));
     }
     feed.last_bar_ms = ts;
     feed.last_event_ms = clock.NowMs();
@@ -723,8 +776,8 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
       Slot& s = slots[it->second];
       if (!s.driver) continue;
       const BarCheck check = guard.Check(ev.symbol, ev.bar);
-      if (!check.accepted() && check.verdict == BarVerdict::kDuplicate) ++feed.duplicates;
-      if (check.verdict == BarVerdict::kOutOfOrder) ++feed.out_of_order;
+      if (!check.accepted() && check.verdict == BarVerdict::kDuplicate) ++guard_duplicates;
+      if (check.verdict == BarVerdict::kOutOfOrder) ++guard_out_of_order;
       // Errors stay with the symbol: a refused bar degrades it, a pipeline error stops it.
       if (!check.accepted() || guard.degraded(ev.symbol) || !s.failed.empty()) {
         if (guard.degraded(ev.symbol) && degraded_alerted.insert(ev.symbol).second) {
@@ -827,6 +880,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
     }
     if (!resume_checked) return NoResumePoint(state_store->path(), resume_after);
     ++report.bar_times;
+    UpdateFeed(source);
     Publish(ts);
     if (const auto now = std::chrono::steady_clock::now(); now - last_progress >= std::chrono::seconds(10)) {
       last_progress = now;
@@ -839,6 +893,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
       LiveState st;
       st.feed_position = std::to_string(ts);
       st.saved_at_ms = clock.NowMs();
+      if (o.replay_dir.empty()) st.first_bar_ms = o.replay.from_ms.value_or(0);
       for (const Slot& s : slots)
         if (Persisted(s)) st.symbols[s.symbol] = SlotState(s);
       HURACAN_RETURN_IF_ERROR(state_store->Save(st));
@@ -901,6 +956,110 @@ Result<LiveReport> RunLiveReplay(const LiveOptions& o, const Clock& clock) {
   // Bars come from the source; with --speed N they are released on the clock.
   HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<ReplaySource> source,
                            ReplaySource::FromSeries(std::move(replayed), o.replay, clock));
+  return runner->Run(*source);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Binance feed
+
+size_t FeedWarmupBars(const features::FeatureRecipe& recipe) {
+  double longest = 0;
+  for (const features::FeatureSpec& spec : recipe.specs())
+    for (const auto& [key, value] : spec.params)
+      if (value == std::floor(value)) longest = std::max(longest, value);
+  return std::max<size_t>(1440, static_cast<size_t>(10 * longest));
+}
+
+namespace {
+
+// History from the exchange's REST klines (FetchHistory), each answer kept for the run: the
+// `count` bars before `before_ms` (0: the options' warm-up count).
+class RestHistory final : public HistoryProvider {
+ public:
+  RestHistory(std::string rest_url, std::string ca_file, size_t default_count, int64_t tf_ms)
+      : rest_url_(std::move(rest_url)), ca_file_(std::move(ca_file)), default_count_(default_count), tf_ms_(tf_ms) {}
+  Result<data::BarSeries> Bars(const std::string& symbol, int64_t before_ms, size_t count) override {
+    const int64_t n = static_cast<int64_t>(count == 0 ? default_count_ : count);
+    const auto key = std::make_tuple(symbol, before_ms, n);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    HURACAN_ASSIGN_OR_RETURN_CTX(data::BarSeries bars,
+                                 FetchHistory(symbol, before_ms - n * tf_ms_, before_ms, rest_url_, ca_file_),
+                                 "warm-up of " + symbol);
+    return cache_.emplace(key, std::move(bars)).first->second;
+  }
+
+ private:
+  std::string rest_url_;
+  std::string ca_file_;  // as BinanceOptions::ca_file (empty: HURACAN_LIVE_CA_FILE, else none)
+  size_t default_count_;
+  int64_t tf_ms_;
+  std::map<std::tuple<std::string, int64_t, int64_t>, data::BarSeries> cache_;
+};
+
+constexpr char kFeedReference[] = "BTCUSDT-PERP";
+
+}  // namespace
+
+Result<std::vector<std::string>> FeedSymbols(const std::string& archive, const std::string& spec_in) {
+  const std::string spec = Trim(spec_in);
+  std::vector<std::string> out;
+  if (spec.empty() || spec == "all" || Lower(spec).starts_with("top")) {
+    size_t n = SIZE_MAX;
+    if (!spec.empty() && spec != "all") {
+      const std::string_view digits = std::string_view(spec).substr(3);
+      auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (ec != std::errc() || p != digits.data() + digits.size() || n == 0)
+        return InvalidArgument("--symbols '" + spec + "': expected all, topN with N >= 1, or a comma list");
+    }
+    HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(archive));
+    HURACAN_ASSIGN_OR_RETURN_CTX(out, registry::Archive(*store).ListChampionSymbols(), archive);
+    if (out.size() > n) out.resize(n);
+    if (out.empty()) return NotFound(archive + ": no champion to trade (--symbols " + spec + ")");
+    return out;
+  }
+  for (const std::string& item : SplitCommaList(spec)) {
+    HURACAN_ASSIGN_OR_RETURN_CTX(BinanceMarket m, ToBinanceMarket(item), "--symbols");
+    std::string id = FromBinanceMarket(m);
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+  }
+  return out;
+}
+
+Result<LiveReport> RunLiveFeed(LiveOptions o, BinanceOptions binance, const Clock& clock) {
+  o.feed_kind = "binance";
+  o.replay_dir.clear();
+  const int64_t tf_ms = data::TimeframeMs(o.timeframe);
+  if (tf_ms != 60'000) return InvalidArgument("--feed binance: only the 1m timeframe is streamed");
+  if (o.warmup_bars == 0) {
+    HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(o.recipe));
+    o.warmup_bars = FeedWarmupBars(recipe);
+  }
+  // The start: a restart's saved one (the catch-up comes from REST), else --from, else the minute
+  // forming now (its kline is the first closed one).
+  std::optional<int64_t> start = o.replay.from_ms;
+  if (!o.state_dir.empty()) {
+    HURACAN_ASSIGN_OR_RETURN(StateStore st, StateStore::Open(o.state_dir));
+    HURACAN_ASSIGN_OR_RETURN(std::optional<LiveState> saved, st.Load());
+    if (saved && saved->first_bar_ms != 0) {
+      if (start && *start != saved->first_bar_ms)
+        std::fprintf(stderr, "live: --from ignored: resuming the run saved in %s, started %s\n", st.path().c_str(),
+                     data::FormatIsoUtc(saved->first_bar_ms).c_str());
+      start = saved->first_bar_ms;
+    }
+  }
+  if (!start) start = clock.NowMs() / tf_ms * tf_ms;
+  o.replay.from_ms = *start;
+  binance.from_ms = *start;
+  binance.until_ms = o.replay.to_ms;
+
+  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> selected, FeedSymbols(o.archive, o.symbols));
+  std::vector<std::string> streamed = selected;
+  if (std::find(streamed.begin(), streamed.end(), kFeedReference) == streamed.end()) streamed.push_back(kFeedReference);
+  // The source first: a bad symbol or URL is refused before the warm-up (it connects on Next()).
+  HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<BinanceSource> source, BinanceSource::Create(streamed, binance, clock));
+  RestHistory history(binance.rest_url, binance.ca_file, o.warmup_bars, tf_ms);
+  HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<LiveRunner> runner,
+                           LiveRunner::Create(o, selected, kFeedReference, history, clock));
   return runner->Run(*source);
 }
 

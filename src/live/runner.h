@@ -3,7 +3,8 @@
 // execution::SymbolDriver (the same per-bar sequence as the backtester), in paper or shadow mode,
 // with trade logs and the restart state saved at each bar. LiveRunner takes any BarSource and a
 // HistoryProvider for warm-ups; at each bar boundary it publishes a LiveStatus, honours the pause
-// flag and hot-swaps changed champions and symbol selections. RunLiveReplay wires it to candle files.
+// flag and hot-swaps changed champions and symbol selections. RunLiveReplay wires it to candle files,
+// RunLiveFeed to the Binance kline feed (REST warm-up and backfill).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,9 @@
 #include "core/status.h"
 #include "costs/cost_overrides.h"
 #include "data/catalog.h"
+#include "features/recipe.h"
 #include "live/bar_source.h"
+#include "live/binance_source.h"
 #include "live/status.h"
 
 namespace huracan::live {
@@ -41,7 +44,18 @@ struct LiveOptions {
   AlertSink* alerts = nullptr;       // given: degraded symbols, swaps, daily-loss stops are raised here
   size_t ring_bars = 2 * 1440;       // recent bars kept per symbol for (re)warming a swapped-in model
   std::string feed_kind = "replay";  // LiveStatus.feed.kind
+  // Bars of history each symbol is warmed on before the start (0: every bar the history has, as a
+  // replay does; a live feed: FeedWarmupBars of the recipe).
+  size_t warmup_bars = 0;
+  // A source's Next() failing with Unavailable is retried after this wait, doubled per failure up
+  // to the max, on the clock (kFeedDown is raised once, kFeedBack when a bar comes again).
+  int64_t feed_retry_base_ms = 1'000;
+  int64_t feed_retry_max_ms = 30'000;
 };
+
+// The warm-up of a live feed, in bars: ten times the recipe's longest integer parameter (periods,
+// slow spans: an EMA is then settled to e^-10 of its start), and at least one day (1440 bars).
+size_t FeedWarmupBars(const features::FeatureRecipe& recipe);
 
 // The history of a symbol before a time, for warm-ups: the replay's files, or the exchange's REST
 // klines for a live feed.
@@ -120,5 +134,18 @@ class LiveRunner {
 // Runs the replay to its end. Per-symbol problems (no champion, a refused bar) are in the report;
 // an error means the run could not go on (unreadable data, database, corrupt state file).
 Result<LiveReport> RunLiveReplay(const LiveOptions& options, const Clock& clock);
+
+// The symbols a live feed trades, in order: `spec` "A,B" (each a market, in the id form:
+// "SOL-USDT" -> "SOLUSDT"), or "all" / "topN": the symbols with a champion in the archive,
+// alphabetically (topN: the first N of them).
+Result<std::vector<std::string>> FeedSymbols(const std::string& archive, const std::string& spec);
+
+// Runs the runner on the Binance kline feed (`binance`: --ws-url / --rest-url; from_ms, until_ms
+// are set here): the FeedSymbols of options.symbols plus the reference BTCUSDT-PERP, warmed on
+// options.warmup_bars (0: FeedWarmupBars) REST bars before the start. The start is
+// options.replay.from_ms (--from), else the minute forming now; a restart with a saved state
+// starts where the saved run started (its bars come from REST: the catch-up). options.replay.to_ms
+// (--to) ends the run; without it the feed runs until the process is stopped.
+Result<LiveReport> RunLiveFeed(LiveOptions options, BinanceOptions binance, const Clock& clock);
 
 }  // namespace huracan::live

@@ -19,6 +19,7 @@ std::string EncodeLiveState(const LiveState& state) {
                          {"saved_at_ms", state.saved_at_ms},
                          {"symbols", nlohmann::json::object()}};
   for (const auto& [symbol, blob] : state.symbols) body["symbols"][symbol] = blob;
+  if (state.first_bar_ms != 0) body["first_bar_ms"] = state.first_bar_ms;
   std::string text = body.dump();
   nlohmann::json header = {
       {"format", kFormat}, {"version", kVersion}, {"bytes", text.size()}, {"sha256", Sha256Hex(text)}};
@@ -43,6 +44,7 @@ Result<LiveState> DecodeLiveState(std::string_view bytes, const std::string& nam
     LiveState state;
     state.feed_position = j.at("feed_position").get<std::string>();
     state.saved_at_ms = j.at("saved_at_ms").get<int64_t>();
+    state.first_bar_ms = j.value("first_bar_ms", int64_t{0});
     for (const auto& [symbol, blob] : j.at("symbols").items()) state.symbols[symbol] = blob.get<std::string>();
     return state;
   } catch (const nlohmann::json::exception& e) {

@@ -7,6 +7,7 @@
 // File layout: a header line, then the body.
 //   {"format":"huracan-live-state","version":1,"bytes":N,"sha256":"<hex of the body>"}\n
 //   {"feed_position":"...","saved_at_ms":T,"symbols":{"BTCUSDT-PERP":"<blob>",...}}
+// (a live feed's state also has "first_bar_ms":T, the start of its run)
 #pragma once
 
 #include <cstdint>
@@ -23,6 +24,10 @@ struct LiveState {
   std::string feed_position;                   // where the bar source resumes (opaque to the store)
   int64_t saved_at_ms = 0;                     // clock time of the save
   std::map<std::string, std::string> symbols;  // symbol -> blob
+  // A live feed's start: the open time of the first bar of the run this state continues (a
+  // restart re-derives the state from there). 0: not saved (a replay starts at --from); the file
+  // then has no "first_bar_ms" key.
+  int64_t first_bar_ms = 0;
   bool operator==(const LiveState&) const = default;
 };
 

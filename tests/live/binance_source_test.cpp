@@ -22,6 +22,7 @@
 
 #include "data/catalog.h"
 #include "live/binance_kline.h"
+#include "live/fake_binance.h"
 #include "support/test_support.h"
 
 namespace huracan::live {
@@ -167,75 +168,12 @@ constexpr int64_t kFrom = 1760227200000;  // 2025-10-12T00:00Z
 constexpr int kBars = 120;
 constexpr int64_t kMinute = 60'000;
 
-// The fake as a child process; killed on destruction.
-class FakeBinance {
+// The fake on the span the tests replay.
+class FakeBinance : public testing::FakeBinance {
  public:
   FakeBinance(const std::vector<std::string>& files, const std::string& scenario,
-              const std::vector<std::string>& extra = {}) {
-    log_ = testing::MakeTempDir("fake-binance") + "/log.jsonl";
-    std::string data;
-    for (const auto& f : files) data += (data.empty() ? "" : ",") + f;
-    std::vector<std::string> args = {
-        "node",   JsDir() + "/fake_binance.mjs", "--data",     data,     "--from", std::to_string(kFrom),
-        "--bars", std::to_string(kBars),         "--scenario", scenario, "--log",  log_};
-    args.insert(args.end(), extra.begin(), extra.end());
-    tls_ = std::find(extra.begin(), extra.end(), "--tls") != extra.end();
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], 1);
-      close(fds[0]);
-      close(fds[1]);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execvp("node", argv.data());
-      _exit(127);
-    }
-    close(fds[1]);
-    std::string line;
-    char c;
-    while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
-    close(fds[0]);
-    if (line.rfind("listening ", 0) == 0) port_ = std::stoi(line.substr(10));
-  }
-  ~FakeBinance() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  // Lines of the log containing `needle`.
-  int Count(const std::string& needle) const {
-    std::ifstream in(log_);
-    std::string line;
-    int n = 0;
-    while (std::getline(in, line)) n += line.find(needle) != std::string::npos;
-    return n;
-  }
-  // ws:// and http://, or wss:// and https:// with --tls.
-  BinanceOptions Options() const {
-    BinanceOptions o;
-    o.ws_url = std::string(tls_ ? "wss" : "ws") + "://127.0.0.1:" + std::to_string(port_);
-    o.rest_url = std::string(tls_ ? "https" : "http") + "://127.0.0.1:" + std::to_string(port_);
-    o.from_ms = kFrom;
-    o.until_ms = kFrom + kBars * kMinute;
-    o.backoff_base_ms = 20;
-    o.backoff_max_ms = 200;
-    o.poll_ms = 20;
-    o.stale_after_ms = 1500;  // on the SimulatedClock, moved by idle polls only
-    o.max_connect_failures = 50;
-    o.jitter_seed = 7;
-    return o;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  bool tls_ = false;
-  std::string log_;
+              const std::vector<std::string>& extra = {})
+      : testing::FakeBinance(files, scenario, kFrom, kBars, extra) {}
 };
 
 std::string Sample(const std::string& stem) {

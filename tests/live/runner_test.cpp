@@ -20,6 +20,8 @@
 #include "data/catalog.h"
 #include "data/csv.h"
 #include "data/timestamps.h"
+#include "features/recipe.h"
+#include "live/fake_binance.h"
 #include "live/status.h"
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
@@ -271,10 +273,27 @@ TEST(LiveRunner, ABadBarDegradesOnlyItsSymbol) {
   EXPECT_LE(j["symbols"]["SOLUSDT"]["bars"].get<int64_t>(), 36 * 60);
 }
 
-TEST(LiveRunner, FeedBinanceIsRefusedAsNotImplemented) {
-  auto r = huracan::testing::RunHuracan("live --feed binance");
+TEST(LiveRunner, LiveNeedsOneOfReplayOrFeed) {
+  auto r = huracan::testing::RunHuracan("live");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("not implemented"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--replay DIR or --feed binance"), std::string::npos) << r.err;
+  r = huracan::testing::RunHuracan("live --feed kraken");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST(LiveRunner, FeedSymbolsAreTheChampionsOrTheList) {
+  const std::string archive = huracan::testing::MakeTempDir("feed-symbols");
+  EXPECT_FALSE(FeedSymbols(archive, "all").ok()) << "no champion: nothing to trade";
+  for (const char* sym : {"SOLUSDT", "BTCUSDT-PERP", "DOGEUSDT"}) {  // the pointers are what is listed
+    fs::create_directories(archive + "/champion/" + sym);
+    std::ofstream(archive + "/champion/" + sym + "/latest.json") << "{}";
+  }
+  EXPECT_EQ(*FeedSymbols(archive, "all"), (std::vector<std::string>{"BTCUSDT-PERP", "DOGEUSDT", "SOLUSDT"}));
+  EXPECT_EQ(*FeedSymbols(archive, "top2"), (std::vector<std::string>{"BTCUSDT-PERP", "DOGEUSDT"}));
+  EXPECT_EQ(*FeedSymbols(archive, "SOL-USDT,ETHUSDT-PERP,SOLUSDT"),
+            (std::vector<std::string>{"SOLUSDT", "ETHUSDT-PERP"}));
+  EXPECT_FALSE(FeedSymbols(archive, "top0").ok());
+  EXPECT_FALSE(FeedSymbols(archive, "nonsense").ok());
 }
 
 // Real candles: three coins, two weeks after a cut, zero-cost champions.
@@ -298,17 +317,33 @@ constexpr int64_t kTf = 60'000;
 // Replays the files and calls `hook(K)` once the source has handed out every bar of time K (when
 // it hands out the first bar after K): a file written there lands during bar K. `fail_after`:
 // the source fails instead of handing out the bars after that time (a crash mid-run).
+// `unavailable`: after time K, Next() fails with Unavailable that many times (a feed down) before
+// handing out the next bar.
 class HookSource final : public BarSource {
  public:
-  HookSource(std::unique_ptr<BarSource> inner, std::function<void(int64_t)> hook, int64_t fail_after)
-      : inner_(std::move(inner)), hook_(std::move(hook)), fail_after_(fail_after) {}
+  HookSource(std::unique_ptr<BarSource> inner, std::function<void(int64_t)> hook, int64_t fail_after,
+             std::map<int64_t, int> unavailable = {})
+      : inner_(std::move(inner)),
+        hook_(std::move(hook)),
+        fail_after_(fail_after),
+        unavailable_(std::move(unavailable)) {}
   Result<std::optional<BarEvent>> Next() override {
-    HURACAN_ASSIGN_OR_RETURN(std::optional<BarEvent> ev, inner_->Next());
-    if (ev && ev->bar.ts_ms != last_) {
-      if (last_ != INT64_MIN && hook_) hook_(last_);
-      if (last_ != INT64_MIN && last_ == fail_after_) return Internal("feed lost");
-      last_ = ev->bar.ts_ms;
+    if (!held_) {
+      HURACAN_ASSIGN_OR_RETURN(std::optional<BarEvent> ev, inner_->Next());
+      if (ev && ev->bar.ts_ms != last_) {
+        if (last_ != INT64_MIN && hook_) hook_(last_);
+        if (last_ != INT64_MIN && last_ == fail_after_) return Internal("feed lost");
+        if (auto it = unavailable_.find(last_); it != unavailable_.end()) down_ = it->second;
+        last_ = ev->bar.ts_ms;
+      }
+      held_ = std::move(ev);
     }
+    if (down_ > 0) {
+      --down_;
+      return Unavailable("feed down (test)");
+    }
+    std::optional<BarEvent> ev = std::move(*held_);
+    held_.reset();
     return ev;
   }
 
@@ -316,7 +351,10 @@ class HookSource final : public BarSource {
   std::unique_ptr<BarSource> inner_;
   std::function<void(int64_t)> hook_;
   int64_t fail_after_;
+  std::map<int64_t, int> unavailable_;
   int64_t last_ = INT64_MIN;
+  std::optional<std::optional<BarEvent>> held_;
+  int down_ = 0;
 };
 
 class CollectAlerts final : public AlertSink {
@@ -385,7 +423,7 @@ class LiveLoop : public ::testing::Test {
   };
   Outcome RunLoop(const std::string& archive, const std::string& db, std::function<void(int64_t)> hook = {},
                   int64_t fail_after = INT64_MIN, const std::string& state_dir = "", StatusBoard* board = nullptr,
-                  AlertSink* alerts = nullptr) const {
+                  AlertSink* alerts = nullptr, std::map<int64_t, int> unavailable = {}) const {
     LiveOptions o;
     o.mode = LiveMode::kShadow;
     o.archive = archive;
@@ -407,7 +445,7 @@ class LiveLoop : public ::testing::Test {
     for (const char* sym : {"SOLUSDT", "BTCUSDT-PERP"}) series.push_back(**(*history)->Series(sym));
     auto replay = ReplaySource::FromSeries(std::move(series), o.replay, clock);
     EXPECT_TRUE(replay.ok());
-    HookSource source(std::move(*replay), std::move(hook), fail_after);
+    HookSource source(std::move(*replay), std::move(hook), fail_after, std::move(unavailable));
     auto r = (*runner)->Run(source);
     if (r.ok())
       out.report = *r;
@@ -447,6 +485,25 @@ class LiveLoop : public ::testing::Test {
 };
 Market* LiveLoop::market_ = nullptr;
 registry::ChampionEntry* LiveLoop::second_ = nullptr;
+
+// Unavailable from the source is transient: retried with backoff, alerted once per outage
+// (kFeedDown, then kFeedBack), and the run makes the uninterrupted trades.
+TEST_F(LiveLoop, AnUnavailableFeedIsRetriedAndAlerted) {
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/flaky-base.db");
+  ASSERT_FALSE(base.trades.empty());
+  const int64_t from = *data::ParseIsoUtc(SampleMarket::kCut);
+  CollectAlerts alerts;
+  const Outcome flaky = RunLoop(market_->archive, market_->dir + "/flaky.db", {}, INT64_MIN, "", nullptr, &alerts,
+                                {{from + 100 * kTf, 3}, {from + 500 * kTf, 1}});
+  ASSERT_TRUE(flaky.error.empty()) << flaky.error;
+  EXPECT_EQ(flaky.trades, base.trades);
+  EXPECT_EQ(flaky.report.bar_times, base.report.bar_times);
+  std::vector<AlertKind> feed;
+  for (const Alert& a : alerts.alerts)
+    if (a.kind == AlertKind::kFeedDown || a.kind == AlertKind::kFeedBack) feed.push_back(a.kind);
+  EXPECT_EQ(feed, (std::vector<AlertKind>{AlertKind::kFeedDown, AlertKind::kFeedBack, AlertKind::kFeedDown,
+                                          AlertKind::kFeedBack}));
+}
 
 TEST_F(LiveLoop, ChampionSwapWaitsForTheOpenPositionThenTakesOver) {
   const std::string first = FirstModelId(), second = second_->model_id;
@@ -597,6 +654,128 @@ TEST_F(LiveLoop, ThePauseFlagStopsEntriesNotExits) {
   EXPECT_EQ(run.report.paused_bar_times, (w.to - w.from) / kTf);
   ExpectNoEntryIn(run, w, "paused");
   EXPECT_TRUE(run.report.swaps.empty());
+}
+
+}  // namespace
+}  // namespace huracan::live
+
+namespace huracan::live {
+namespace {
+
+// `huracan live --feed binance` on the fake feed (tests/js/fake_binance.mjs) replaying the
+// sample's bars after the cut, with a fault injected, against `huracan live --replay` on the same
+// bars: the same trades and byte-identical decisions. The replay folder holds the bars from the
+// feed's REST warm-up (FeedWarmupBars before the start) to the end, so both warm on the same bars.
+class LiveFeed : public ::testing::Test {
+ protected:
+  static constexpr char kTo[] = "2025-10-26T12:00";
+  static constexpr int kBars = 36 * 60;
+
+  static void SetUpTestSuite() {
+    if (!huracan::testing::NodeToolsAvailable()) return;
+    market_ = new SampleMarket();
+    const int64_t from = *data::ParseIsoUtc(SampleMarket::kCut), to = *data::ParseIsoUtc(kTo);
+    const int64_t warm = static_cast<int64_t>(FeedWarmupBars(*features::LoadRecipe("default")));
+    const std::string cut = market_->dir + "/feed-span";
+    fs::create_directories(cut);
+    for (const auto& [symbol, file] : market_->files) {
+      auto bars = data::LoadBars(file);
+      ASSERT_TRUE(bars.ok());
+      std::ofstream(cut + "/" + fs::path(file).stem().string() + ".csv") << data::BarsToCsv(
+          bars->slice(data::FirstAtOrAfter(bars->ts_ms, from - warm * kTf), data::FirstAtOrAfter(bars->ts_ms, to)));
+    }
+    const std::string db = market_->dir + "/feed-replay.db";
+    auto r = market_->Huracan("live --mode shadow --symbols SOLUSDT,DOGEUSDT --replay " + ShellQuote(cut) + " " +
+                              Span() + " --archive " + ShellQuote(market_->archive) + " --db " + ShellQuote(db) +
+                              " --decisions-out " + ShellQuote(market_->dir + "/feed-replay.txt"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    replay_trades_ = new std::vector<TradeRecord>(DbTrades(db, TradeBook::kShadow));
+  }
+  static void TearDownTestSuite() {
+    delete market_;
+    delete replay_trades_;
+  }
+  void SetUp() override {
+    HURACAN_REQUIRE_NODE();
+    ASSERT_NE(replay_trades_, nullptr);
+    ASSERT_GT(replay_trades_->size(), 0u) << "zero-cost champions should trade after the cut";
+  }
+
+  static std::string Span(const std::string& to = kTo) {
+    return std::string("--from ") + SampleMarket::kCut + " --to " + to;
+  }
+  static std::string ReplayDecisions() { return market_->dir + "/feed-replay.txt"; }
+
+  // The fake on the sample's three files (two spot symbols, the futures reference: 2 clients).
+  static std::unique_ptr<huracan::testing::FakeBinance> Fake(const std::string& scenario, int bars = kBars) {
+    return std::make_unique<huracan::testing::FakeBinance>(
+        huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet"), scenario,
+        *data::ParseIsoUtc(SampleMarket::kCut), bars, std::vector<std::string>{"--clients", "2"});
+  }
+  // `huracan live --feed binance` on `fake`, trading SOL and DOGE.
+  static CommandResult Feed(const huracan::testing::FakeBinance& fake, const std::string& db, const std::string& extra,
+                            const std::string& env = "", const std::string& to = kTo) {
+    const std::string base = "127.0.0.1:" + std::to_string(fake.port());
+    return market_->Huracan("live --mode shadow --symbols SOLUSDT,DOGEUSDT --feed binance --ws-url ws://" + base +
+                                " --rest-url http://" + base + " " + Span(to) + " --archive " +
+                                ShellQuote(market_->archive) + " --db " + ShellQuote(db) + " " + extra,
+                            env);
+  }
+
+  void CheckParityUnder(const std::string& scenario) {
+    auto fake = Fake(scenario);
+    ASSERT_GT(fake->port(), 0) << "the fake did not start";
+    const std::string db = market_->dir + "/feed-" + scenario + ".db",
+                      dec = market_->dir + "/feed-" + scenario + ".txt";
+    auto r = Feed(*fake, db, "--decisions-out " + ShellQuote(dec));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["bar_times"].get<int64_t>(), kBars);
+    EXPECT_EQ(DbTrades(db, TradeBook::kShadow), *replay_trades_);
+    const std::vector<std::string> got = Lines(dec), want = Lines(ReplayDecisions());
+    EXPECT_EQ(got.size(), want.size());
+    EXPECT_TRUE(got == want) << scenario << ": decisions differ";
+    EXPECT_GT(fake->Count("\"ev\":\"rest\""), 0) << "warm-up and backfill come from REST";
+  }
+
+  static Market* market_;
+  static std::vector<TradeRecord>* replay_trades_;
+};
+Market* LiveFeed::market_ = nullptr;
+std::vector<TradeRecord>* LiveFeed::replay_trades_ = nullptr;
+
+TEST_F(LiveFeed, ADisconnectGivesTheReplaysTradesAndDecisions) { CheckParityUnder("disconnect"); }
+
+TEST_F(LiveFeed, AStreamGapGivesTheReplaysTradesAndDecisions) { CheckParityUnder("gap"); }
+
+// Killed (the test hook: SIGKILL after the trades of bar 100 are logged, before the state is
+// saved), then restarted on the same feed (which waits while no client is connected): the saved
+// span (99 bar times) is caught up from REST, the rest streamed, and the trades are an
+// uninterrupted run's, each logged once. 12 hours (the state is saved at each bar: the slow part).
+// The kill comes early: the fake must not have sent its last bar before it (the runner saving its
+// state is slower than the fake), else the restart would wait for a stream that has ended.
+TEST_F(LiveFeed, ARestartResumesOnTheFeedWithTheSameTrades) {
+  constexpr int kHalfDay = 12 * 60;
+  const std::string to = "2025-10-25T12:00";
+  const std::string once = market_->dir + "/feed-once.db";
+  {
+    auto fake = Fake("clean", kHalfDay);
+    ASSERT_GT(fake->port(), 0) << "the fake did not start";
+    ASSERT_EQ(Feed(*fake, once, "", "timeout 120", to).exit_code, 0);
+  }
+  const std::vector<TradeRecord> want = DbTrades(once, TradeBook::kShadow);
+  ASSERT_GT(want.size(), 0u) << "the uninterrupted run must trade";
+  auto fake = Fake("clean", kHalfDay);
+  ASSERT_GT(fake->port(), 0) << "the fake did not start";
+  const std::string db = market_->dir + "/feed-restart.db", state = "--state-dir " + ShellQuote(market_->dir + "/st");
+  auto killed = Feed(*fake, db, state, "HURACAN_TEST_CRASH_AT_BAR=100 timeout 120", to);
+  EXPECT_NE(killed.exit_code, 0) << "the runner should have been killed after 100 bars";
+  auto r = Feed(*fake, db, state, "timeout 120", to);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["caught_up"].get<int64_t>(), 99);
+  EXPECT_EQ(j["bar_times"].get<int64_t>(), kHalfDay - 99);
+  EXPECT_EQ(DbTrades(db, TradeBook::kShadow), want);
 }
 
 }  // namespace

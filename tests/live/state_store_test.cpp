@@ -40,6 +40,21 @@ TEST(StateStore, RoundTrip) {
   EXPECT_EQ(std::filesystem::path(store->path()).filename(), "state.json");
 }
 
+// A feed's start is saved only when set: a replay's state file has no "first_bar_ms" key.
+TEST(StateStore, TheFeedStartIsKeptOnlyWhenSet) {
+  LiveState s = Sample(100);
+  EXPECT_EQ(EncodeLiveState(s).find("first_bar_ms"), std::string::npos);
+  s.first_bar_ms = 1761350400000;
+  const std::string bytes = EncodeLiveState(s);
+  EXPECT_NE(bytes.find(R"("first_bar_ms":1761350400000)"), std::string::npos);
+  auto back = DecodeLiveState(bytes, "state.json");
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(*back, s);
+  auto replay = DecodeLiveState(EncodeLiveState(Sample(100)), "state.json");
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->first_bar_ms, 0);
+}
+
 TEST(StateStore, TornOrCorruptFileIsReportedWithItsName) {
   auto store = StateStore::Open(testing::MakeTempDir("state"));
   ASSERT_TRUE(store.ok());
