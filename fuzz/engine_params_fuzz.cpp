@@ -18,6 +18,18 @@
 #include "meta/combiner.h"
 #include "regime/classifier.h"
 
+namespace {
+// A state `T::Load` accepts saves to bytes that load back to the same state.
+template <typename T>
+int LoadedStateRoundTrips(std::string_view bytes, const std::string& what) {
+  auto r = T::Load(bytes);
+  if (!r.ok()) return 0;
+  auto again = T::Load(r->Save());
+  huracan::fuzz::Check(again.ok() && again->Save() == r->Save(), (what + " does not round-trip").c_str());
+  return 0;
+}
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace huracan;
   if (size == 0) return 0;
@@ -25,22 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto& ids = engines::AllEngineIds();
   const size_t pick = data[0] % (ids.size() + 3);
   std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (pick == ids.size()) {
-    auto r = regime::RegimeThresholds::Load(bytes);
-    if (r.ok()) {
-      auto again = regime::RegimeThresholds::Load(r->Save());
-      fuzz::Check(again.ok() && again->Save() == r->Save(), "regime thresholds do not round-trip");
-    }
-    return 0;
-  }
-  if (pick == ids.size() + 1) {
-    auto r = meta::MetaCombiner::Load(bytes);
-    if (r.ok()) {
-      auto again = meta::MetaCombiner::Load(r->Save());
-      fuzz::Check(again.ok() && again->Save() == r->Save(), "meta state does not round-trip");
-    }
-    return 0;
-  }
+  if (pick == ids.size()) return LoadedStateRoundTrips<regime::RegimeThresholds>(bytes, "regime thresholds");
+  if (pick == ids.size() + 1) return LoadedStateRoundTrips<meta::MetaCombiner>(bytes, "meta state");
   if (pick == ids.size() + 2) {
     execution::Executor ex(execution::ExecutorConfig{});
     if (ex.RestoreState(bytes).ok()) {
