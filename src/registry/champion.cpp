@@ -3,21 +3,13 @@
 #include <algorithm>
 
 #include "registry/archive.h"
+#include "registry/json_fields.h"
 #include "storage/database.h"
 
 namespace huracan::registry {
 namespace {
 
 constexpr size_t kMaxHistory = 50;
-
-Result<std::string> GetString(const nlohmann::json& j, const char* key, const std::string& source, bool required) {
-  if (!j.contains(key) || j.at(key).is_null()) {
-    if (required) return DataLoss(source + ": missing '" + key + "'");
-    return std::string();
-  }
-  if (!j.at(key).is_string()) return DataLoss(source + ": '" + key + "' is not a string");
-  return j.at(key).get<std::string>();
-}
 
 Result<std::vector<ChampionEntry>> GetEntries(const nlohmann::json& j, const char* key, const std::string& source) {
   std::vector<ChampionEntry> out;
@@ -46,12 +38,12 @@ nlohmann::json ChampionEntry::ToJson() const {
 Result<ChampionEntry> ChampionEntry::FromJson(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object()) return DataLoss(source + ": entry is not an object");
   ChampionEntry e;
-  HURACAN_ASSIGN_OR_RETURN(e.model_id, GetString(j, "model_id", source, true));
-  HURACAN_ASSIGN_OR_RETURN(e.path, GetString(j, "path", source, true));
-  HURACAN_ASSIGN_OR_RETURN(e.sha256, GetString(j, "sha256", source, true));
-  HURACAN_ASSIGN_OR_RETURN(e.promoted_at, GetString(j, "promoted_at", source, false));
-  HURACAN_ASSIGN_OR_RETURN(e.reason, GetString(j, "reason", source, false));
-  HURACAN_ASSIGN_OR_RETURN(e.rolled_back_at, GetString(j, "rolled_back_at", source, false));
+  HURACAN_ASSIGN_OR_RETURN(e.model_id, GetStringField(j, "model_id", source, true));
+  HURACAN_ASSIGN_OR_RETURN(e.path, GetStringField(j, "path", source, true));
+  HURACAN_ASSIGN_OR_RETURN(e.sha256, GetStringField(j, "sha256", source, true));
+  HURACAN_ASSIGN_OR_RETURN(e.promoted_at, GetStringField(j, "promoted_at", source, false));
+  HURACAN_ASSIGN_OR_RETURN(e.reason, GetStringField(j, "reason", source, false));
+  HURACAN_ASSIGN_OR_RETURN(e.rolled_back_at, GetStringField(j, "rolled_back_at", source, false));
   return e;
 }
 
@@ -69,7 +61,7 @@ nlohmann::json ChampionPointer::ToJson() const {
 Result<ChampionPointer> ChampionPointer::FromJson(const nlohmann::json& j, const std::string& source) {
   if (!j.is_object()) return DataLoss(source + ": not a JSON object");
   ChampionPointer p;
-  HURACAN_ASSIGN_OR_RETURN(p.symbol, GetString(j, "symbol", source, true));
+  HURACAN_ASSIGN_OR_RETURN(p.symbol, GetStringField(j, "symbol", source, true));
   HURACAN_ASSIGN_OR_RETURN(p.current, ChampionEntry::FromJson(j, source));
   HURACAN_ASSIGN_OR_RETURN(p.previous, GetEntries(j, "previous", source));
   HURACAN_ASSIGN_OR_RETURN(p.rolled_back, GetEntries(j, "rolled_back", source));
