@@ -6,13 +6,15 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-asan fuzz-build fuzz fuzz-long bench bench-live format format-check clean
+.PHONY: deps build run test asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
 
+# The benchmarks are built by `make bench` / `make bench-live` (BENCH=ON builds them here too).
+BENCH ?= OFF
 build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=$(BENCH) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 # Trains every coin of the embedded sample (data/sample -> ./archive, ./huracan.db), then prints
@@ -24,19 +26,31 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer. -O1 -g1 (line tables for the
-# sanitizers' stack traces) compiles in about half the CPU time of RelWithDebInfo's -O2 -g.
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in one clang tree that also
+# builds the libFuzzer targets (its libraries carry libFuzzer's edge counters, which cost the tests
+# little), so `make fuzz-smoke` runs them without a third compile of the libraries. -O1 -g1 (line
+# tables for the sanitizers' stack traces) compiles in about half the CPU time of -O2 -g.
 ASAN_CXX_FLAGS ?= -O1 -g1 -DNDEBUG
-test-asan: deps
-	cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_CXX_FLAGS)" \
-	  -DHURACAN_SANITIZE=ON -DHURACAN_BUILD_BENCH=OFF >/dev/null
+ASAN_COVERAGE ?= -fsanitize-coverage=inline-8bit-counters,pc-table
+asan-build: deps
+	@grep -qs 'CMAKE_CXX_COMPILER:[A-Z]*=.*clang' $(ASAN_DIR)/CMakeCache.txt || rm -rf $(ASAN_DIR)
+	CC=clang CXX=clang++ cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_CXX_FLAGS)" -DHURACAN_SANITIZE=ON -DHURACAN_FUZZ=ON \
+	  -DHURACAN_FUZZ_COVERAGE="$(ASAN_COVERAGE)" -DHURACAN_BUILD_BENCH=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+test-asan: asan-build
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-# Every parser of outside input under libFuzzer + ASan + UBSan (clang; docs/RELIABILITY.md), each
-# target FUZZ_SECONDS long from its seed corpus in fuzz/corpus. CI runs it short; `make fuzz-long`
-# is the documented campaign (10 minutes per target; MERGE=1 keeps new coverage in the corpus).
+# Every libFuzzer target of the sanitizer tree FUZZ_SECONDS long from its seed corpus (.ci/run: 10 s).
+fuzz-smoke: asan-build
+	bash scripts/run-fuzz.sh $(ASAN_DIR) $(FUZZ_SECONDS)
+
+# Every parser of outside input under libFuzzer + ASan + UBSan (clang; docs/RELIABILITY.md) in its
+# own tree with libFuzzer's full instrumentation (comparisons too), each target FUZZ_SECONDS long
+# from its seed corpus in fuzz/corpus. `make fuzz-long` is the documented campaign (10 minutes per
+# target; MERGE=1 keeps new coverage in the corpus).
 FUZZ_CXX_FLAGS ?= -O1 -g1 -DNDEBUG
 FUZZ_LONG_SECONDS ?= 600
 fuzz-build: deps
