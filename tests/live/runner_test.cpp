@@ -46,25 +46,37 @@ struct Market {
 
   Market(const std::vector<std::string>& sources, const std::string& cut, const std::string& train_symbols)
       : dir(huracan::testing::MakeTempDir("live-runner")), data(dir + "/data"), archive(dir + "/archive") {
-    const std::string train = dir + "/train";
     fs::create_directories(data);
-    fs::create_directories(train);
     const int64_t cut_ms = *data::ParseIsoUtc(cut);
+    std::map<std::string, data::BarSeries> loaded;
+    std::string key = "live-market\n" + cut + "\n" + train_symbols;
     for (const std::string& src : sources) {
       const std::string name = fs::path(src).filename().string();
       fs::create_symlink(fs::absolute(src), data + "/" + name);
       auto bars = data::LoadBars(src);
       EXPECT_TRUE(bars.ok()) << src;
       files[bars->symbol] = data + "/" + name;
-      std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
-          << data::BarsToCsv(bars->slice(0, data::FirstAtOrAfter(bars->ts_ms, cut_ms)));
+      loaded.emplace(name, std::move(*bars));
+      key += "\n" + fs::absolute(src).string() + " " + std::to_string(fs::file_size(src)) + " " +
+             std::to_string(fs::last_write_time(src).time_since_epoch().count());
     }
-    std::ofstream(dir + "/rules.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
-                                       << R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
-    auto tr = Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(train) + " --archive " +
-                      ShellQuote(archive) + " --db " + ShellQuote(dir + "/train.db") + " --promotion-rules " +
-                      ShellQuote(dir + "/rules.json") + " --costs zero --symbols " + train_symbols);
-    EXPECT_EQ(tr.exit_code, 0) << tr.out << tr.err;
+    const std::string rules = R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
+                              R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
+    std::ofstream(dir + "/rules.json") << rules;
+    // Training is the expensive part and the same in every test of a run: done once, then copied.
+    const bool trained = huracan::testing::CachedFolder(key + "\n" + rules, archive, [&](const std::string& out) {
+      const std::string train = dir + "/train";
+      fs::create_directories(train);
+      for (const auto& [name, bars] : loaded)
+        std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
+            << data::BarsToCsv(bars.slice(0, data::FirstAtOrAfter(bars.ts_ms, cut_ms)));
+      auto tr = Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(train) + " --archive " +
+                        ShellQuote(out) + " --db " + ShellQuote(dir + "/train.db") + " --promotion-rules " +
+                        ShellQuote(dir + "/rules.json") + " --costs zero --symbols " + train_symbols);
+      EXPECT_EQ(tr.exit_code, 0) << tr.out << tr.err;
+      return tr.exit_code == 0;
+    });
+    EXPECT_TRUE(trained);
   }
 
   CommandResult Huracan(const std::string& args, const std::string& env = "") const {

@@ -1,5 +1,8 @@
 #include "support/test_support.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include "core/sha256.h"
 
 namespace huracan::testing {
 namespace fs = std::filesystem;
@@ -98,6 +103,43 @@ std::string MakeTempDir(const std::string& prefix) {
   buf.push_back('\0');
   char* made = ::mkdtemp(buf.data());
   return made ? std::string(made) : std::string();
+}
+
+bool CachedFolder(const std::string& key, const std::string& dest,
+                  const std::function<bool(const std::string&)>& make) {
+  // The binary's size and modification time stand for its build: a rebuild makes new entries.
+  struct stat st {};
+  const std::string binary = HuracanBinary();
+  const std::string identity = ::stat(binary.c_str(), &st) == 0
+                                   ? std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+                                         std::to_string(st.st_mtim.tv_nsec)
+                                   : std::string("none");
+  const fs::path cache = fs::path(binary).parent_path() / "test-cache";
+  std::error_code ec;
+  fs::create_directories(cache, ec);
+  const std::string id = Sha256Hex(key + "\n" + binary + "\n" + identity).substr(0, 24);
+  const fs::path entry = cache / id;
+  const int lock = ::open((cache / (id + ".lock")).c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  if (lock >= 0) ::flock(lock, LOCK_EX);
+  bool ok = true;
+  if (fs::exists(entry / ".complete")) {
+    fs::create_directories(dest, ec);
+    fs::copy(entry, dest, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+    fs::remove(fs::path(dest) / ".complete", ec);
+    ok = !ec;
+  } else {
+    ok = make(dest);
+    if (ok) {
+      const fs::path tmp = cache / (id + ".tmp");
+      fs::remove_all(tmp, ec);
+      fs::copy(dest, tmp, fs::copy_options::recursive, ec);
+      if (!ec) std::ofstream(tmp / ".complete") << key << "\n";
+      if (!ec) fs::rename(tmp, entry, ec);
+      if (ec) fs::remove_all(tmp, ec);
+    }
+  }
+  if (lock >= 0) ::close(lock);
+  return ok;
 }
 
 }  // namespace huracan::testing

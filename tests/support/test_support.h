@@ -1,6 +1,7 @@
 // Helpers shared by the tests: where things are, and running the CLI or node as a child process.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,13 @@ std::string JsDir();
 
 // A fresh empty temp folder, removed by the OS eventually (under $TMPDIR or /tmp).
 std::string MakeTempDir(const std::string& prefix);
+
+// Fills the folder `dest` with what `make(dest)` writes, once per `key` and build of the huracan
+// binary across test processes: the first caller runs `make` under a file lock and keeps a copy
+// in the build tree's test-cache/; later callers (other test processes of the same ctest run)
+// copy that instead. For expensive, deterministic inputs such as a trained archive; the code
+// that makes them is tested on its own. `make` returns false on failure (nothing is cached).
+bool CachedFolder(const std::string& key, const std::string& dest, const std::function<bool(const std::string&)>& make);
 
 }  // namespace huracan::testing
 
