@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-asan fuzz-build fuzz fuzz-long bench bench-live format format-check clean
+.PHONY: deps build run test test-slurm test-asan fuzz-build fuzz fuzz-long bench bench-live format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -21,8 +21,13 @@ run: build
 	@rc=0; ./$(BUILD_DIR)/huracan train || rc=$$?; \
 	./$(BUILD_DIR)/huracan summary && exit $$rc
 
+# Every test but the minutes-long Slurm run (label `slurm`), which `make test-slurm` runs.
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slurm
+
+# The daily run on a one-node Slurm cluster with PostgreSQL and S3 (docs/DEPLOY.md, "Slurm").
+test-slurm: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L slurm
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer. -O1 -g1 (line tables for the
 # sanitizers' stack traces) compiles in about half the CPU time of RelWithDebInfo's -O2 -g.
@@ -32,7 +37,7 @@ test-asan: deps
 	  -DHURACAN_SANITIZE=ON -DHURACAN_BUILD_BENCH=OFF >/dev/null
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS) -LE slurm
 
 # Every parser of outside input under libFuzzer + ASan + UBSan (clang; docs/RELIABILITY.md), each
 # target FUZZ_SECONDS long from its seed corpus in fuzz/corpus. CI runs it short; `make fuzz-long`
