@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live format format-check clean
+.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -23,8 +23,13 @@ run: build
 	@rc=0; ./$(BUILD_DIR)/huracan train || rc=$$?; \
 	./$(BUILD_DIR)/huracan summary && exit $$rc
 
+# Every test but the minutes-long Slurm run (label `slurm`), which `make test-slurm` runs.
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slurm
+
+# The daily run on a one-node Slurm cluster with PostgreSQL and S3 (docs/DEPLOY.md, "Slurm").
+test-slurm: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L slurm
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer, in one clang tree that also
 # builds the libFuzzer targets (its libraries carry libFuzzer's edge counters, which cost the tests
@@ -41,7 +46,7 @@ asan-build: deps
 
 test-asan: asan-build
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS) -LE slurm
 
 # Every libFuzzer target of the sanitizer tree FUZZ_SECONDS long from its seed corpus (.ci/run: 10 s).
 fuzz-smoke: asan-build

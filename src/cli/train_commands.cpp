@@ -42,6 +42,13 @@ void PushSummary(const std::string& archive, const std::string& date) {
   std::fflush(stdout);
 }
 
+// `huracan summary --rebuild [--run-id ID] [--db URL]`; --db reaches the settings (database.url).
+struct RebuildArgs {
+  bool on = false;
+  std::string run_id;
+  std::string db;
+};
+
 struct TrainArgs {
   training::TrainOptions opts;
   std::string mode = "parallel";
@@ -120,27 +127,46 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
   auto archive = std::make_shared<std::string>("./archive");
   auto json = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>();
+  auto rebuild = std::make_shared<RebuildArgs>();
   CLI::App* summary = app.add_subcommand("summary", "Print the daily training summary (the text the bot sends)");
   summary->add_option("--date", *date, "YYYY-MM-DD or YYYYMMDD (default: today, UTC)");
   summary->add_option("--archive", *archive, "Archive folder (default ./archive)");
   summary->add_option("--format", *format, "text | json | html (a page with charts; default text)")
       ->check(CLI::IsMember({"text", "json", "html"}));
   summary->add_flag("--json", *json, "Same as --format json");
-  summary->callback([date, archive, json, format, out] {
-    *out = [date, archive, json, format]() -> Result<int> {
+  summary->add_flag("--rebuild", rebuild->on,
+                    "First build the run's summary from the database (every shard's ledger) and write it");
+  summary->add_option("--run-id", rebuild->run_id, "With --rebuild: the run id (default: UTC date YYYYMMDD)");
+  summary->add_option("--db", rebuild->db, "With --rebuild: database path or URL (default $DATABASE_URL)");
+  summary->callback([date, archive, json, format, rebuild, out] {
+    *out = [date, archive, json, format, rebuild]() -> Result<int> {
       if (*json && !format->empty() && *format != "json")
         return InvalidArgument("summary: --json and --format " + *format + " contradict each other");
+      if (!rebuild->on && !rebuild->run_id.empty()) return InvalidArgument("summary: --run-id needs --rebuild");
+      if (rebuild->on && !date->empty()) return InvalidArgument("summary: --rebuild takes --run-id, not --date");
       const std::string fmt = *json ? "json" : format->empty() ? "text" : *format;
       WallClock clock;
       std::string d = date->empty() ? registry::FormatDate(clock.NowMs()) : *date;
       *archive = ActiveSettings().String("archive.url");
+      int exit_code = kExitOk;
+      if (rebuild->on) {
+        training::TrainOptions opts;
+        opts.run_id = rebuild->run_id;
+        opts.archive = *archive;
+        opts.db = ActiveSettings().DatabaseUrl();
+        HURACAN_ASSIGN_OR_RETURN(training::TrainRunResult r, training::RebuildRunSummary(opts, clock));
+        std::fprintf(stderr, "summary: %d of %d symbols done; wrote %s/%s\n", r.summary_done, r.summary_symbols,
+                     opts.archive.c_str(), r.summary_key.c_str());
+        d = r.summary_date;
+        exit_code = r.exit_code;
+      }
       HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(*archive));
       HURACAN_ASSIGN_OR_RETURN(training::DailySummary s, training::ReadDailySummary(*store, d));
       std::string text = fmt == "json"   ? s.ToJson().dump(2) + "\n"
                          : fmt == "html" ? control::RenderSummaryHtml(s, *store)
                                          : training::FormatSummaryText(s);
       std::fputs(text.c_str(), stdout);
-      return kExitOk;
+      return exit_code;
     };
   });
 }

@@ -123,15 +123,15 @@ std::vector<KeyDecl> Build() {
       D("database.url", Type::kString, "Database: a SQLite path, sqlite:PATH or postgres://USER@HOST/DB (no password)")
           .Default("./huracan.db")
           .Env("DATABASE_URL")
-          .Flag("--db",
-                {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot", "live", "serve"})
-          .ReadBy({"train", "db", "champion rollback", "bot", "live", "serve"}));
+          .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot", "live",
+                         "serve", "summary"})
+          .ReadBy({"train", "db", "champion rollback", "bot", "live", "serve", "summary --rebuild"}));
   rows.push_back(D("database.password", Type::kString, "Password for a postgres:// database.url")
                      .Secret("database.password_file")
-                     .ReadBy({"train", "db", "champion rollback"}));
+                     .ReadBy({"train", "db", "champion rollback", "summary --rebuild"}));
   rows.push_back(D("database.password_file", Type::kString, "File holding the database password")
                      .Unset("none")
-                     .ReadBy({"train", "db", "champion rollback"}));
+                     .ReadBy({"train", "db", "champion rollback", "summary --rebuild"}));
   // costs
   rows.push_back(D("costs.preset", Type::kString,
                    "Base costs: default (each symbol's defaults), a shipped preset (huracan costs list) or a JSON file")

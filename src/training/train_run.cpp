@@ -115,13 +115,35 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   TrainRunResult out;
   HURACAN_ASSIGN_OR_RETURN(out.report, scheduler.Run(run_id, symbols));
 
-  const std::string date = RunDate(run_id, now);
-  HURACAN_ASSIGN_OR_RETURN(DailySummary summary, BuildDailySummary(*db, run_id, date, clock.NowMs()));
-  HURACAN_RETURN_IF_ERROR(WriteDailySummary(*store, summary));
-  out.summary_key = registry::DailySummaryKey(date);
-  out.summary_date = date;
-  out.summary_text = FormatSummaryText(summary);
+  HURACAN_RETURN_IF_ERROR(WriteRunSummary(*db, *store, run_id, now, clock, &out));
   out.exit_code = out.report.all_done() ? 0 : 1;
+  return out;
+}
+
+Status WriteRunSummary(storage::Database& db, storage::ObjectStore& store, const std::string& run_id,
+                       int64_t started_ms, const Clock& clock, TrainRunResult* out) {
+  const std::string date = RunDate(run_id, started_ms);
+  HURACAN_ASSIGN_OR_RETURN(DailySummary summary, BuildDailySummary(db, run_id, date, clock.NowMs()));
+  HURACAN_RETURN_IF_ERROR(WriteDailySummary(store, summary));
+  out->summary_key = registry::DailySummaryKey(date);
+  out->summary_date = date;
+  out->summary_text = FormatSummaryText(summary);
+  out->summary_symbols = static_cast<int>(summary.symbols.size());
+  out->summary_done = summary.count(LedgerStatus::kDone);
+  return Status::Ok();
+}
+
+Result<TrainRunResult> RebuildRunSummary(const TrainOptions& opts, const Clock& clock) {
+  const int64_t now = clock.NowMs();
+  const std::string run_id = opts.run_id.empty() ? DefaultRunId(now) : opts.run_id;
+  HURACAN_RETURN_IF_ERROR(ValidateRunId(run_id));
+  HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenDatabase(opts.DbUrl()));
+  HURACAN_RETURN_IF_ERROR(storage::Migrate(*db));
+  HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(opts.archive));
+  TrainRunResult out;
+  HURACAN_RETURN_IF_ERROR(WriteRunSummary(*db, *store, run_id, now, clock, &out));
+  if (out.summary_symbols == 0) return NotFound("run " + run_id + ": no symbol in the ledger of " + db->Describe());
+  out.exit_code = out.summary_done == out.summary_symbols ? 0 : 1;
   return out;
 }
 

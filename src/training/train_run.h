@@ -8,6 +8,8 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "core/time_units.h"
+#include "storage/database.h"
+#include "storage/object_store.h"
 #include "training/coin_pipeline.h"
 #include "training/scheduler.h"
 #include "training/shard.h"
@@ -46,10 +48,24 @@ struct TrainRunResult {
   std::string summary_key;   // summaries/daily/DATE.json
   std::string summary_date;  // YYYY-MM-DD
   std::string summary_text;
-  int exit_code = 0;  // 0 all symbols done; 1 some failed or timed out
+  int summary_symbols = 0;  // symbols of the run id in the ledger (every shard)
+  int summary_done = 0;     // of which done
+  int exit_code = 0;        // 0 all symbols done; 1 some failed or timed out
 };
 
 Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock);
+
+// Builds the run's daily summary from the database (ledger + models rows of every shard) and
+// writes summaries/daily/DATE.json; fills the summary fields of `out`. `started_ms` dates a run id
+// that is not a YYYYMMDD date.
+Status WriteRunSummary(storage::Database& db, storage::ObjectStore& store, const std::string& run_id,
+                       int64_t started_ms, const Clock& clock, TrainRunResult* out);
+
+// `huracan summary --rebuild`: the summary of run `opts.run_id` (default today's) from
+// `opts.db` into `opts.archive`, without training; what a cluster's job after the shards runs.
+// exit_code 0 when every symbol of the run is done, 1 otherwise; NotFound when the ledger has
+// no symbol of the run.
+Result<TrainRunResult> RebuildRunSummary(const TrainOptions& opts, const Clock& clock);
 
 // The worker side: trains `symbols` one after the other, reporting on stdout (worker_protocol.h).
 // Returns an error only when it cannot start (database, archive or data folder unusable).

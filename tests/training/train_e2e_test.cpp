@@ -221,6 +221,26 @@ TEST(TrainE2E, ShardsSplitTheRunAcrossMachines) {
   r.ExpectNoDuplicates("s1", 3);
   EXPECT_EQ(r.Count("SELECT SUM(attempts) FROM run_ledger WHERE run_id = 's1'"), 3);
   EXPECT_FALSE(r.Train("--run-id s1 --shard 2/2").exit_code == 0);
+
+  // The job after the shards (docs/DEPLOY.md) rebuilds the summary from the shared ledger alone.
+  fs::remove_all(r.archive + "/summaries");
+  const std::string summary = ShellQuote(huracan::testing::HuracanBinary()) + " summary --rebuild --db " +
+                              ShellQuote(r.db) + " --archive " + ShellQuote(r.archive) + " --json --run-id ";
+  auto rebuilt = RunCommand(summary + "s1");
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.out << rebuilt.err;
+  EXPECT_NE(rebuilt.err.find("3 of 3 symbols done"), std::string::npos) << rebuilt.err;
+  nlohmann::json j = nlohmann::json::parse(rebuilt.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << rebuilt.out;
+  EXPECT_EQ(j.at("run_id"), "s1");
+  EXPECT_EQ(j.at("totals").at("done"), 3);
+  EXPECT_EQ(j.at("symbols").size(), 3u);
+  EXPECT_EQ(huracan::testing::ListFiles(r.archive + "/summaries/daily", ".json").size(), 1u);
+  auto unknown = RunCommand(summary + "no-such-run");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("run no-such-run: no symbol in the ledger"), std::string::npos) << unknown.err;
+  auto misuse = RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " summary --run-id s1");
+  EXPECT_EQ(misuse.exit_code, 2);
+  EXPECT_NE(misuse.err.find("--run-id needs --rebuild"), std::string::npos) << misuse.err;
 }
 
 TEST(TrainE2E, StuckSymbolIsKilledAtTheTimeoutAndRetried) {
