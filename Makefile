@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live format format-check clean
+.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live soak-build soak soak-long format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -81,6 +81,20 @@ bench-live: deps
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan make_live_universe bench_live_step
 	bash bench/live_400.sh $(BUILD_DIR)
 	HURACAN_LIVE_UNIVERSE=$(BUILD_DIR)/live-universe $(BUILD_DIR)/bench/bench_live_step
+
+# The live soak test (docs/RELIABILITY.md, "Load"): `huracan live` over the benchmark universe
+# (made from ../shared on first use), its RSS sampled over the run; fails on memory growth beyond
+# MAX_GROWTH_MIB between the first and the last quarter, or decision latency p99 beyond MAX_P99_US.
+# `soak`: 50 symbols x 1 simulated day; `soak-long`: 400 symbols x 10 days. Not part of `make test`.
+soak-build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan make_live_universe
+
+soak: soak-build
+	SYMBOLS=50 DAYS=1 bash scripts/soak.sh $(BUILD_DIR)
+
+soak-long: soak-build
+	SYMBOLS=400 DAYS=10 bash scripts/soak.sh $(BUILD_DIR)
 
 # Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
 SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print

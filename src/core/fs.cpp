@@ -36,6 +36,26 @@ int WriteAll(int fd, std::string_view bytes) {
   return 0;
 }
 
+namespace {
+WriteFaultHook& FaultHook() {
+  static WriteFaultHook hook;
+  return hook;
+}
+}  // namespace
+
+void SetWriteFaultHookForTesting(WriteFaultHook hook) { FaultHook() = std::move(hook); }
+
+int WriteFileTo(int fd, std::string_view bytes, const std::string& path) {
+  if (const WriteFaultHook& hook = FaultHook(); hook) {
+    if (int err = hook(path); err != 0) {
+      (void)WriteAll(fd, bytes.substr(0, bytes.size() / 2));
+      errno = err;
+      return err;
+    }
+  }
+  return WriteAll(fd, bytes);
+}
+
 Result<std::string> StageFile(const std::string& path, std::string_view bytes) {
   fs::path target(path);
   std::error_code ec;
@@ -44,7 +64,7 @@ Result<std::string> StageFile(const std::string& path, std::string_view bytes) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Unavailable(tmp + ": cannot create: " + std::strerror(errno));
-  if (int err = WriteAll(fd, bytes); err != 0) {
+  if (int err = WriteFileTo(fd, bytes, path); err != 0) {
     std::string why = std::strerror(err);
     ::close(fd);
     ::unlink(tmp.c_str());

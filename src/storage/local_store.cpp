@@ -76,7 +76,7 @@ Status LocalObjectStore::Put(const std::string& key, std::string_view bytes) {
     ::unlink(tmp.c_str());
     return e;
   };
-  if (WriteAll(fd, bytes) != 0) return abort_with(Unavailable(path + ": write failed: " + Errno()));
+  if (WriteFileTo(fd, bytes, path) != 0) return abort_with(Unavailable(path + ": write failed: " + Errno()));
   if (options_.fsync && ::fsync(fd) != 0) return abort_with(Unavailable(path + ": fsync failed: " + Errno()));
   int rc = ::close(fd);
   fd = -1;

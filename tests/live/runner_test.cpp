@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -16,6 +18,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/fs.h"
 #include "costs/guardrails.h"
 #include "data/catalog.h"
 #include "data/csv.h"
@@ -169,27 +172,50 @@ size_t CheckParity(const Market& m, const std::string& from, const std::string& 
   return trades;
 }
 
+// Every daily_equity row (paper mode), in order, as text.
+std::vector<std::string> DailyEquityRows(const std::string& db) {
+  auto d = storage::OpenDatabase(db);
+  EXPECT_TRUE(d.ok()) << db;
+  if (!d.ok()) return {};
+  auto rows = (*d)->Query("SELECT date, nav, max_dd, turnover, fees_bps FROM daily_equity ORDER BY date", {});
+  EXPECT_TRUE(rows.ok());
+  std::vector<std::string> out;
+  for (const auto& r : rows->rows)
+    out.push_back(*r.String(0) + "|" + Num(*r.Double(1)) + "|" + Num(*r.Double(2)) + "|" + Num(*r.Double(3)) + "|" +
+                  Num(*r.Double(4)));
+  return out;
+}
+
 // Kills the runner (SIGKILL, by the test hook) at several bars, restarting after each; the final
-// trade list must be the uninterrupted run's, and not empty.
-void CheckCrashRecovery(const Market& m, const std::string& span, const std::vector<int>& kill_after) {
-  const std::string once = m.dir + "/once.db";
-  auto ref = m.Huracan(m.Live("shadow", span, once, "--state-dir " + ShellQuote(m.dir + "/state-once")));
+// trade list must be the uninterrupted run's, and not empty. In paper mode (trades in live_trades)
+// the daily_equity rows must be the uninterrupted run's too.
+void CheckCrashRecovery(const Market& m, const std::string& span, const std::vector<int>& kill_after,
+                        const std::string& mode = "shadow") {
+  const TradeBook book = mode == "paper" ? TradeBook::kLive : TradeBook::kShadow;
+  fs::remove_all(m.archive + "/live_logs");  // the day files of this check's runs only
+  const std::string once = m.dir + "/" + mode + "-once.db";
+  auto ref = m.Huracan(m.Live(mode, span, once, "--state-dir " + ShellQuote(m.dir + "/" + mode + "-state-once")));
   ASSERT_EQ(ref.exit_code, 0) << ref.err;
-  const std::vector<TradeRecord> want = DbTrades(once, TradeBook::kShadow);
+  const std::vector<TradeRecord> want = DbTrades(once, book);
   ASSERT_GT(want.size(), 0u) << "the uninterrupted run must trade";
 
-  const std::string db = m.dir + "/crash.db", state = m.dir + "/state-crash";
+  const std::string db = m.dir + "/" + mode + "-crash.db", state = m.dir + "/" + mode + "-state-crash";
   int64_t caught_up = 0;
   for (int n : kill_after) {
-    auto r = m.Huracan(m.Live("shadow", span, db, "--state-dir " + ShellQuote(state)),
+    auto r = m.Huracan(m.Live(mode, span, db, "--state-dir " + ShellQuote(state)),
                        "HURACAN_TEST_CRASH_AT_BAR=" + std::to_string(n));
     EXPECT_NE(r.exit_code, 0) << "the runner should have been killed after " << n << " bars";
   }
-  auto last = m.Huracan(m.Live("shadow", span, db, "--state-dir " + ShellQuote(state)));
+  auto last = m.Huracan(m.Live(mode, span, db, "--state-dir " + ShellQuote(state)));
   ASSERT_EQ(last.exit_code, 0) << last.err;
   caught_up = nlohmann::json::parse(last.out)["caught_up"].get<int64_t>();
   EXPECT_GT(caught_up, 0) << "the last restart should catch up from the saved bar";
-  EXPECT_EQ(DbTrades(db, TradeBook::kShadow), want);
+  EXPECT_EQ(DbTrades(db, book), want);
+  if (mode == "paper") {
+    const std::vector<std::string> days = DailyEquityRows(once);
+    EXPECT_FALSE(days.empty());
+    EXPECT_EQ(DailyEquityRows(db), days);
+  }
   // The day files hold each trade once.
   size_t in_files = 0;
   for (const auto& e : fs::recursive_directory_iterator(m.archive + "/live_logs/trades")) {
@@ -219,6 +245,8 @@ TEST(LiveRunner, SampleCrashRecoveryGivesTheUninterruptedTrades) {
   SampleMarket m;
   // One day (1440 bar times, the state saved at each); the kills land at bars 300, 700 and 1100.
   CheckCrashRecovery(m, "--from " + std::string(SampleMarket::kCut) + " --to 2025-10-26", {300, 400, 400});
+  // Paper mode: live_trades and the daily_equity rows (the same market: no second training).
+  CheckCrashRecovery(m, "--from " + std::string(SampleMarket::kCut) + " --to 2025-10-26", {350, 500}, "paper");
 }
 
 TEST(LiveRunner, PaperModeLogsLiveTradesAndDailyEquity) {
@@ -623,6 +651,55 @@ TEST_F(LiveLoop, ARestartAfterASwapRecoversTheSameTrades) {
   ASSERT_TRUE(resumed.error.empty()) << resumed.error;
   EXPECT_GT(resumed.report.caught_up, 0);
   EXPECT_EQ(resumed.trades, once.trades);
+}
+
+// The disk fills up during a run (ENOSPC injected at the write call from bar K on) while the
+// runner writes the state file, or the Parquet trade day file: the run stops with an error naming
+// the file; after space is freed, a restart from the state makes the uninterrupted run's trades,
+// each once in the database and in the day files, and no temp file is left.
+TEST_F(LiveLoop, ADiskFullStopsTheRunAndARestartLosesNothing) {
+  to_ = "2025-10-25T20:00";  // the state is saved (fsync) at each bar: keep it short
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/df-base.db");
+  ASSERT_FALSE(base.trades.empty());
+  const TradeRecord* held = HeldTrade(base.trades);
+  ASSERT_NE(held, nullptr);
+  const int64_t k = EntryMs(*held) + kTf;  // during a position: its exit is logged after K
+  for (const std::string file : {"state.json", "live_logs/trades/"}) {
+    SCOPED_TRACE(file);
+    const std::string archive = Archive("df-" + std::to_string(file.size()));
+    fs::remove_all(archive + "/live_logs");  // other runs' day files
+    const std::string db = market_->dir + "/df-" + std::to_string(file.size()) + ".db";
+    const std::string state = market_->dir + "/df-state-" + std::to_string(file.size());
+    int failed_writes = 0;
+    const Outcome full = RunLoop(
+        archive, db,
+        [&](int64_t ts) {
+          if (ts != k) return;
+          SetWriteFaultHookForTesting([&](const std::string& path) {
+            if (path.find(file) == std::string::npos) return 0;
+            ++failed_writes;
+            return ENOSPC;
+          });
+        },
+        INT64_MIN, state);
+    SetWriteFaultHookForTesting({});
+    EXPECT_EQ(failed_writes, 1);
+    EXPECT_NE(full.error.find(file), std::string::npos) << full.error;
+    EXPECT_NE(full.error.find(std::strerror(ENOSPC)), std::string::npos) << full.error;
+    const Outcome resumed = RunLoop(archive, db, {}, INT64_MIN, state);
+    ASSERT_TRUE(resumed.error.empty()) << resumed.error;
+    EXPECT_GT(resumed.report.caught_up, 0);
+    EXPECT_EQ(resumed.trades, base.trades);
+    auto store = storage::OpenObjectStore(archive);
+    ASSERT_TRUE(store.ok());
+    size_t in_files = 0;
+    for (const auto& e : fs::recursive_directory_iterator(archive + "/live_logs/trades"))
+      in_files += ReadTradeDayFile(**store, "live_logs/trades/" + e.path().filename().string())->size();
+    EXPECT_EQ(in_files, base.trades.size());
+    for (const std::string& dir : {archive, state})
+      for (const auto& e : fs::recursive_directory_iterator(dir))
+        EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  }
 }
 
 TEST_F(LiveLoop, ADeselectedSymbolExitsAndTakesNoEntriesUntilSelectedAgain) {
