@@ -66,7 +66,7 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
   CLI::App* cmd = app.add_subcommand("live", "Trade the champions on a bar feed: paper or shadow (docs/LIVE.md)");
   cmd->add_option("--mode", a->mode, "paper (one portfolio, guardrails, live_trades) or shadow (default paper)")
       ->check(CLI::IsMember({"paper", "shadow"}));
-  cmd->add_option("--archive", "Archive folder: champions, trade day files (default ./archive)");
+  cmd->add_option("--archive", "Archive folder or s3://bucket/prefix: champions, trade day files (default ./archive)");
   cmd->add_option("--db", "Database path or URL (default $DATABASE_URL, else ./huracan.db)");
   cmd->add_option("--symbols", a->symbols, "all | topN (most liquid) | A,B (default all)");
   cmd->add_option("--costs", "Costs: a preset or a JSON file (default: each champion's own costs)");
@@ -107,6 +107,7 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
       o.replay_dir = a->replay;
       o.recipe = s.String("features.recipe");
       o.decisions_out = a->decisions_out;
+      o.poll_seconds = s.Double("live.poll_seconds");
       HURACAN_ASSIGN_OR_RETURN(o.replay.speed, live::ParseReplaySpeed(a->speed));
       if (!a->from.empty()) {
         HURACAN_ASSIGN_OR_RETURN(o.replay.from_ms, live::ParseReplayBound(a->from, "--from"));

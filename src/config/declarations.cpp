@@ -259,6 +259,12 @@ std::vector<KeyDecl> Build() {
                    "Extra CA file (PEM) trusted for the binance feed's wss:// and https:// besides the system store")
                      .Unset("system store only")
                      .Planned("live"));
+  rows.push_back(D("live.poll_seconds", Type::kDouble,
+                   "An s3:// archive's champion pointers, symbols selector and pause flag are read at most this "
+                   "often (seconds of wall time; 0: every bar)")
+                     .Default("30")
+                     .Range(0, std::nullopt)
+                     .ReadBy({"live"}));
   const std::vector<std::string> kBot = {"bot", "live"};
   const std::vector<std::string> kBotAndPush = {"bot", "live", "train"};
   rows.push_back(D("telegram.api_base", Type::kString, "Telegram Bot API base URL (tests point it at a local fake)")

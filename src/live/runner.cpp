@@ -152,11 +152,13 @@ class LatencyQuantiles {
   uint64_t n_ = 0;
 };
 
-// A file's modification time and size: hot-swap checks stat the files and reread only a change.
+// What hot-swap checks compare to see a change of an archive object: a local file's modification
+// time and size (a stat), a remote object's bytes (a GET). An object is reread only on a change.
 struct FileStamp {
   bool exists = false;
   int64_t mtime = 0;
   uintmax_t size = 0;
+  std::string bytes;  // remote objects only
   bool operator==(const FileStamp&) const = default;
 };
 
@@ -272,9 +274,12 @@ struct LiveRunner::Impl {
   std::vector<ModelSwap> recent_swaps;
   std::ofstream decisions;
   // Hot swap and pause.
-  std::string root;                       // local archive folder ("" when not local: no hot swap)
+  std::string root;                       // local archive folder ("" when not local: polled, below)
   std::vector<FileStamp> pointer_stamps;  // per slot
   FileStamp selector_stamp;
+  // A remote archive (s3://) is polled at most every o.poll_seconds of wall time; a local one is
+  // stat-ed at every bar boundary.
+  std::optional<std::chrono::steady_clock::time_point> last_poll;
   std::optional<std::set<std::string>> selection;  // the selector's symbols; none: every candidate
   bool paused = false;
   std::vector<std::pair<int64_t, bool>> pause_changes;  // (after bar time, paused)
@@ -366,7 +371,7 @@ struct LiveRunner::Impl {
       Slot& slot = slots.emplace_back();
       slot.symbol = symbol;
       slot.use_ref = !symbol.starts_with("BTC");
-      if (!root.empty()) pointer_stamps.push_back(Stamp(PointerPath(symbol)));
+      pointer_stamps.push_back(StampKey(registry::ChampionPointerKey(symbol)));
       // A restart after a swap starts each symbol as the saved run did, and replays its requests.
       std::optional<nlohmann::json> blob;
       if (saved)
@@ -426,7 +431,28 @@ struct LiveRunner::Impl {
     return Status::Ok();
   }
 
-  std::string PointerPath(const std::string& symbol) const { return root + "/champion/" + symbol + "/latest.json"; }
+  // The stamp of an archive object: stat of a local file, else the object's bytes (a GET; an
+  // unreadable object counts as unchanged).
+  FileStamp StampKey(const std::string& key, const FileStamp* before = nullptr) const {
+    if (!root.empty()) return Stamp(root + "/" + key);
+    auto bytes = store->Get(key);
+    if (!bytes.ok()) {
+      if (bytes.error().code == ErrorCode::kNotFound) return FileStamp{};
+      std::fprintf(stderr, "live: %s/%s: %s\n", store->Describe().c_str(), key.c_str(), bytes.error().message.c_str());
+      return before ? *before : FileStamp{};
+    }
+    return FileStamp{.exists = true, .bytes = std::move(*bytes)};
+  }
+
+  // Whether the archive is checked at this bar boundary: a local archive at every one, a remote
+  // one when o.poll_seconds of wall time have passed since the last poll (0: at every one).
+  bool PollDue() {
+    if (!root.empty()) return true;
+    const auto now = std::chrono::steady_clock::now();
+    if (last_poll && now - *last_poll < std::chrono::duration<double>(o.poll_seconds)) return false;
+    last_poll = now;
+    return true;
+  }
 
   // The archive prefix of a loaded model ("models/SYMBOL/TS/"), from its location.
   std::string ModelPath(const registry::LoadedModel& m) const {
@@ -436,17 +462,16 @@ struct LiveRunner::Impl {
 
   bool Selected(const std::string& symbol) const { return !selection || selection->contains(symbol); }
 
-  // Reads symbols_selector.json (when the archive is local): the traded set becomes its symbols
+  // Reads symbols_selector.json (any archive): the traded set becomes its symbols
   // and allow list, minus its block list, among the candidates. Missing: every candidate.
   Status ReadSelector(bool at_start) {
-    if (root.empty()) return Status::Ok();
-    const std::string path = root + "/" + kSelectorKey;
-    selector_stamp = Stamp(path);
+    const std::string path = root.empty() ? store->Describe() + "/" + kSelectorKey : root + "/" + kSelectorKey;
+    selector_stamp = StampKey(kSelectorKey, &selector_stamp);
     if (!selector_stamp.exists) {
       selection.reset();
       return Status::Ok();
     }
-    auto sel = ReadSymbolSelector(path);
+    auto sel = root.empty() ? ParseSymbolSelector(selector_stamp.bytes, path) : ReadSymbolSelector(path);
     if (!sel.ok()) {
       if (at_start) return sel.error();
       std::fprintf(stderr, "live: %s: %s; the selection is unchanged\n", path.c_str(), sel.error().message.c_str());
@@ -494,6 +519,21 @@ struct LiveRunner::Impl {
 
   // ----- hot swap
 
+  // Warms `stream` (a new recipe's) on the history provider's bars of `slot` before `next_ms`:
+  // every bar it has for a replay (as a start at `next_ms` warms), the warm-up of the longer recipe
+  // for a feed. Returns the number of bars.
+  Result<int64_t> RewarmFromHistory(const Slot& slot, int64_t next_ms, const features::FeatureRecipe& next_recipe,
+                                    features::FeatureStream& stream) {
+    const size_t count = o.warmup_bars == 0 ? 0 : std::max(o.warmup_bars, FeedWarmupBars(next_recipe));
+    HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, history.Bars(slot.symbol, next_ms, count));
+    std::optional<data::BarSeries> ref;
+    if (slot.use_ref && !ref_symbol.empty()) {
+      HURACAN_ASSIGN_OR_RETURN(ref, history.Bars(ref_symbol, next_ms, count));
+    }
+    WarmStream(stream, bars, ref ? &*ref : nullptr);
+    return static_cast<int64_t>(bars.size());
+  }
+
   // Asks `slot` to run `model_id` ("" = stop trading) from the boundary after bar `after_ms`.
   void Request(Slot& slot, int64_t after_ms, const std::string& model_id, const std::string& path,
                const std::string& reason) {
@@ -509,13 +549,12 @@ struct LiveRunner::Impl {
 
   // The champion pointers and the selector: reread on a change of mtime or size (`force`: all).
   void CheckFiles(int64_t after_ms, bool force) {
-    if (root.empty()) return;
-    const FileStamp sel = Stamp(root + "/" + kSelectorKey);
+    const FileStamp sel = StampKey(kSelectorKey, &selector_stamp);
     const bool selection_changed = force || !(sel == selector_stamp);
     if (selection_changed) (void)ReadSelector(false);
     for (size_t k = 0; k < slots.size(); ++k) {
       Slot& s = slots[k];
-      const FileStamp st = Stamp(PointerPath(s.symbol));
+      const FileStamp st = StampKey(registry::ChampionPointerKey(s.symbol), &pointer_stamps[k]);
       const bool pointer_changed = force || !(st == pointer_stamps[k]);
       pointer_stamps[k] = st;
       const std::string& current = s.pending ? s.want_id : s.model_id();
@@ -543,7 +582,8 @@ struct LiveRunner::Impl {
         s.stream = nullptr;
         s.status.model_id.clear();
       } else {
-        auto model = registry::LoadModel(*store, s.want_path, s.want_id, recipe, recipe.names());
+        // The bundle is bound with the recipe it was trained with, which may not be the running one.
+        auto model = registry::LoadModelWithItsRecipe(*store, s.want_path, s.want_id);
         if (!model.ok()) {
           const std::string text = s.symbol + ": cannot swap to " + s.want_id + ": " + model.error().message;
           std::fprintf(stderr, "live: %s\n", text.c_str());
@@ -551,13 +591,23 @@ struct LiveRunner::Impl {
           s.pending = false;
           continue;
         }
-        auto next = std::make_unique<registry::LoadedModel>(std::move(*model));
-        HURACAN_ASSIGN_OR_RETURN(features::FeatureStream stream, features::FeatureStream::Create(recipe));
+        auto next = std::make_unique<registry::LoadedModel>(std::move(model->model));
+        const features::FeatureRecipe& next_recipe = model->recipe;
+        HURACAN_ASSIGN_OR_RETURN(features::FeatureStream stream, features::FeatureStream::Create(next_recipe));
         std::string meta = next->meta_state;
-        if (s.stream) {
-          // The same recipe (the loader refuses another): the features carry over as they are.
+        if (s.stream && s.stream->stream().recipe().hash() == next_recipe.hash()) {
+          // The same recipe: the features carry over as they are.
           HURACAN_RETURN_IF_ERROR_CTX(stream.LoadState(s.stream->stream().SaveState()), s.symbol);
           if (EngineIds(*next) == EngineIds(*s.model)) meta = s.driver->pipeline().meta().Save();
+        } else if (s.stream) {
+          // A recipe change: the new recipe's features are warmed from history up to this bar, as a
+          // fresh start there would (nothing carries over; the meta state is the bundle's own).
+          HURACAN_ASSIGN_OR_RETURN(int64_t warmed, RewarmFromHistory(s, next_ms, next_recipe, stream));
+          report.symbols[s.symbol].warmup_bars = warmed;
+          std::fprintf(stderr, "live: %s: recipe %s -> %s, re-warmed on %lld bars\n", s.symbol.c_str(),
+                       s.stream->stream().recipe().hash().substr(0, 12).c_str(),
+                       next_recipe.hash().substr(0, 12).c_str(), static_cast<long long>(warmed));
+          s.want_reason = "recipe";
         } else {
           // A newly traded symbol: warmed on its recent bars (ring, then history).
           HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, RecentBars(s.symbol, next_ms, o.ring_bars));
@@ -735,7 +785,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
     while (pause_i < saved_pause_changes.size() && saved_pause_changes[pause_i].first == INT64_MIN)
       paused = saved_pause_changes[pause_i++].second;
     pause_changes.assign(saved_pause_changes.begin(), saved_pause_changes.begin() + pause_i);
-  } else if (!root.empty()) {
+  } else {
     auto p = store->Exists(kPauseKey);
     paused = p.ok() && *p;
     if (paused) pause_changes.emplace_back(INT64_MIN, true);
@@ -853,7 +903,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
             s.want_id = r.model_id, s.want_path = r.path, s.want_reason = r.reason;
             s.pending = r.model_id != s.model_id();
           }
-    } else if (!root.empty()) {
+    } else if (PollDue()) {
       auto p = store->Exists(kPauseKey);
       const bool now_paused = p.ok() && *p;
       if (now_paused != paused) {

@@ -51,6 +51,10 @@ struct LiveOptions {
   // to the max, on the clock (kFeedDown is raised once, kFeedBack when a bar comes again).
   int64_t feed_retry_base_ms = 1'000;
   int64_t feed_retry_max_ms = 30'000;
+  // A remote (s3://) archive's champion pointers, selector and pause flag are read at a bar
+  // boundary at most every this many seconds of wall time (0: at every one). A local archive's
+  // files are stat-ed at every bar boundary.
+  double poll_seconds = 30;
 };
 
 // The warm-up of a live feed, in bars: ten times the recipe's longest integer parameter (periods,
@@ -96,7 +100,7 @@ struct LiveSymbolReport {
 struct SwapRecord {
   int64_t at_ms = 0;                               // open time of the first bar the new model steps
   std::string symbol, old_model_id, new_model_id;  // an empty id: not traded
-  std::string reason;                              // "champion", "selected", "deselected"
+  std::string reason;                              // "champion", "recipe", "selected", "deselected"
 };
 
 struct LiveReport {

@@ -56,6 +56,21 @@ Result<LoadedModel> LoadModel(const storage::ObjectStore& store, const std::stri
   return BindModel(std::move(bundle), model_id, store.Describe() + "/" + prefix, recipe, feature_names);
 }
 
+Result<ModelWithRecipe> LoadModelWithItsRecipe(const storage::ObjectStore& store, const std::string& prefix,
+                                               const std::string& model_id) {
+  HURACAN_ASSIGN_OR_RETURN(ModelBundle bundle, ReadBundle(store, prefix));
+  const std::string where = store.Describe() + "/" + prefix;
+  const std::string config_file = where + kConfigFile;
+  HURACAN_ASSIGN_OR_RETURN_CTX(features::FeatureRecipe recipe,
+                               features::FeatureRecipe::Parse(bundle.config.recipe.dump(), config_file + ": recipe"),
+                               config_file);
+  if (recipe.hash() != bundle.config.feature_hash)
+    return DataLoss(config_file + ": the recipe's hash " + recipe.hash() + " is not the feature hash " +
+                    bundle.config.feature_hash);
+  HURACAN_ASSIGN_OR_RETURN(LoadedModel m, BindModel(std::move(bundle), model_id, where, recipe, recipe.names()));
+  return ModelWithRecipe{std::move(m), std::move(recipe)};
+}
+
 Result<LoadedModel> LoadModelDir(const std::string& dir, const features::FeatureRecipe& recipe,
                                  const std::vector<std::string>& feature_names) {
   std::error_code ec;

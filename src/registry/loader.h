@@ -44,6 +44,16 @@ Result<LoadedModel> BindModel(ModelBundle bundle, const std::string& model_id, c
 Result<LoadedModel> LoadModel(const storage::ObjectStore& store, const std::string& prefix, const std::string& model_id,
                               const features::FeatureRecipe& recipe, const std::vector<std::string>& feature_names);
 
+// A bundle bound with the recipe it was trained with (config.json "recipe", whose hash must be
+// its feature hash: DataLoss naming config.json otherwise) instead of the running one: the live
+// runner's swap to a champion of another recipe.
+struct ModelWithRecipe {
+  LoadedModel model;
+  features::FeatureRecipe recipe;
+};
+Result<ModelWithRecipe> LoadModelWithItsRecipe(const storage::ObjectStore& store, const std::string& prefix,
+                                               const std::string& model_id);
+
 // A bundle folder holding the four files (e.g. ARCHIVE/models/SOLUSDT/20251108T020000Z).
 Result<LoadedModel> LoadModelDir(const std::string& dir, const features::FeatureRecipe& recipe,
                                  const std::vector<std::string>& feature_names);

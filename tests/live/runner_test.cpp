@@ -7,6 +7,7 @@
 #include "live/runner.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -15,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -30,6 +32,7 @@
 #include "live/trade_log.h"
 #include "registry/champion.h"
 #include "storage/database.h"
+#include "support/s3_test_server.h"
 #include "support/test_support.h"
 
 namespace huracan::live {
@@ -66,20 +69,26 @@ struct Market {
     const std::string rules = R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                               R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
     std::ofstream(dir + "/rules.json") << rules;
+    const std::string train = dir + "/train";
+    fs::create_directories(train);
+    for (const auto& [name, bars] : loaded)
+      std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
+          << data::BarsToCsv(bars.slice(0, data::FirstAtOrAfter(bars.ts_ms, cut_ms)));
     // Training is the expensive part and the same in every test of a run: done once, then copied.
-    const bool trained = huracan::testing::CachedFolder(key + "\n" + rules, archive, [&](const std::string& out) {
-      const std::string train = dir + "/train";
-      fs::create_directories(train);
-      for (const auto& [name, bars] : loaded)
-        std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
-            << data::BarsToCsv(bars.slice(0, data::FirstAtOrAfter(bars.ts_ms, cut_ms)));
-      auto tr = Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(train) + " --archive " +
-                        ShellQuote(out) + " --db " + ShellQuote(dir + "/train.db") + " --promotion-rules " +
-                        ShellQuote(dir + "/rules.json") + " --costs zero --symbols " + train_symbols);
-      EXPECT_EQ(tr.exit_code, 0) << tr.out << tr.err;
-      return tr.exit_code == 0;
-    });
-    EXPECT_TRUE(trained);
+    EXPECT_TRUE(huracan::testing::CachedFolder(key + "\n" + rules, archive, [&](const std::string& out) {
+      return Train(out, train_symbols);
+    }));
+  }
+
+  // Trains champions of `symbols` on the bars before the cut into `to_archive` (`env`: settings,
+  // e.g. another features.recipe).
+  bool Train(const std::string& to_archive, const std::string& symbols, const std::string& env = "") const {
+    auto tr = Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(dir + "/train") + " --archive " +
+                          ShellQuote(to_archive) + " --db " + ShellQuote(to_archive + ".db") + " --promotion-rules " +
+                          ShellQuote(dir + "/rules.json") + " --costs zero --symbols " + symbols,
+                      env);
+    EXPECT_EQ(tr.exit_code, 0) << tr.out << tr.err;
+    return tr.exit_code == 0;
   }
 
   CommandResult Huracan(const std::string& args, const std::string& env = "") const {
@@ -450,6 +459,30 @@ class LiveLoop : public ::testing::Test {
     auto store = storage::OpenObjectStore(market_->archive);
     return (*registry::ReadChampionPointer(**store, "SOLUSDT"))->current.model_id;
   }
+  // Copies the bundle at `entry.path` of `from_archive` into `archive` as `id` (SOLUSDT@TS); the
+  // entry of the copy.
+  static registry::ChampionEntry CopyBundle(const std::string& from_archive, registry::ChampionEntry entry,
+                                            const std::string& archive, const std::string& ts) {
+    std::string from = entry.path;
+    from.pop_back();
+    entry.model_id = "SOLUSDT@" + ts;
+    entry.path = "models/SOLUSDT/" + ts + "/";
+    fs::copy(from_archive + "/" + from, archive + "/models/SOLUSDT/" + ts, fs::copy_options::recursive);
+    return entry;
+  }
+  static std::vector<std::string> DecisionsFrom(const std::string& path, int64_t from_ms) {
+    std::vector<std::string> out;
+    for (const std::string& line : Lines(path))
+      if (std::stoll(line.substr(0, line.find('|'))) >= from_ms) out.push_back(line);
+    return out;
+  }
+  int64_t FirstEntryMs(const std::string& name) const {
+    const Outcome base = RunLoop(market_->archive, market_->dir + "/" + name + "-base.db");
+    EXPECT_FALSE(base.trades.empty());
+    int64_t first_entry = INT64_MAX;
+    for (const auto& t : base.trades) first_entry = std::min(first_entry, EntryMs(t));
+    return first_entry;
+  }
   static void SetSecondChampion(const std::string& archive) {
     auto store = storage::OpenObjectStore(archive);
     ASSERT_TRUE(store.ok());
@@ -470,8 +503,11 @@ class LiveLoop : public ::testing::Test {
     o.db = db;
     o.symbols = "SOLUSDT";
     o.replay_dir = market_->data;
-    o.replay.from_ms = *data::ParseIsoUtc(SampleMarket::kCut);
+    o.replay.from_ms = from_ms_.value_or(*data::ParseIsoUtc(SampleMarket::kCut));
     o.replay.to_ms = *data::ParseIsoUtc(to_);
+    o.recipe = recipe_;
+    o.decisions_out = decisions_;
+    o.poll_seconds = poll_seconds_;
     o.state_dir = state_dir;
     o.status = board;
     o.alerts = alerts;
@@ -519,7 +555,11 @@ class LiveLoop : public ::testing::Test {
         << "trades again after " << why;
   }
 
-  std::string to_ = "2025-10-27";  // the replay's end
+  std::string to_ = "2025-10-27";   // the replay's end
+  std::optional<int64_t> from_ms_;  // the replay's start (default: the cut)
+  std::string recipe_ = "default";  // features.recipe
+  std::string decisions_;           // --decisions-out
+  double poll_seconds_ = 0;         // live.poll_seconds (an s3:// archive)
   static Market* market_;
   static registry::ChampionEntry* second_;
 };
@@ -622,6 +662,65 @@ TEST_F(LiveLoop, ChampionSwapWhileFlatTakesTheNextBar) {
   EXPECT_TRUE(second.report.swaps.empty());
   // The swap restarts the pipeline (regime, ADV) at k + 1 with the features and meta state carried
   // over: its trades are the second model's, not necessarily the first's.
+}
+
+// A champion trained on another feature recipe: the symbol's features are built for it and warmed
+// on the history up to the swap, so from there on the run decides and trades exactly as a fresh
+// replay started at that bar with the new champion (and its recipe as features.recipe).
+TEST_F(LiveLoop, ARecipeChangeRewarmsFromHistoryLikeAFreshStart) {
+  const std::string recipe = market_->dir + "/wider.yaml";
+  {
+    std::string text(features::BuiltinRecipeText("default"));
+    text.replace(text.find("name: default"), 13, "name: wider");
+    std::ofstream(recipe) << text << "  - {kind: roc, period: 20}\n";
+  }
+  const std::string trained = market_->dir + "/wider-archive";
+  market_->Train(trained, "SOLUSDT", "HURACAN_FEATURES_RECIPE=" + ShellQuote(recipe));
+  auto tstore = storage::OpenObjectStore(trained);
+  ASSERT_TRUE(tstore.ok());
+  auto tptr = registry::ReadChampionPointer(**tstore, "SOLUSDT");
+  ASSERT_TRUE(tptr.ok() && tptr->has_value());
+  const int64_t k = FirstEntryMs("recipe") - 3 * kTf;  // flat: the swap takes bar k + 1
+
+  const std::string a1 = Archive("recipe-swap");
+  const registry::ChampionEntry wider = CopyBundle(trained, (*tptr)->current, a1, "20251025T000200Z");
+  decisions_ = market_->dir + "/recipe-swap.txt";
+  CollectAlerts alerts;
+  const Outcome run = RunLoop(
+      a1, market_->dir + "/recipe-swap.db",
+      [&](int64_t ts) {
+        if (ts == k) {
+          EXPECT_TRUE(registry::SetChampion(**storage::OpenObjectStore(a1), "SOLUSDT", wider).ok());
+        }
+      },
+      INT64_MIN, "", nullptr, &alerts);
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  ASSERT_EQ(run.report.swaps.size(), 1u);
+  EXPECT_EQ(run.report.swaps[0].reason, "recipe");
+  EXPECT_EQ(run.report.swaps[0].at_ms, k + kTf);
+  EXPECT_EQ(run.report.swaps[0].new_model_id, wider.model_id);
+  ASSERT_FALSE(alerts.alerts.empty());
+  EXPECT_EQ(alerts.alerts.back().kind, AlertKind::kChampionSwap);
+  EXPECT_NE(alerts.alerts.back().text.find("(recipe)"), std::string::npos) << alerts.alerts.back().text;
+
+  // A fresh start at k + 1 with the new champion and its recipe.
+  const std::string a2 = Archive("recipe-fresh");
+  ASSERT_TRUE(registry::SetChampion(**storage::OpenObjectStore(a2), "SOLUSDT",
+                                    CopyBundle(trained, (*tptr)->current, a2, "20251025T000200Z"))
+                  .ok());
+  from_ms_ = k + kTf;
+  recipe_ = recipe;
+  decisions_ = market_->dir + "/recipe-fresh.txt";
+  const Outcome fresh = RunLoop(a2, market_->dir + "/recipe-fresh.db");
+  ASSERT_TRUE(fresh.error.empty()) << fresh.error;
+  EXPECT_TRUE(fresh.report.swaps.empty());
+  EXPECT_EQ(fresh.report.symbols.at("SOLUSDT").model_id, wider.model_id);
+  EXPECT_EQ(run.report.symbols.at("SOLUSDT").warmup_bars, fresh.report.symbols.at("SOLUSDT").warmup_bars);
+  ASSERT_FALSE(fresh.trades.empty()) << "the new champion should trade after the swap";
+  EXPECT_EQ(run.trades, fresh.trades);
+  const std::vector<std::string> want = DecisionsFrom(market_->dir + "/recipe-fresh.txt", k + kTf);
+  EXPECT_GT(want.size(), 1000u);
+  EXPECT_TRUE(DecisionsFrom(market_->dir + "/recipe-swap.txt", k + kTf) == want) << "decisions differ";
 }
 
 TEST_F(LiveLoop, ARestartAfterASwapRecoversTheSameTrades) {
@@ -743,6 +842,98 @@ TEST_F(LiveLoop, ThePauseFlagStopsEntriesNotExits) {
   EXPECT_EQ(run.report.paused_bar_times, (w.to - w.from) / kTf);
   ExpectNoEntryIn(run, w, "paused");
   EXPECT_TRUE(run.report.swaps.empty());
+}
+
+// `huracan live --archive s3://...` against the S3 test server (label s3, scripts/with-s3.sh): the
+// local archive uploaded, the same trades as from the local archive, the day file in S3, and a
+// champion pointer changed in S3 mid-run picked up. Skipped without the server (and not trained).
+class S3ServerLive : public LiveLoop {
+ protected:
+  static void SetUpTestSuite() {
+    if (std::getenv("HURACAN_TEST_S3_URL") != nullptr) LiveLoop::SetUpTestSuite();
+  }
+  void SetUp() override { HURACAN_REQUIRE_S3(); }
+
+  // The local archive uploaded under a fresh prefix; its s3:// URL.
+  static std::string Upload(const std::string& name) {
+    const std::string url =
+        std::string(std::getenv("HURACAN_TEST_S3_URL")) + "/" + name + "-" + std::to_string(::getpid());
+    auto local = storage::OpenObjectStore(market_->archive);
+    auto s3 = storage::OpenObjectStore(url);
+    EXPECT_TRUE(local.ok() && s3.ok());
+    if (!local.ok() || !s3.ok()) return url;
+    const auto keys = (*local)->List("");
+    EXPECT_TRUE(keys.ok());
+    if (!keys.ok()) return url;
+    for (const std::string& key : *keys) {
+      const auto bytes = (*local)->Get(key);
+      EXPECT_TRUE(bytes.ok() && (*s3)->Put(key, *bytes).ok()) << key;
+    }
+    return url;
+  }
+  static int PointerReads(const std::string& url) {
+    const std::string tail = url.substr(std::string("s3://").size()) + "/champion/SOLUSDT/latest.json";
+    int n = 0;
+    for (const std::string& line : huracan::testing::ReadS3Log())
+      n += line.starts_with("GET ") && line.ends_with(tail) ? 1 : 0;
+    return n;
+  }
+};
+
+TEST_F(S3ServerLive, AReplayFromAnS3ArchiveTradesAsFromTheLocalOne) {
+  const std::string url = Upload("live-parity");
+  // The CLI on both archives: the same trades (zero costs: real ones).
+  const std::string span = "--from " + std::string(SampleMarket::kCut) + " --to 2025-10-27 --symbols SOLUSDT";
+  auto local = market_->Huracan(market_->Live("shadow", span, market_->dir + "/s3-local.db", ""));
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  const std::string db = market_->dir + "/s3-remote.db";
+  auto remote = market_->Huracan("live --mode shadow --replay " + ShellQuote(market_->data) + " " + span +
+                                 " --archive " + url + " --db " + ShellQuote(db));
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  const std::vector<TradeRecord> want = DbTrades(market_->dir + "/s3-local.db", TradeBook::kShadow);
+  ASSERT_FALSE(want.empty());
+  EXPECT_EQ(DbTrades(db, TradeBook::kShadow), want);
+  // The day files are in S3 and read back.
+  auto s3 = storage::OpenObjectStore(url);
+  ASSERT_TRUE(s3.ok());
+  auto keys = (*s3)->List("live_logs/trades/");
+  ASSERT_TRUE(keys.ok());
+  ASSERT_FALSE(keys->empty());
+  size_t rows = 0;
+  for (const std::string& key : *keys) {
+    auto day = ReadTradeDayFile(**s3, key);
+    ASSERT_TRUE(day.ok()) << key << ": " << day.error().message;
+    rows += day->size();
+  }
+  EXPECT_EQ(rows, want.size());
+}
+
+TEST_F(S3ServerLive, AChampionPointerChangedInS3IsPickedUp) {
+  to_ = "2025-10-25T09:00";                             // three requests at every bar boundary: keep it short
+  const int64_t k = FirstEntryMs("s3-swap") - 3 * kTf;  // flat: the swap takes bar k + 1
+  const std::string url = Upload("live-swap");
+  auto s3 = storage::OpenObjectStore(url);
+  ASSERT_TRUE(s3.ok());
+  const Outcome run = RunLoop(url, market_->dir + "/s3-swap.db", [&](int64_t ts) {
+    if (ts == k) {
+      EXPECT_TRUE(registry::SetChampion(**s3, "SOLUSDT", *second_).ok());
+    }
+  });
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  ASSERT_EQ(run.report.swaps.size(), 1u);
+  EXPECT_EQ(run.report.swaps[0].at_ms, k + kTf);
+  EXPECT_EQ(run.report.swaps[0].new_model_id, second_->model_id);
+  ASSERT_FALSE(run.trades.empty());
+  for (const auto& t : run.trades) EXPECT_EQ(t.model_id, second_->model_id) << t.trade_id;
+  // poll_seconds 0 reads the pointer at every bar boundary; an hour reads it at the start and at
+  // the first boundary only, however many bars go by.
+  EXPECT_GE(PointerReads(url), static_cast<int>(run.report.bar_times));
+  const std::string quiet = Upload("live-quiet");
+  poll_seconds_ = 3600;
+  const Outcome slow = RunLoop(quiet, market_->dir + "/s3-quiet.db");
+  ASSERT_TRUE(slow.error.empty()) << slow.error;
+  EXPECT_GT(slow.report.bar_times, 200);
+  EXPECT_LE(PointerReads(quiet), 3);
 }
 
 }  // namespace
