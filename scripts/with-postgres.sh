@@ -2,7 +2,8 @@
 # Runs a command against a throw-away PostgreSQL 15 server:
 #   scripts/with-postgres.sh <command> [args...]
 # Starts a server (data dir under /tmp, 127.0.0.1, a free non-default port, fsync off), exports
-# DATABASE_URL=postgres://huracan:huracan@127.0.0.1:PORT/huracan, runs the command, and always
+# DATABASE_URL=postgres://huracan:huracan@127.0.0.1:PORT/huracan (and HURACAN_TEST_PG_STOP /
+# HURACAN_TEST_PG_START, commands that stop and start that server), runs the command, and always
 # stops the server and removes its data dir. Exits with the command's exit code; 77 when
 # PostgreSQL is not installed (ctest treats it as skipped).
 set -euo pipefail
@@ -47,9 +48,17 @@ as_pg "$PGBIN/initdb" -D "$DATA/db" -U postgres --auth=trust -E UTF8 --locale=C 
   cat "$DATA/initdb.log" >&2
   exit 2
 }
-as_pg "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w -t 30 \
-  -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$SOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || {
+# The server's settings live in its config file, so a plain `pg_ctl start` (a test restarting the
+# server) brings it back on the same port.
+cat >>"$DATA/db/postgresql.conf" <<EOF
+port = $PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$SOCK'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+EOF
+as_pg "$PGBIN/pg_ctl" -D "$DATA/db" -l "$DATA/server.log" -w -t 30 start >/dev/null || {
   cat "$DATA/server.log" >&2
   exit 2
 }
@@ -57,6 +66,11 @@ as_pg "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -q -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE huracan LOGIN PASSWORD 'huracan'" -c "CREATE DATABASE huracan OWNER huracan" >/dev/null
 
 export DATABASE_URL="postgres://huracan:huracan@127.0.0.1:$PORT/huracan"
+# For tests that stop and start the server mid-run (shell commands; both wait until done).
+PG_AS=""
+[[ $(id -u) -eq 0 ]] && PG_AS="runuser -u postgres --"
+export HURACAN_TEST_PG_STOP="$PG_AS $PGBIN/pg_ctl -D $DATA/db -m fast -w stop"
+export HURACAN_TEST_PG_START="$PG_AS $PGBIN/pg_ctl -D $DATA/db -l $DATA/server.log -w -t 30 start"
 set +e
 "$@"
 rc=$?
