@@ -512,14 +512,15 @@ Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<st
   }
   progress_->OnRunStart(run_id, static_cast<int>(symbols.size()), already);
   const std::string owner = opts_.claim_owner.empty() ? MakeClaimOwner() : opts_.claim_owner;
+  Status st;
   {
     RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id, owner);
-    Status st = state.Run(todo);
-    // Unfinished symbols (failed, timed out, or a scheduler error) are free for the next retry.
-    Status released = ledger_->ReleaseClaims(run_id, owner);
-    HURACAN_RETURN_IF_ERROR(st);
-    HURACAN_RETURN_IF_ERROR_CTX(released, "run ledger");
-  }
+    st = state.Run(todo);
+  }  // every worker is reaped here, so nothing of ours still trains a released symbol
+  // Unfinished symbols (failed, timed out, or a scheduler error) are free for the next retry.
+  Status released = ledger_->ReleaseClaims(run_id, owner);
+  HURACAN_RETURN_IF_ERROR(st);
+  HURACAN_RETURN_IF_ERROR_CTX(released, "run ledger");
   report.seconds = static_cast<double>(clock_->MonotonicMs() - t0) / 1000.0;
   progress_->OnRunEnd();
   return report;
