@@ -84,6 +84,10 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
   train->add_option("--retries", args->opts.retries, "Extra attempts for a failed or timed-out symbol (default 1)");
   train->add_option("--shard", args->shard, "i/N: train only this machine's stable share of the symbols");
   train->add_option("--threads", args->opts.threads, "Threads per worker (default: cores / concurrent workers)");
+  train->add_option("--claim-lease-seconds", args->opts.claim_lease_seconds,
+                    "Lease of a symbol's claim; a dead run's claims are taken over after it (default 120)");
+  train->add_option("--claim-heartbeat-seconds", args->opts.claim_heartbeat_seconds,
+                    "How often the claims are renewed (default 0: a quarter of the lease)");
   train->callback([args, out] {
     *out = [args]() -> Result<int> {
       training::TrainOptions opts = args->opts;

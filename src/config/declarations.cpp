@@ -224,6 +224,18 @@ std::vector<KeyDecl> Build() {
                      .Range(0, 1024)
                      .Flag("--threads", kTrain)
                      .ReadBy({"train"}));
+  rows.push_back(D("training.claim_lease_seconds", Type::kDouble,
+                   "Lease of a symbol's claim in the run ledger; a dead worker's claim is taken over after it")
+                     .Default(Num(train.claim_lease_seconds))
+                     .Range(0.1, 86400)
+                     .Flag("--claim-lease-seconds", {"train"})
+                     .ReadBy({"train"}));
+  rows.push_back(D("training.claim_heartbeat_seconds", Type::kDouble,
+                   "How often a run renews its claims' leases (0 = a quarter of the lease)")
+                     .Default(Num(train.claim_heartbeat_seconds))
+                     .Range(0, 86400)
+                     .Flag("--claim-heartbeat-seconds", {"train"})
+                     .ReadBy({"train"}));
   // engines, features
   rows.push_back(D("engines.run", Type::kList, "Engines that run: all, or a list of engine ids (huracan engines list)")
                      .Default("all")

@@ -105,6 +105,13 @@ CREATE TABLE IF NOT EXISTS control_audit (
 CREATE INDEX IF NOT EXISTS control_audit_at_idx ON control_audit (at);
 )SQL";
 
+// Claims of the shared ledger (training/ledger.h): the owner of a symbol's claim and the end of
+// its lease (epoch ms). Old rows get NULLs: unclaimed.
+constexpr char kV2[] = R"SQL(
+ALTER TABLE run_ledger ADD COLUMN claim_owner TEXT;
+ALTER TABLE run_ledger ADD COLUMN claim_expires_ms BIGINT;
+)SQL";
+
 constexpr char kSchemaVersionDdl[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at TEXT NOT NULL)";
@@ -133,6 +140,7 @@ int64_t NowMs() {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "initial schema: models, metrics, promotions, trades, equity, ledger, meta weights, audit", kV1},
+      {2, "run ledger claims: claim_owner, claim_expires_ms", kV2},
   };
   return kAll;
 }
@@ -150,7 +158,9 @@ const std::vector<TableSpec>& SchemaTables() {
       {"live_trades", {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id"}},
       {"shadow_trades", {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id"}},
       {"daily_equity", {"date", "nav", "max_dd", "turnover", "fees_bps"}},
-      {"run_ledger", {"run_id", "symbol", "status", "attempts", "started_at", "finished_at", "error"}},
+      {"run_ledger",
+       {"run_id", "symbol", "status", "attempts", "started_at", "finished_at", "error", "claim_owner",
+        "claim_expires_ms"}},
       {"meta_weights", {"symbol", "engine_id", "weight", "samples", "updated_at"}},
       {"control_audit", {"at", "chat_id", "command", "args", "result"}},
       {"schema_version", {"version", "name", "applied_at"}},

@@ -13,8 +13,8 @@ constexpr pqxx::oid kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 =
 
 class PostgresDatabase final : public Database {
  public:
-  PostgresDatabase(std::unique_ptr<pqxx::connection> conn, std::string described)
-      : conn_(std::move(conn)), described_(std::move(described)) {}
+  PostgresDatabase(std::unique_ptr<pqxx::connection> conn, std::string url, std::string described)
+      : conn_(std::move(conn)), url_(std::move(url)), described_(std::move(described)) {}
   ~PostgresDatabase() override {
     try {
       txn_.reset();
@@ -67,6 +67,7 @@ class PostgresDatabase final : public Database {
 
   Status ExecScript(std::string_view sql) override {
     std::string s(sql);
+    HURACAN_RETURN_IF_ERROR(EnsureConnected());
     return Guard(sql, [&]() {
       if (txn_) {
         txn_->exec(s);
@@ -83,6 +84,7 @@ class PostgresDatabase final : public Database {
 
  protected:
   Status Begin() override {
+    HURACAN_RETURN_IF_ERROR(EnsureConnected());
     return Guard("BEGIN", [&]() {
       txn_ = std::make_unique<pqxx::work>(*conn_);
       return Status::Ok();
@@ -108,11 +110,30 @@ class PostgresDatabase final : public Database {
   }
 
  private:
+  // After a lost connection (a server restart) the next call outside a transaction connects again;
+  // until the server answers it fails with Unavailable, so callers retry with backoff.
+  Status EnsureConnected() {
+    if (txn_ || (!broken_ && conn_ && conn_->is_open())) return Status::Ok();
+    try {
+      conn_.reset();
+      conn_ = std::make_unique<pqxx::connection>(url_);
+      pqxx::nontransaction tx(*conn_);
+      tx.exec("SET client_min_messages TO WARNING");
+      broken_ = false;
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      conn_.reset();
+      broken_ = true;
+      return Unavailable(described_ + ": cannot reconnect: " + e.what());
+    }
+  }
+
   template <typename F>
   Status Guard(std::string_view sql, F&& body) {
     try {
       return body();
     } catch (const pqxx::broken_connection& e) {
+      broken_ = true;
       return Unavailable(described_ + ": connection lost: " + e.what());
     } catch (const pqxx::sql_error& e) {
       std::string state = e.sqlstate();
@@ -121,7 +142,9 @@ class PostgresDatabase final : public Database {
       // A serialization failure or deadlock undid the server's transaction: inside our
       // Transaction only re-running all of it helps (Aborted); a single statement is retryable.
       if (state == "40001" || state == "40P01") return in_transaction() ? Aborted(msg) : Unavailable(msg);
-      if (state.rfind("08", 0) == 0 || state == "55P03" || state == "57P03") return Unavailable(msg);
+      // Connection errors and a server shutting down or starting (57P01-57P03): connect again.
+      if (state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0) broken_ = true;
+      if (state.rfind("08", 0) == 0 || state == "55P03" || state.rfind("57P0", 0) == 0) return Unavailable(msg);
       if (state.rfind("23", 0) == 0) return FailedPrecondition(msg);
       if (state.rfind("42", 0) == 0 || state.rfind("22", 0) == 0) return InvalidArgument(msg);
       return Internal(msg);
@@ -135,6 +158,7 @@ class PostgresDatabase final : public Database {
   template <typename F>
   Status Run(std::string_view raw_sql, const SqlParams& params, F&& consume) {
     HURACAN_ASSIGN_OR_RETURN(std::string sql, TranslatePlaceholders(raw_sql, DbBackend::kPostgres));
+    HURACAN_RETURN_IF_ERROR(EnsureConnected());
     std::vector<std::optional<std::string>> values;
     values.reserve(params.size());
     for (const SqlValue& p : params) values.push_back(p.ToText());
@@ -147,7 +171,9 @@ class PostgresDatabase final : public Database {
 
   std::unique_ptr<pqxx::connection> conn_;
   std::unique_ptr<pqxx::work> txn_;
+  std::string url_;
   std::string described_;
+  bool broken_ = false;
 };
 
 }  // namespace
@@ -173,7 +199,7 @@ Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url) {
       pqxx::nontransaction tx(*conn);
       tx.exec("SET client_min_messages TO WARNING");
     }
-    return std::unique_ptr<Database>(new PostgresDatabase(std::move(conn), described));
+    return std::unique_ptr<Database>(new PostgresDatabase(std::move(conn), url, described));
   } catch (const pqxx::broken_connection& e) {
     return Unavailable(described + ": cannot connect: " + e.what());
   } catch (const std::exception& e) {

@@ -44,6 +44,9 @@ Status SchedulerOptions::Validate() const {
   if (retry.retries < 0 || retry.retries > 100) return InvalidArgument("--retries must be in [0, 100]");
   if (batch_min < 1 || batch_max < batch_min)
     return InvalidArgument("hybrid batch bounds must satisfy 1 <= min <= max");
+  if (claim_lease_ms < 100) return InvalidArgument("the claim lease must be at least 0.1 s");
+  if (heartbeat_ms < 0 || heartbeat_ms >= claim_lease_ms)
+    return InvalidArgument("the claim heartbeat must be shorter than the claim lease");
   return Status::Ok();
 }
 
@@ -133,8 +136,15 @@ std::string LastLines(const std::string& tail, int n) {
 class RunState {
  public:
   RunState(const SchedulerOptions& opts, const WorkerCommand& cmd, RunLedger* ledger, const Clock* clock,
-           ProgressSink* progress, std::string run_id)
-      : opts_(opts), cmd_(cmd), ledger_(ledger), clock_(clock), progress_(progress), run_id_(std::move(run_id)) {}
+           ProgressSink* progress, std::string run_id, std::string owner)
+      : opts_(opts),
+        cmd_(cmd),
+        ledger_(ledger),
+        clock_(clock),
+        progress_(progress),
+        run_id_(std::move(run_id)),
+        owner_(std::move(owner)),
+        heartbeat_ms_(opts.heartbeat_ms > 0 ? opts.heartbeat_ms : std::max<int64_t>(1, opts.claim_lease_ms / 4)) {}
 
   ~RunState() {
     for (auto& w : workers_) KillAndReap(*w);
@@ -146,16 +156,24 @@ class RunState {
     for (auto* o : todo) syms.push_back(o->symbol);
     for (auto& j : MakeJobs(syms, opts_)) queue_.push_back(Job{std::move(j), Now()});
     size_t slots = opts_.mode == SchedulerMode::kSequential ? 1 : static_cast<size_t>(opts_.max_concurrent);
+    next_heartbeat_ = Now() + heartbeat_ms_;
 
     while (!queue_.empty() || !workers_.empty()) {
       int64_t now = Now();
+      if (now >= next_heartbeat_) {
+        // Best effort: a failed renewal is tried again at the next heartbeat.
+        (void)ledger_->RenewClaims(run_id_, owner_, clock_->NowMs(), opts_.claim_lease_ms);
+        next_heartbeat_ = Now() + heartbeat_ms_;
+        now = Now();
+      }
       // Launch ready jobs into free slots.
       while (workers_.size() < slots) {
         auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) { return j.not_before <= now; });
         if (it == queue_.end()) break;
         Job job = std::move(*it);
         queue_.erase(it);
-        HURACAN_RETURN_IF_ERROR(Launch(std::move(job.symbols)));
+        HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> claimed, ClaimJob(job.symbols));
+        if (!claimed.empty()) HURACAN_RETURN_IF_ERROR(Launch(std::move(claimed)));
       }
       Wait();
       now = Now();
@@ -190,6 +208,28 @@ class RunState {
   }
 
  private:
+  // Claims the job's symbols; returns those this invocation may train now. A symbol another
+  // owner holds waits a heartbeat and is tried again; one that is done elsewhere is finished.
+  Result<std::vector<std::string>> ClaimJob(const std::vector<std::string>& symbols) {
+    std::vector<std::string> claimed;
+    for (const std::string& sym : symbols) {
+      HURACAN_ASSIGN_OR_RETURN(ClaimResult c,
+                               ledger_->Claim(run_id_, sym, owner_, clock_->NowMs(), opts_.claim_lease_ms));
+      if (c == ClaimResult::kClaimed) {
+        claimed.push_back(sym);
+      } else if (c == ClaimResult::kBusy) {
+        queue_.push_back(Job{{sym}, Now() + heartbeat_ms_});
+      } else {
+        SymbolOutcome* o = outcomes_.at(sym);
+        o->status = LedgerStatus::kDone;
+        o->skipped = true;
+        o->error.clear();
+        progress_->OnSymbolEnd(sym, LedgerStatus::kDone, 0, "done by another worker", 0);
+      }
+    }
+    return claimed;
+  }
+
   Status Launch(std::vector<std::string> symbols) {
     int out_pipe[2], err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Internal(std::string("pipe: ") + std::strerror(errno));
@@ -253,6 +293,7 @@ class RunState {
     const int64_t now = Now();
     int64_t wake = now + kMaxWaitMs;
     for (auto& w : workers_) wake = std::min(wake, w->deadline);
+    wake = std::min(wake, next_heartbeat_);
     for (auto& j : queue_)
       if (workers_.size() < static_cast<size_t>(opts_.max_concurrent) || opts_.mode == SchedulerMode::kSequential)
         wake = std::min(wake, j.not_before);
@@ -435,6 +476,9 @@ class RunState {
   const Clock* clock_;
   ProgressSink* progress_;
   std::string run_id_;
+  std::string owner_;
+  int64_t heartbeat_ms_;
+  int64_t next_heartbeat_ = 0;
   std::map<std::string, SymbolOutcome*> outcomes_;
   std::deque<Job> queue_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -467,10 +511,16 @@ Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<st
     }
   }
   progress_->OnRunStart(run_id, static_cast<int>(symbols.size()), already);
+  const std::string owner = opts_.claim_owner.empty() ? MakeClaimOwner() : opts_.claim_owner;
+  Status st;
   {
-    RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id);
-    HURACAN_RETURN_IF_ERROR(state.Run(todo));
-  }
+    RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id, owner);
+    st = state.Run(todo);
+  }  // every worker is reaped here, so nothing of ours still trains a released symbol
+  // Unfinished symbols (failed, timed out, or a scheduler error) are free for the next retry.
+  Status released = ledger_->ReleaseClaims(run_id, owner);
+  HURACAN_RETURN_IF_ERROR(st);
+  HURACAN_RETURN_IF_ERROR_CTX(released, "run ledger");
   report.seconds = static_cast<double>(clock_->MonotonicMs() - t0) / 1000.0;
   progress_->OnRunEnd();
   return report;

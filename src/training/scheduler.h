@@ -10,6 +10,10 @@
 // or when it reports the end of its previous symbol. On a timeout the worker is killed, the
 // symbol is marked `timeout`, and the batch's unstarted symbols go to a new worker.
 // Failed and timed-out symbols are retried up to `retries` times with exponential backoff.
+// Before a job is launched, each of its symbols is claimed in the ledger (ledger.h) under
+// `claim_owner`; the loop renews the leases every `heartbeat_ms` and releases them at the end. A
+// symbol another owner holds waits (no attempt counted) and is tried again every heartbeat until
+// it is done (counted as skipped: done elsewhere) or its lease has ended (taken over).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +40,9 @@ struct SchedulerOptions {
   RetryPolicy retry;
   int batch_min = 8;  // hybrid batch size bounds
   int batch_max = 16;
+  std::string claim_owner;          // empty: MakeClaimOwner()
+  int64_t claim_lease_ms = 120000;  // a claim lasts this long unless renewed
+  int64_t heartbeat_ms = 0;         // renewal interval; 0: claim_lease_ms / 4
 
   Status Validate() const;
 };
@@ -48,12 +55,12 @@ struct WorkerCommand {
 struct SymbolOutcome {
   std::string symbol;
   LedgerStatus status = LedgerStatus::kPending;  // done / failed / timeout
-  bool skipped = false;                          // already done in the ledger before this invocation
-  int attempts = 0;                              // attempts made by this invocation
-  int timeouts = 0;                              // of which timed out
-  std::string error;                             // last error (failed / timeout)
-  std::string result_json;                       // the worker's `done` payload
-  double seconds = 0;                            // wall time of the last attempt
+  bool skipped = false;     // done by another invocation (before this one, or while this one waited for its claim)
+  int attempts = 0;         // attempts made by this invocation
+  int timeouts = 0;         // of which timed out
+  std::string error;        // last error (failed / timeout)
+  std::string result_json;  // the worker's `done` payload
+  double seconds = 0;       // wall time of the last attempt
 };
 
 struct RunReport {

@@ -36,8 +36,8 @@ Status SqlRunLedger::Enroll(const std::string& run_id, const std::vector<std::st
 Result<std::vector<LedgerEntry>> SqlRunLedger::Entries(const std::string& run_id) {
   HURACAN_ASSIGN_OR_RETURN(
       storage::SqlRows rows,
-      db_->Query("SELECT symbol, status, attempts, started_at, finished_at, error FROM run_ledger WHERE run_id = ? "
-                 "ORDER BY symbol",
+      db_->Query("SELECT symbol, status, attempts, started_at, finished_at, error, claim_owner, claim_expires_ms "
+                 "FROM run_ledger WHERE run_id = ? ORDER BY symbol",
                  {run_id}));
   std::vector<LedgerEntry> out;
   for (const auto& r : rows.rows) {
@@ -52,6 +52,8 @@ Result<std::vector<LedgerEntry>> SqlRunLedger::Entries(const std::string& run_id
     e.started_at_ms = ParseSqlTimestamp(r.Text(3).value_or(""));
     e.finished_at_ms = ParseSqlTimestamp(r.Text(4).value_or(""));
     e.error = r.Text(5).value_or("");
+    e.claim_owner = r.Text(6).value_or("");
+    e.claim_expires_ms = r.OptInt(7).value_or(0);
     out.push_back(std::move(e));
   }
   return out;
@@ -81,6 +83,56 @@ Status SqlRunLedger::MarkFinished(const std::string& run_id, const std::string& 
       "UPDATE run_ledger SET status = ?, finished_at = ?, error = ? WHERE run_id = ? AND symbol = ? "
       "AND status <> 'done'",
       {LedgerStatusName(status), SqlTimestamp(at_ms), error.empty() ? SqlValue() : SqlValue(error), run_id, symbol});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Result<ClaimResult> SqlRunLedger::Claim(const std::string& run_id, const std::string& symbol, const std::string& owner,
+                                        int64_t at_ms, int64_t lease_ms) {
+  ClaimResult result = ClaimResult::kBusy;
+  Status st = db_->Transaction([&](storage::Database& tx) -> Status {
+    HURACAN_RETURN_IF_ERROR(
+        tx.Exec("INSERT INTO run_ledger (run_id, symbol, status, attempts) VALUES (?, ?, 'pending', 0) "
+                "ON CONFLICT (run_id, symbol) DO NOTHING",
+                {run_id, symbol}));
+    const bool pg = tx.backend() == storage::DbBackend::kPostgres;
+    HURACAN_ASSIGN_OR_RETURN(
+        storage::SqlRows free,
+        tx.Query(std::string("SELECT symbol FROM run_ledger WHERE run_id = ? AND symbol = ? AND status <> 'done' AND "
+                             "(claim_owner IS NULL OR claim_owner = ? OR claim_expires_ms IS NULL OR "
+                             "claim_expires_ms <= ?)") +
+                     (pg ? " FOR UPDATE SKIP LOCKED" : ""),
+                 {run_id, symbol, owner, at_ms}));
+    if (free.empty()) {
+      HURACAN_ASSIGN_OR_RETURN(storage::SqlRows row, tx.Query("SELECT status FROM run_ledger WHERE run_id = ? AND "
+                                                              "symbol = ?",
+                                                              {run_id, symbol}));
+      result = !row.empty() && row.rows[0].Text(0).value_or("") == "done" ? ClaimResult::kDone : ClaimResult::kBusy;
+      return Status::Ok();
+    }
+    HURACAN_RETURN_IF_ERROR(
+        tx.Exec("UPDATE run_ledger SET claim_owner = ?, claim_expires_ms = ? WHERE run_id = ? AND symbol = ?",
+                {owner, at_ms + lease_ms, run_id, symbol}));
+    result = ClaimResult::kClaimed;
+    return Status::Ok();
+  });
+  if (!st.ok()) return WithContext(st.error(), "claim " + symbol);
+  return result;
+}
+
+Status SqlRunLedger::RenewClaims(const std::string& run_id, const std::string& owner, int64_t at_ms, int64_t lease_ms) {
+  auto r =
+      db_->Exec("UPDATE run_ledger SET claim_expires_ms = ? WHERE run_id = ? AND claim_owner = ? AND status <> 'done'",
+                {at_ms + lease_ms, run_id, owner});
+  if (!r.ok()) return r.error();
+  return Status::Ok();
+}
+
+Status SqlRunLedger::ReleaseClaims(const std::string& run_id, const std::string& owner) {
+  auto r = db_->Exec(
+      "UPDATE run_ledger SET claim_owner = NULL, claim_expires_ms = NULL WHERE run_id = ? AND claim_owner = ? AND "
+      "status <> 'done'",
+      {run_id, owner});
   if (!r.ok()) return r.error();
   return Status::Ok();
 }

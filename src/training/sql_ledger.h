@@ -1,5 +1,6 @@
 // The run ledger on the project database (table run_ledger, storage/migrations.h). Timestamps
-// are stored as ISO-8601 UTC text (storage::SqlTimestamp).
+// are stored as ISO-8601 UTC text (storage::SqlTimestamp); a claim's lease end as epoch ms
+// (claim_expires_ms, schema version 2).
 #pragma once
 
 #include <string>
@@ -20,6 +21,12 @@ class SqlRunLedger final : public RunLedger {
   Status MarkRunning(const std::string& run_id, const std::string& symbol, int64_t at_ms) override;
   Status MarkFinished(const std::string& run_id, const std::string& symbol, LedgerStatus status, int64_t at_ms,
                       const std::string& error) override;
+  // Postgres: the row is locked with SELECT ... FOR UPDATE SKIP LOCKED (a row another claimer is
+  // locking right now counts as busy); SQLite: the transaction's write lock (BEGIN IMMEDIATE).
+  Result<ClaimResult> Claim(const std::string& run_id, const std::string& symbol, const std::string& owner,
+                            int64_t at_ms, int64_t lease_ms) override;
+  Status RenewClaims(const std::string& run_id, const std::string& owner, int64_t at_ms, int64_t lease_ms) override;
+  Status ReleaseClaims(const std::string& run_id, const std::string& owner) override;
 
  private:
   storage::Database* db_;

@@ -46,6 +46,9 @@ std::string DefaultRunId(int64_t now_ms) {
 
 namespace {
 
+// The scheduler's ledger calls: 0.25 + 0.5 + 1 + 2 + 4 + 5 x 5 s, about 33 s in all.
+constexpr RetryPolicy kLedgerRetry{10, 250, 5 * kMsPerSecond};
+
 int Cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 Status ValidateRunId(const std::string& id) {
@@ -87,6 +90,8 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   so.retry.retries = opts.retries;
   so.retry.base_ms = opts.backoff_base_ms;
   so.retry.cap_ms = opts.backoff_cap_ms;
+  so.claim_lease_ms = static_cast<int64_t>(opts.claim_lease_seconds * static_cast<double>(kMsPerSecond));
+  so.heartbeat_ms = static_cast<int64_t>(opts.claim_heartbeat_seconds * static_cast<double>(kMsPerSecond));
   HURACAN_RETURN_IF_ERROR(so.Validate());
   const int concurrent = so.mode == SchedulerMode::kSequential ? 1 : so.max_concurrent;
   const int threads = opts.threads > 0 ? opts.threads : std::max(1, Cores() / concurrent);
@@ -109,7 +114,9 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   // XGBoost's OpenMP threads spin while waiting by default, which is ruinous when workers share
   // cores; the workers inherit this unless the caller chose otherwise.
   ::setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
-  SqlRunLedger ledger(db.get());
+  SqlRunLedger sql_ledger(db.get());
+  // A database restart mid-run (Postgres) costs retries, not the run: about 30 s of patience.
+  RetryingLedger ledger(&sql_ledger, kLedgerRetry, &clock);
   ConsoleProgress progress = ConsoleProgress::ForStderr();
   Scheduler scheduler(so, cmd, &ledger, &clock, &progress);
   TrainRunResult out;

@@ -27,7 +27,9 @@ struct TrainOptions {
   int retries = 1;
   int64_t backoff_base_ms = 2000;
   int64_t backoff_cap_ms = kMsPerMinute;
-  std::string run_id;  // empty: the UTC date YYYYMMDD
+  std::string run_id;                  // empty: the UTC date YYYYMMDD
+  double claim_lease_seconds = 120;    // a symbol's claim lasts this long unless renewed
+  double claim_heartbeat_seconds = 0;  // renewal interval; 0: a quarter of the lease
   Shard shard;
   int threads = 0;              // threads per worker; 0: cores / concurrent workers (at least 1)
   std::string self_exe;         // the huracan binary that runs the workers

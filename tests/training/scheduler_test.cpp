@@ -233,6 +233,64 @@ TEST(Scheduler, RerunSkipsDoneSymbols) {
   EXPECT_EQ(f.Count("A"), 2);
 }
 
+TEST(Scheduler, WaitsForAnotherOwnersClaimAndTakesItOverWhenItsLeaseEnds) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kParallel);
+  o.claim_lease_ms = 60000;
+  o.claim_owner = "me:1:aaaa";
+  // A dead invocation holds B until t0 + 60 s; its renewals stopped when it died.
+  const int64_t t0 = f.sim.NowMs();
+  ASSERT_EQ(*f.ledger.Claim("r1", "B", "dead:9:ffff", t0, 60000), ClaimResult::kClaimed);
+  auto r = f.Run(o, {"A", "B"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->all_done());
+  EXPECT_EQ(f.Count("A"), 1);
+  EXPECT_EQ(f.Count("B"), 1);  // trained once, after the takeover
+  EXPECT_GE(f.sim.NowMs(), t0 + 60000) << "B was taken over before the lease ended";
+  auto entries = f.ledger.Entries("r1");
+  EXPECT_EQ(FindEntry(*entries, "B")->claim_owner, "me:1:aaaa");
+  EXPECT_EQ(FindEntry(*entries, "B")->attempts, 1);
+}
+
+TEST(Scheduler, ASymbolDoneByAnotherOwnerIsNotTrainedAgain) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kSequential);
+  ASSERT_TRUE(f.ledger.Enroll("r1", {"A", "B"}).ok());
+  // Between this invocation's first look at the ledger and its claim, another one finished B:
+  // simulated by a ledger whose B turns done when the scheduler tries to claim it.
+  struct LateDone : RunLedger {
+    MemoryRunLedger* inner;
+    explicit LateDone(MemoryRunLedger* m) : inner(m) {}
+    Status Enroll(const std::string& r, const std::vector<std::string>& s) override { return inner->Enroll(r, s); }
+    Result<std::vector<LedgerEntry>> Entries(const std::string& r) override { return inner->Entries(r); }
+    Status MarkRunning(const std::string& r, const std::string& s, int64_t at) override {
+      return inner->MarkRunning(r, s, at);
+    }
+    Status MarkFinished(const std::string& r, const std::string& s, LedgerStatus st, int64_t at,
+                        const std::string& e) override {
+      return inner->MarkFinished(r, s, st, at, e);
+    }
+    Result<ClaimResult> Claim(const std::string& r, const std::string& s, const std::string& owner, int64_t at,
+                              int64_t lease) override {
+      if (s == "B") HURACAN_RETURN_IF_ERROR(inner->MarkFinished(r, s, LedgerStatus::kDone, at, ""));
+      return inner->Claim(r, s, owner, at, lease);
+    }
+    Status RenewClaims(const std::string& r, const std::string& owner, int64_t at, int64_t lease) override {
+      return inner->RenewClaims(r, owner, at, lease);
+    }
+    Status ReleaseClaims(const std::string& r, const std::string& owner) override {
+      return inner->ReleaseClaims(r, owner);
+    }
+  } late(&f.ledger);
+  Scheduler s(o, f.cmd, &late, f.clock, f.progress);
+  auto r = s.Run("r1", {"A", "B"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->all_done());
+  EXPECT_TRUE(r->symbols[1].skipped);
+  EXPECT_EQ(f.Count("A"), 1);
+  EXPECT_EQ(f.Count("B"), 0);
+}
+
 TEST(Scheduler, RejectsBadOptions) {
   Fixture f;
   SchedulerOptions o = Fast(SchedulerMode::kParallel);

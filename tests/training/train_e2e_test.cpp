@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -70,6 +72,11 @@ struct TrainRun {
   std::string Status(const std::string& run, const std::string& sym) {
     auto d = Db();
     auto r = d->Query("SELECT status FROM run_ledger WHERE run_id = ? AND symbol = ?", {run, sym});
+    return r.ok() && !r->empty() ? r->rows[0].Text(0).value_or("") : "";
+  }
+  std::string ClaimOwner(const std::string& run, const std::string& sym) {
+    auto d = Db();
+    auto r = d->Query("SELECT claim_owner FROM run_ledger WHERE run_id = ? AND symbol = ?", {run, sym});
     return r.ok() && !r->empty() ? r->rows[0].Text(0).value_or("") : "";
   }
   // Every champion pointer loads its own bundle (no fallback), and there are `n` of them.
@@ -351,24 +358,191 @@ TEST(TrainE2E, KillNineOfTheWholeRunThenRerunFinishesIt) {
   std::string cmd = "HURACAN_TEST_HANG_SYMBOL=SOLUSDT " + ShellQuote(huracan::testing::HuracanBinary()) +
                     " train --data-dir " + ShellQuote(r.data) + " --archive " + ShellQuote(r.archive) + " --db " +
                     ShellQuote(r.db) + " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) +
-                    " --run-id w1 --mode sequential >/dev/null 2>&1 & echo $!";
+                    " --run-id w1 --mode sequential --claim-lease-seconds 3 >/dev/null 2>&1 & echo $!";
   auto bg = RunCommand(cmd);
   pid_t pid = static_cast<pid_t>(std::stol(bg.out));
   // Wait until SOLUSDT (the last symbol, hanging) is running, so the others are done.
   for (int i = 0; i < 600 && r.Status("w1", "SOLUSDT") != "running"; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(r.Status("w1", "SOLUSDT"), "running");
+  const std::string dead_owner = r.ClaimOwner("w1", "SOLUSDT");
+  EXPECT_NE(dead_owner, "");
   ::kill(pid, SIGKILL);
   for (int i = 0; i < 50 && LiveProcessesMentioning(r.dir) > 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_EQ(LiveProcessesMentioning(r.dir), 0) << "workers outlived the killed scheduler";
   auto rerun = RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(r.data) +
                           " --archive " + ShellQuote(r.archive) + " --db " + ShellQuote(r.db) +
-                          " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) + " --run-id w1");
+                          " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) +
+                          " --run-id w1 --claim-heartbeat-seconds 0.5");
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_NE(rerun.out.find("3 done (2 already done before)"), std::string::npos) << rerun.out;
+  // The dead run's claim on SOLUSDT was taken over once its 3 s lease had ended (the rerun looks
+  // again every heartbeat, 0.5 s).
+  const std::string owner = r.ClaimOwner("w1", "SOLUSDT");
+  EXPECT_NE(owner, "");
+  EXPECT_NE(owner, dead_owner);
+  EXPECT_EQ(r.Count("SELECT attempts FROM run_ledger WHERE run_id = 'w1' AND symbol = 'SOLUSDT'"), 2);
   r.ExpectNoDuplicates("w1", 3);
   r.ExpectValidChampions(3);
+}
+
+// The run's rows that must match between two runs of the same inputs: per symbol, the model, its
+// kind, its OOS trades and the promotion decision.
+std::string RowsDigest(TrainRun& r) {
+  auto d = r.Db();
+  auto q = d->Query(
+      "SELECT m.symbol, m.model_id, m.kind, mm.trades, p.decision FROM models m JOIN model_metrics mm ON "
+      "mm.model_id = m.model_id JOIN promotions p ON p.to_model_id = m.model_id ORDER BY m.symbol");
+  EXPECT_TRUE(q.ok()) << (q.ok() ? "" : q.error().message);
+  std::string out;
+  if (!q.ok()) return out;
+  for (const auto& row : q->rows) {
+    for (size_t i = 0; i < row.size(); ++i) out += row.Text(i).value_or("NULL") + (i + 1 < row.size() ? " " : "\n");
+  }
+  return out;
+}
+
+// `workers` `huracan train` processes on one run id at once, each one worker process at a time
+// (a waiting process looks at a busy symbol again every heartbeat: 0.5 s here); returns their outputs (stdout +
+// stderr), after checking that each exits 0.
+std::vector<std::string> TrainConcurrently(TrainRun& r, const std::string& run, int workers) {
+  std::string script;
+  for (int i = 0; i < workers; ++i) {
+    script += "(" + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(r.data) +
+              " --archive " + ShellQuote(r.archive) + " --db " + ShellQuote(r.db) +
+              " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) + " --run-id " + run +
+              " --retries 0 --mode parallel --max-concurrent 1 --threads 1 --claim-heartbeat-seconds 0.5 >" +
+              ShellQuote(r.dir + "/o" + std::to_string(i)) + " 2>&1; echo $? >" +
+              ShellQuote(r.dir + "/rc" + std::to_string(i)) + ") & ";
+  }
+  script += "wait";
+  auto res = RunCommand(script);
+  EXPECT_EQ(res.exit_code, 0) << res.err;
+  std::vector<std::string> outs;
+  for (int i = 0; i < workers; ++i) {
+    std::ifstream rc(r.dir + "/rc" + std::to_string(i)), out(r.dir + "/o" + std::to_string(i));
+    std::string code((std::istreambuf_iterator<char>(rc)), std::istreambuf_iterator<char>());
+    std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(code, "0\n") << "worker " << i << ": " << text;
+    EXPECT_NE(text.find("3 symbols, 3 done"), std::string::npos) << text;
+    outs.push_back(text);
+  }
+  return outs;
+}
+
+// Every symbol trained exactly once by 4 invocations of one run id: one `started` log line and one
+// attempt per symbol over all of them, one row of each kind, valid champions.
+void ExpectFourWorkersTrainEachSymbolOnce(TrainRun& r, const std::string& run) {
+  auto outs = TrainConcurrently(r, run, 4);
+  int started = 0;
+  for (const auto& o : outs)
+    for (size_t p = o.find(" started (attempt"); p != std::string::npos; p = o.find(" started (attempt", p + 1))
+      ++started;
+  EXPECT_EQ(started, 3);
+  EXPECT_EQ(r.Count("SELECT SUM(attempts) FROM run_ledger WHERE run_id = ?", {run}), 3);
+  EXPECT_EQ(r.Count("SELECT MAX(attempts) FROM run_ledger WHERE run_id = ?", {run}), 1);
+  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = ? AND claim_expires_ms IS NOT NULL AND "
+                    "status <> 'done'",
+                    {run}),
+            0);
+  r.ExpectNoDuplicates(run, 3);
+  r.ExpectValidChampions(3);
+}
+
+TEST(TrainE2E, FourWorkersOnOneRunIdTrainEverySymbolOnce) {
+  TrainRun r;
+  ExpectFourWorkersTrainEachSymbolOnce(r, "four");
+}
+
+// Postgres variants: DATABASE_URL from scripts/with-postgres.sh (ctest training.postgres). Each
+// test works in its own schema of that database, so their rows never meet.
+std::string FreshPostgresSchema(const std::string& schema) {
+  const char* url = std::getenv("DATABASE_URL");
+  if (!url || std::string(url).rfind("postgres", 0) != 0) return "";
+  auto db = storage::OpenDatabase(url);
+  EXPECT_TRUE(db.ok()) << (db.ok() ? "" : db.error().message);
+  if (!db.ok()) return "";
+  EXPECT_TRUE((*db)->ExecScript("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema).ok());
+  return std::string(url) + "?options=-csearch_path%3D" + schema;
+}
+
+#define HURACAN_REQUIRE_POSTGRES(r, schema) \
+  (r).db = FreshPostgresSchema(schema);     \
+  if ((r).db.empty())                       \
+  GTEST_SKIP() << "DATABASE_URL is not a postgres:// URL: skipping (ctest runs these via scripts/with-postgres.sh)"
+
+TEST(PostgresTrain, FourWorkersOnOneRunIdTrainEverySymbolOnce) {
+  TrainRun r;
+  HURACAN_REQUIRE_POSTGRES(r, "four_workers");
+  ExpectFourWorkersTrainEachSymbolOnce(r, "four");
+}
+
+// A worker killed inside the database transaction leaves none of the symbol's rows; one killed
+// right after the commit leaves all of them; either way the rerun completes without duplicates.
+TEST(PostgresTrain, ASymbolsRowsCommitTogetherOrNotAtAll) {
+  for (const std::string stage : {"in_db_transaction", "after_db_commit"}) {
+    SCOPED_TRACE(stage);
+    TrainRun r;
+    HURACAN_REQUIRE_POSTGRES(r, "kill_" + stage);
+    r.UseData({"BTC", "SOL"});
+    auto died = r.Train("--run-id k1 --symbols SOLUSDT", "HURACAN_TEST_CRASH_AT=" + stage + ":SOLUSDT");
+    const int64_t want = stage == "after_db_commit" ? 1 : 0;
+    EXPECT_EQ(died.exit_code, want ? 0 : 1) << died.out << died.err;
+    EXPECT_EQ(r.Count("SELECT COUNT(*) FROM models WHERE symbol = 'SOLUSDT'"), want);
+    EXPECT_EQ(r.Count("SELECT COUNT(*) FROM model_metrics"), want);
+    EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions WHERE symbol = 'SOLUSDT'"), want);
+    EXPECT_EQ(r.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = 'k1' AND status = 'done'"), want);
+    auto rerun = r.Train("--run-id k1 --symbols SOLUSDT");
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
+    r.ExpectNoDuplicates("k1", 1);
+    r.ExpectValidChampions(1);
+  }
+}
+
+// The server stops and starts again in the middle of a run: the run retries with backoff and
+// finishes, with the same rows as an uninterrupted run (here on SQLite) and no duplicates.
+TEST(PostgresTrain, ServerRestartMidRunRetriesAndFinishes) {
+  const char* stop = std::getenv("HURACAN_TEST_PG_STOP");
+  const char* start = std::getenv("HURACAN_TEST_PG_START");
+  TrainRun r;
+  HURACAN_REQUIRE_POSTGRES(r, "restart");
+  ASSERT_TRUE(stop && start) << "with-postgres.sh sets HURACAN_TEST_PG_STOP and HURACAN_TEST_PG_START";
+  // A short heartbeat, so the scheduler also talks to the database while it is down.
+  std::string cmd = "(" + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(r.data) +
+                    " --archive " + ShellQuote(r.archive) + " --db " + ShellQuote(r.db) +
+                    " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) +
+                    " --run-id pgr --mode sequential --retries 3 --claim-lease-seconds 10 "
+                    "--claim-heartbeat-seconds 0.2 >" +
+                    ShellQuote(r.dir + "/out") + " 2>&1; echo $? >" + ShellQuote(r.dir + "/rc") + ") >/dev/null 2>&1 &";
+  ASSERT_EQ(RunCommand(cmd).exit_code, 0);
+  // Once the first symbol is done, stop the server for 2 s while the next one trains.
+  for (int i = 0; i < 600 && r.Status("pgr", "BTCUSDT-PERP") != "done"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ASSERT_EQ(r.Status("pgr", "BTCUSDT-PERP"), "done");
+  auto down = RunCommand(stop);
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  auto up = RunCommand(start);
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  for (int i = 0; i < 1800 && !fs::exists(r.dir + "/rc"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::ifstream rc_in(r.dir + "/rc"), out_in(r.dir + "/out");
+  std::string rc((std::istreambuf_iterator<char>(rc_in)), std::istreambuf_iterator<char>());
+  std::string out((std::istreambuf_iterator<char>(out_in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(rc, "0\n") << out;
+  EXPECT_NE(out.find("3 symbols, 3 done"), std::string::npos) << out;
+  std::printf("restart run log:\n%s", out.c_str());
+  r.ExpectNoDuplicates("pgr", 3);
+  r.ExpectValidChampions(3);
+  // The same rows as an uninterrupted run of the same inputs.
+  TrainRun ref;
+  auto uninterrupted = ref.Train("--run-id pgr --engines trend_ma");
+  ASSERT_EQ(uninterrupted.exit_code, 0) << uninterrupted.err;
+  const std::string got = RowsDigest(r), want = RowsDigest(ref);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 3) << got;
 }
 
 }  // namespace
