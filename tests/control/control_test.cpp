@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "control/alert_pusher.h"
@@ -219,6 +220,55 @@ TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
   EXPECT_EQ(*rows->rows[0].Text(2), "refused: chat not allowed (@u)");
   EXPECT_EQ(*rows->rows[1].Text(2), "refused: stale (301 s old)");
   EXPECT_EQ(*rows->rows[2].Text(1), "(not a command)");
+}
+
+// A flood: 500 updates in one getUpdates answer, from the allowed chat, one stranger and 50 other
+// strangers. Each chat gets at most max_messages_per_minute (10) replies, 1 s apart; the rest are
+// audited as rate-limited without a reply, so the bot is through the batch in seconds.
+TEST(TelegramBot, AFloodOfUpdatesIsRateLimitedAndAuditedPerChat) {
+  const std::string dir = MakeArchive({{"SOLUSDT", 1}});
+  auto db = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(storage::Migrate(**db).ok());
+  SimulatedClock clock(1762567200000);
+  ScriptedTransport http(clock);
+  const int64_t now_s = 1762567200;
+  nlohmann::json updates = nlohmann::json::array();
+  for (int i = 0; i < 500; ++i) {
+    const int64_t chat = i < 250 ? (i % 2 == 0 ? 7 : 9) : (i < 450 ? 9 : 1000 + i);
+    updates.push_back(
+        {{"update_id", i + 1},
+         {"message", {{"date", now_s}, {"text", "/help"}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}});
+  }
+  http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
+  BotOptions o;
+  o.token = "t";
+  o.chat_ids = {7};
+  o.archive_dir = dir;
+  o.max_updates = 500;
+  const int64_t start = clock.MonotonicMs();
+  auto st = RunBot(o, clock, http, db->get(), [](const std::string&) {});
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->updates, 500);
+  EXPECT_EQ(st->executed, 10);
+  EXPECT_EQ(st->refused, 10 + 50);                       // chat 9's first 10, one each for the 50 others
+  EXPECT_EQ(st->rate_limited, (125 - 10) + (325 - 10));  // chat 7 sent 125, chat 9 325
+  EXPECT_LE(clock.MonotonicMs() - start, 15000) << "the bot fell behind the flood";
+  std::map<int64_t, std::vector<int64_t>> sends;
+  for (const auto& c : http.calls)
+    if (c.url.find("/sendMessage") != std::string::npos)
+      sends[nlohmann::json::parse(c.body)["chat_id"].get<int64_t>()].push_back(c.at_ms);
+  EXPECT_EQ(sends.size(), 52u);
+  for (const auto& [chat, times] : sends) {
+    EXPECT_LE(times.size(), 10u) << chat;
+    for (size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], 1000) << chat;
+  }
+  auto all = (*db)->Query("SELECT COUNT(*) FROM control_audit");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*all->rows[0].Int(0), 500);
+  auto limited = (*db)->Query("SELECT COUNT(*) FROM control_audit WHERE result LIKE 'refused: rate-limited%'");
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(*limited->rows[0].Int(0), st->rate_limited);
 }
 
 // Pushes leave from the pusher's thread, to every allowed chat, under the outgoing limits: a
