@@ -189,32 +189,41 @@ TEST(TelegramBot, HonoursRetryAfterRateLimitsAndRedacts) {
   EXPECT_EQ(nlohmann::json::parse(http.calls[0].body)["offset"], 44);
 }
 
+// A Bot API update: a text message from user "u" in `chat`.
+nlohmann::json Message(int id, int64_t chat, int64_t date, const std::string& text) {
+  return nlohmann::json{
+      {"update_id", id},
+      {"message", {{"date", date}, {"text", text}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}};
+}
+
+// A migrated SQLite database in a temp folder (null on failure).
+std::unique_ptr<storage::Database> AuditDatabase() {
+  auto db = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
+  if (!db.ok() || !storage::Migrate(**db).ok()) return nullptr;
+  return std::move(*db);
+}
+
 TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
   const std::string dir = MakeArchive({{"SOLUSDT", 1}});
-  auto db = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(storage::Migrate(**db).ok());
+  auto db = AuditDatabase();
+  ASSERT_TRUE(db);
   SimulatedClock clock(1762567200000);
   ScriptedTransport http(clock);
   const int64_t now_s = 1762567200;
-  auto msg = [](int id, int64_t chat, int64_t date, const char* text) {
-    return nlohmann::json{
-        {"update_id", id},
-        {"message", {{"date", date}, {"text", text}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}};
-  };
-  nlohmann::json updates = {msg(1, 5, now_s, "/pause"), msg(2, 7, now_s - 301, "/pause"), msg(3, 7, now_s, "hi")};
+  nlohmann::json updates = {Message(1, 5, now_s, "/pause"), Message(2, 7, now_s - 301, "/pause"),
+                            Message(3, 7, now_s, "hi")};
   http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
   BotOptions o;
   o.token = "t";
   o.chat_ids = {7};
   o.archive_dir = dir;
   o.max_updates = 3;
-  auto st = RunBot(o, clock, http, db->get(), [](const std::string&) {});
+  auto st = RunBot(o, clock, http, db.get(), [](const std::string&) {});
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->refused, 2);
   EXPECT_EQ(st->executed, 0);
   EXPECT_FALSE(std::filesystem::exists(PausedFlagPath(dir)));
-  auto rows = (*db)->Query("SELECT chat_id, command, result FROM control_audit ORDER BY at, chat_id");
+  auto rows = db->Query("SELECT chat_id, command, result FROM control_audit ORDER BY at, chat_id");
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ(*rows->rows[0].Text(2), "refused: chat not allowed (@u)");
@@ -227,18 +236,15 @@ TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
 // audited as rate-limited without a reply, so the bot is through the batch in seconds.
 TEST(TelegramBot, AFloodOfUpdatesIsRateLimitedAndAuditedPerChat) {
   const std::string dir = MakeArchive({{"SOLUSDT", 1}});
-  auto db = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(storage::Migrate(**db).ok());
+  auto db = AuditDatabase();
+  ASSERT_TRUE(db);
   SimulatedClock clock(1762567200000);
   ScriptedTransport http(clock);
   const int64_t now_s = 1762567200;
   nlohmann::json updates = nlohmann::json::array();
   for (int i = 0; i < 500; ++i) {
     const int64_t chat = i < 250 ? (i % 2 == 0 ? 7 : 9) : (i < 450 ? 9 : 1000 + i);
-    updates.push_back(
-        {{"update_id", i + 1},
-         {"message", {{"date", now_s}, {"text", "/help"}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}});
+    updates.push_back(Message(i + 1, chat, now_s, "/help"));
   }
   http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
   BotOptions o;
@@ -247,7 +253,7 @@ TEST(TelegramBot, AFloodOfUpdatesIsRateLimitedAndAuditedPerChat) {
   o.archive_dir = dir;
   o.max_updates = 500;
   const int64_t start = clock.MonotonicMs();
-  auto st = RunBot(o, clock, http, db->get(), [](const std::string&) {});
+  auto st = RunBot(o, clock, http, db.get(), [](const std::string&) {});
   ASSERT_TRUE(st.ok()) << st.error().message;
   EXPECT_EQ(st->updates, 500);
   EXPECT_EQ(st->executed, 10);
@@ -263,10 +269,10 @@ TEST(TelegramBot, AFloodOfUpdatesIsRateLimitedAndAuditedPerChat) {
     EXPECT_LE(times.size(), 10u) << chat;
     for (size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], 1000) << chat;
   }
-  auto all = (*db)->Query("SELECT COUNT(*) FROM control_audit");
+  auto all = db->Query("SELECT COUNT(*) FROM control_audit");
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(*all->rows[0].Int(0), 500);
-  auto limited = (*db)->Query("SELECT COUNT(*) FROM control_audit WHERE result LIKE 'refused: rate-limited%'");
+  auto limited = db->Query("SELECT COUNT(*) FROM control_audit WHERE result LIKE 'refused: rate-limited%'");
   ASSERT_TRUE(limited.ok());
   EXPECT_EQ(*limited->rows[0].Int(0), st->rate_limited);
 }
