@@ -189,9 +189,11 @@ TEST(StatusServerAbuse, AbusiveClientsStallNeitherTheLiveLoopNorHealthz) {
   int answered_4xx = 0, closed = 0;
   for (const auto& [what, request] : malformed) {
     std::string answer = Exchange(port, request);
-    if (what != "10000 headers")
+    if (what == "10000 headers") {
+      EXPECT_FALSE(answer.empty()) << "a long but valid request went unanswered";
+    } else {
       EXPECT_EQ(answer.find("HTTP/1.1 2"), std::string::npos) << what << ": " << answer.substr(0, 200);
-    EXPECT_FALSE(answer.empty() && what == "10000 headers") << "a long but valid request went unanswered";
+    }
     if (answer.rfind("HTTP/1.1 4", 0) == 0) ++answered_4xx;
     if (answer.empty()) ++closed;
   }
