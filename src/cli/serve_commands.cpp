@@ -17,7 +17,7 @@ struct ServeArgs {
   std::string db;
   std::string bind;
   int port = -1;  // -1: http.port; 0: any free port (only here: the setting's range is 1..65535)
-  int threads = 4;
+  int threads = 64;
 };
 
 Result<int> RunServeCommand(const ServeArgs& a) {
@@ -52,7 +52,7 @@ void RegisterServeCommands(CLI::App& app, Action* out) {
   cmd->add_option("--bind", a->bind, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--archive", a->archive, "Archive folder (default ./archive)");
   cmd->add_option("--db", a->db, "SQLite path or postgres:// URL (default $DATABASE_URL, else ./huracan.db)");
-  cmd->add_option("--threads", a->threads, "Request threads (default 4)");
+  cmd->add_option("--threads", a->threads, "Connections served at once, a thread each (default 64)");
   cmd->callback([a, out] { *out = [a]() { return RunServeCommand(*a); }; });
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 
 #include "control/status_page.h"
 
@@ -21,6 +23,55 @@ bool SameSecret(const std::string& a, const std::string& b) {
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i % (b.empty() ? 1 : b.size())]);
   return diff == 0 && !b.empty();
 }
+
+// cpp-httplib hands every accepted connection to a task queue, and a connection holds its thread
+// until the client closes it or stops sending for the read timeout. Its ThreadPool has a fixed
+// number of threads served in order, so a few silent or slow clients would hold them all and make
+// every later request wait. This queue gives each connection a thread of its own, made on demand,
+// up to `max_active` at once; only beyond that do connections wait, in order.
+class ConnectionQueue : public httplib::TaskQueue {
+ public:
+  explicit ConnectionQueue(size_t max_active) : state_(std::make_shared<State>()) { state_->max_active = max_active; }
+
+  void enqueue(std::function<void()> fn) override {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    if (state_->active >= state_->max_active) {
+      state_->pending.push_back(std::move(fn));
+      return;
+    }
+    ++state_->active;
+    // Detached; the thread owns a reference to the state, so it may outlive this queue.
+    std::thread([state = state_, fn = std::move(fn)]() mutable {
+      for (;;) {
+        fn();
+        std::lock_guard<std::mutex> lock(state->mu);
+        if (state->pending.empty()) {
+          --state->active;
+          state->idle.notify_all();
+          return;
+        }
+        fn = std::move(state->pending.front());
+        state->pending.pop_front();
+      }
+    }).detach();
+  }
+
+  // Waits for every connection to end (as ThreadPool::shutdown joins its threads).
+  void shutdown() override {
+    std::unique_lock<std::mutex> lock(state_->mu);
+    state_->idle.wait(lock, [this] { return state_->active == 0 && state_->pending.empty(); });
+  }
+
+ private:
+  struct State {
+    std::mutex mu;
+    std::condition_variable idle;
+    std::deque<std::function<void()>> pending;
+    size_t active = 0;
+    size_t max_active = 1;
+  };
+  std::shared_ptr<State> state_;
+};
 
 }  // namespace
 
@@ -107,8 +158,8 @@ void StatusServer::Route() {
 
 Status StatusServer::Start() {
   httplib::Server& s = *server_;
-  const int threads = std::max(1, opts_.threads);
-  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  const size_t connections = static_cast<size_t>(std::max(1, opts_.threads));
+  s.new_task_queue = [connections] { return new ConnectionQueue(connections); };
   s.set_read_timeout(opts_.read_timeout_s, 0);
   s.set_write_timeout(opts_.write_timeout_s, 0);
   s.set_keep_alive_timeout(2);

@@ -33,7 +33,8 @@ struct ServeOptions {
   std::string token;
   const live::StatusBoard* board = nullptr;  // null: no live runner attached
   std::function<int64_t()> now_ms;           // wall clock (epoch ms)
-  int threads = 4;
+  // Connections served at once, each on a thread of its own made on demand (more wait in order).
+  int threads = 64;
   int read_timeout_s = 5;
   int write_timeout_s = 5;
   size_t max_body_bytes = 4096;

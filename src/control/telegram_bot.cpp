@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <map>
@@ -205,6 +206,14 @@ class Bot {
     const std::string who = "chat " + std::to_string(chat) + " (" + user + ")";
     const int64_t now = clock_.NowMs();
 
+    if (RateLimited(chat, now)) {
+      ++stats_.rate_limited;
+      const std::string limited =
+          "refused: rate-limited (over " + std::to_string(o_.max_messages_per_minute) + " messages a minute)";
+      Log(who + ": " + command + (args.empty() ? "" : " " + args) + " -> " + limited);
+      Audit(now, chat, command, args, limited);
+      return;
+    }
     std::string reply, result;
     if (!Allowed(chat)) {
       ++stats_.refused;
@@ -232,6 +241,20 @@ class Bot {
     Send(chat, reply);
   }
 
+  // True when `chat` already had max_messages_per_minute messages in the last 60 s; else counts
+  // this one. Chats quiet for a minute are forgotten, so the memory stays bounded by the chats
+  // active in the last minute.
+  bool RateLimited(int64_t chat, int64_t now) {
+    constexpr int64_t kWindowMs = 60 * 1000;
+    if (recent_.size() > 1024)
+      std::erase_if(recent_, [&](const auto& e) { return e.second.empty() || e.second.back() <= now - kWindowMs; });
+    std::deque<int64_t>& times = recent_[chat];
+    while (!times.empty() && times.front() <= now - kWindowMs) times.pop_front();
+    if (static_cast<int>(times.size()) >= o_.max_messages_per_minute) return true;
+    times.push_back(now);
+    return false;
+  }
+
   void Audit(int64_t now, int64_t chat, const std::string& command, const std::string& args,
              const std::string& result) {
     if (db_ == nullptr) return;
@@ -248,6 +271,7 @@ class Bot {
   storage::Database* db_;
   const std::function<void(const std::string&)>& log_;
   BotStats stats_;
+  std::map<int64_t, std::deque<int64_t>> recent_;  // chat -> times of its messages in the last minute
   std::unique_ptr<TelegramSender> own_sender_;
   TelegramSender* sender_;
 };

@@ -59,7 +59,10 @@ struct BotOptions {
   int64_t max_updates = -1;             // stop after handling this many updates (-1: never)
   int64_t max_polls = -1;               // stop after this many getUpdates calls (-1: never)
   int64_t min_send_interval_ms = 1000;  // per chat
-  int64_t backoff_base_ms = 1000;       // getUpdates failures: base * 2^(n-1), capped
+  // A flood: a chat's messages beyond this many a minute (allowed or not) are audited as
+  // "refused: rate-limited" and get no reply, so replies never fall behind the updates.
+  int max_messages_per_minute = 10;
+  int64_t backoff_base_ms = 1000;  // getUpdates failures: base * 2^(n-1), capped
   int64_t backoff_cap_ms = 60000;
   int send_attempts = 4;  // per message part (429 and 5xx retried)
   // Inside `huracan live`: once true, the loop ends after the current poll and backoff waits end
@@ -91,9 +94,10 @@ class TelegramSender {
 };
 
 struct BotStats {
-  int64_t updates = 0;   // updates handled
-  int64_t executed = 0;  // commands run
-  int64_t refused = 0;   // stranger or stale
+  int64_t updates = 0;       // updates handled
+  int64_t executed = 0;      // commands run
+  int64_t refused = 0;       // stranger or stale
+  int64_t rate_limited = 0;  // beyond max_messages_per_minute (not counted in refused)
   int64_t poll_errors = 0;
   int64_t send_failures = 0;  // parts given up on
   int64_t offset = 0;         // the next update id wanted

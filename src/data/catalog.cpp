@@ -20,6 +20,9 @@ namespace fs = std::filesystem;
 constexpr const char* kQuotes[] = {"FDUSD", "USDT", "USDC", "BUSD", "TUSD", "USDP", "DAI", "BTC", "ETH",
                                    "BNB",   "EUR",  "TRY",  "BRL",  "GBP",  "AUD",  "JPY", "USD"};
 
+// The longest symbol the archive takes (registry::ValidateSymbol): 32 characters.
+constexpr size_t kMaxMarketLength = 32;
+
 bool AssetName(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c); });
 }
@@ -31,6 +34,7 @@ bool AllDigits(std::string_view s, size_t n) {
 }  // namespace
 
 std::optional<Market> ParseMarket(std::string_view text) {
+  if (text.size() > kMaxMarketLength) return std::nullopt;  // no market name is that long; keeps ids short
   std::string s = Upper(text);
   Market m;
   if (s.ends_with("-PERP")) {

@@ -38,13 +38,35 @@ Result<std::vector<std::string>> ChildNames(const storage::ObjectStore& store, c
 
 }  // namespace
 
+namespace {
+
+// The symbol as an error shows it: control bytes and non-ASCII as \xNN, at most 40 characters.
+std::string Printable(const std::string& symbol) {
+  std::string out;
+  for (size_t i = 0; i < symbol.size() && i < 40; ++i) {
+    const unsigned char c = static_cast<unsigned char>(symbol[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    }
+  }
+  if (symbol.size() > 40) out += "... (" + std::to_string(symbol.size()) + " bytes)";
+  return out;
+}
+
+}  // namespace
+
 Status ValidateSymbol(const std::string& symbol) {
-  if (symbol.empty() || symbol.size() > 32) return InvalidArgument("symbol '" + symbol + "': must be 1-32 characters");
+  const std::string shown = "symbol '" + Printable(symbol) + "'";
+  if (symbol.empty() || symbol.size() > 32) return InvalidArgument(shown + ": must be 1-32 characters");
   if (!((symbol[0] >= 'A' && symbol[0] <= 'Z') || (symbol[0] >= '0' && symbol[0] <= '9')))
-    return InvalidArgument("symbol '" + symbol + "': must start with A-Z or 0-9");
+    return InvalidArgument(shown + ": must start with A-Z or 0-9");
   for (char c : symbol) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    if (!ok) return InvalidArgument("symbol '" + symbol + "': only A-Z, 0-9, '.', '_' and '-' are allowed");
+    if (!ok) return InvalidArgument(shown + ": only A-Z, 0-9, '.', '_' and '-' are allowed");
   }
   return Status::Ok();
 }
@@ -152,7 +174,10 @@ Result<std::vector<std::string>> Archive::ListChampionSymbols() const {
   for (const std::string& k : keys) {
     std::string rest = k.substr(9);
     size_t slash = rest.find('/');
-    if (slash != std::string::npos && rest.substr(slash) == "/latest.json") out.push_back(rest.substr(0, slash));
+    // A folder whose name is not a symbol (written by hand into the archive) is not a champion.
+    if (slash != std::string::npos && rest.substr(slash) == "/latest.json" &&
+        ValidateSymbol(rest.substr(0, slash)).ok())
+      out.push_back(rest.substr(0, slash));
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/sha256.h"
+#include "registry/archive.h"
 
 namespace huracan::registry {
 namespace {
@@ -213,6 +214,8 @@ Result<BundleConfig> BundleConfig::FromJson(const nlohmann::json& j, const std::
   } catch (const std::exception& e) {
     return DataLoss(source + ": " + e.what());
   }
+  // The symbol names archive folders and costs; a bundle that claims a path is refused.
+  if (Status s = ValidateSymbol(c.symbol); !s.ok()) return DataLoss(source + ": " + s.error().message);
   return c;
 }
 

@@ -174,7 +174,8 @@ Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url) {
   } else if (path.rfind("sqlite:", 0) == 0) {
     path = path.substr(7);
   } else if (path.find("://") != std::string::npos) {
-    return InvalidArgument("database '" + url + "': unsupported scheme (use a path, sqlite:PATH or postgres://)");
+    return InvalidArgument("database '" + RedactDatabaseUrl(url) +
+                           "': unsupported scheme (use a path, sqlite:PATH or postgres://)");
   }
   if (path.empty()) return InvalidArgument("database '" + url + "': empty path");
   return OpenSqlite(path);

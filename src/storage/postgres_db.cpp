@@ -179,16 +179,27 @@ class PostgresDatabase final : public Database {
 }  // namespace
 
 std::string RedactDatabaseUrl(const std::string& url) {
-  // scheme://user:password@host... -> scheme://user:***@host...
-  size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
+  // scheme://user:password@host... -> scheme://user:***@host...; a password=... query parameter
+  // (libpq accepts one) -> password=***.
+  std::string out = url;
+  size_t scheme = out.find("://");
+  if (scheme == std::string::npos) return out;
   size_t auth_start = scheme + 3;
-  size_t at = url.find('@', auth_start);
-  size_t slash = url.find('/', auth_start);
-  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return url;
-  size_t colon = url.find(':', auth_start);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
+  size_t at = out.find('@', auth_start);
+  size_t slash = out.find('/', auth_start);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    size_t colon = out.find(':', auth_start);
+    if (colon != std::string::npos && colon < at) out = out.substr(0, colon + 1) + "***" + out.substr(at);
+  }
+  for (size_t q = out.find('?'); q != std::string::npos && q < out.size();) {
+    size_t end = out.find('&', q + 1);
+    if (out.compare(q + 1, 9, "password=") == 0) {
+      out.replace(q + 10, (end == std::string::npos ? out.size() : end) - (q + 10), "***");
+      end = out.find('&', q + 1);
+    }
+    q = end;
+  }
+  return out;
 }
 
 Result<std::unique_ptr<Database>> OpenPostgres(const std::string& url) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -144,6 +145,47 @@ TEST(ConfigValidate, EachKindOfMistakeIsRefusedWithFileLineAndKey) {
   ExpectRefused("archive:\n  url: gs://bucket/x\n", "2", "archive.url", "s3://bucket/prefix");
   ExpectRefused("http:\n  bind: 0.0.0.0\n", "2", "http.bind", "HURACAN_HTTP_TOKEN");
   ExpectRefused("telegram:\n  chat_ids: [12, abc]\n", "2", "telegram.chat_ids", "'abc'");
+}
+
+// Table-driven over the whole table: for every key, a value of the wrong type in the file and in
+// its environment variable, and an out-of-range number at each bound, are refused naming the key
+// (and the variable); a secret's refused value is never echoed.
+TEST(ConfigValidate, EveryKeyRefusesWrongTypesAndOutOfRangeValuesFromFileAndEnv) {
+  int tried = 0;
+  for (const KeyDecl& d : Declarations()) {
+    std::vector<std::string> bad;
+    if (d.type == Type::kInt) bad = {"abc", "1.5"};
+    if (d.type == Type::kDouble) bad = {"abc", "nan"};
+    if (d.type == Type::kBool) bad = {"maybe"};
+    if (d.type == Type::kEnum) bad = {"no-such-value"};
+    if (d.type == Type::kInt || d.type == Type::kDouble) {
+      if (d.min) bad.push_back(std::to_string(static_cast<long long>(*d.min) - 1000000));
+      if (d.max) bad.push_back(std::to_string(static_cast<long long>(*d.max) + 1000000));
+    }
+    for (const std::string& v : bad) {
+      if (!d.secret) {
+        ++tried;
+        LoadResult f = LoadText(d.section() + ":\n  " + d.name() + ": " + v + "\n");
+        EXPECT_FALSE(f.ok()) << d.key << " = " << v;
+        EXPECT_NE(Joined(f.errors).find(d.key + ": "), std::string::npos) << d.key << " = " << v << "\n"
+                                                                          << Joined(f.errors);
+      }
+      if (d.env.empty()) continue;
+      ++tried;
+      LoadResult e = LoadText("", Env{{{d.env, v}}});
+      EXPECT_FALSE(e.ok()) << d.env << "=" << v;
+      const std::string all = Joined(e.errors);
+      EXPECT_NE(all.find("env " + d.env + ": " + d.key + ": "), std::string::npos) << d.env << "=" << v << "\n" << all;
+    }
+  }
+  // Unknown keys in every section.
+  for (const std::string& section : Sections()) {
+    ++tried;
+    LoadResult r = LoadText(section + ":\n  no_such_key: 1\n");
+    EXPECT_NE(Joined(r.errors).find(section + ".no_such_key"), std::string::npos) << Joined(r.errors);
+  }
+  EXPECT_GE(tried, 50);
+  std::cout << "config: " << tried << " bad values refused naming their key\n";
 }
 
 TEST(ConfigValidate, SecretsInlineAreRefusedWithoutEchoingThem) {

@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "control/alert_pusher.h"
@@ -188,37 +189,91 @@ TEST(TelegramBot, HonoursRetryAfterRateLimitsAndRedacts) {
   EXPECT_EQ(nlohmann::json::parse(http.calls[0].body)["offset"], 44);
 }
 
-TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
-  const std::string dir = MakeArchive({{"SOLUSDT", 1}});
-  auto db = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(storage::Migrate(**db).ok());
-  SimulatedClock clock(1762567200000);
-  ScriptedTransport http(clock);
-  const int64_t now_s = 1762567200;
-  auto msg = [](int id, int64_t chat, int64_t date, const char* text) {
-    return nlohmann::json{
-        {"update_id", id},
-        {"message", {{"date", date}, {"text", text}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}};
-  };
-  nlohmann::json updates = {msg(1, 5, now_s, "/pause"), msg(2, 7, now_s - 301, "/pause"), msg(3, 7, now_s, "hi")};
-  http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
+// A Bot API update: a text message from user "u" in `chat`.
+nlohmann::json Message(int id, int64_t chat, int64_t date, const std::string& text) {
+  return nlohmann::json{
+      {"update_id", id},
+      {"message", {{"date", date}, {"text", text}, {"chat", {{"id", chat}}}, {"from", {{"username", "u"}}}}}};
+}
+
+// A bot's surroundings: a one-champion archive, a migrated SQLite audit database, a scripted
+// transport on a simulated clock, and options that allow chat 7.
+struct AuditedBot {
+  static constexpr int64_t kNowS = 1762567200;
+  std::string dir = MakeArchive({{"SOLUSDT", 1}});
+  std::unique_ptr<storage::Database> db;
+  SimulatedClock clock{kNowS * 1000};
+  ScriptedTransport http{clock};
   BotOptions o;
-  o.token = "t";
-  o.chat_ids = {7};
-  o.archive_dir = dir;
-  o.max_updates = 3;
-  auto st = RunBot(o, clock, http, db->get(), [](const std::string&) {});
+
+  AuditedBot() {
+    auto opened = storage::OpenDatabase(testing::MakeTempDir("control_db") + "/a.db");
+    if (opened.ok() && storage::Migrate(**opened).ok()) db = std::move(*opened);
+    o.token = "t";
+    o.chat_ids = {7};
+    o.archive_dir = dir;
+  }
+  // One getUpdates answer carrying `updates`.
+  void Poll(const nlohmann::json& updates) {
+    http.polls.push_back(HttpResponse{200, nlohmann::json({{"ok", true}, {"result", updates}}).dump()});
+  }
+};
+
+TEST(TelegramBot, StrangersAndStaleCommandsAreRefusedAndAudited) {
+  AuditedBot b;
+  ASSERT_TRUE(b.db);
+  const int64_t now_s = AuditedBot::kNowS;
+  b.Poll({Message(1, 5, now_s, "/pause"), Message(2, 7, now_s - 301, "/pause"), Message(3, 7, now_s, "hi")});
+  b.o.max_updates = 3;
+  auto st = RunBot(b.o, b.clock, b.http, b.db.get(), [](const std::string&) {});
   ASSERT_TRUE(st.ok());
   EXPECT_EQ(st->refused, 2);
   EXPECT_EQ(st->executed, 0);
-  EXPECT_FALSE(std::filesystem::exists(PausedFlagPath(dir)));
-  auto rows = (*db)->Query("SELECT chat_id, command, result FROM control_audit ORDER BY at, chat_id");
+  EXPECT_FALSE(std::filesystem::exists(PausedFlagPath(b.dir)));
+  auto rows = b.db->Query("SELECT chat_id, command, result FROM control_audit ORDER BY at, chat_id");
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 3u);
   EXPECT_EQ(*rows->rows[0].Text(2), "refused: chat not allowed (@u)");
   EXPECT_EQ(*rows->rows[1].Text(2), "refused: stale (301 s old)");
   EXPECT_EQ(*rows->rows[2].Text(1), "(not a command)");
+}
+
+// A flood: 500 updates in one getUpdates answer, from the allowed chat, one stranger and 50 other
+// strangers. Each chat gets at most max_messages_per_minute (10) replies, 1 s apart; the rest are
+// audited as rate-limited without a reply, so the bot is through the batch in seconds.
+TEST(TelegramBot, AFloodOfUpdatesIsRateLimitedAndAuditedPerChat) {
+  AuditedBot b;
+  ASSERT_TRUE(b.db);
+  nlohmann::json updates = nlohmann::json::array();
+  for (int i = 0; i < 500; ++i) {
+    const int64_t chat = i < 250 ? (i % 2 == 0 ? 7 : 9) : (i < 450 ? 9 : 1000 + i);
+    updates.push_back(Message(i + 1, chat, AuditedBot::kNowS, "/help"));
+  }
+  b.Poll(updates);
+  b.o.max_updates = 500;
+  const int64_t start = b.clock.MonotonicMs();
+  auto st = RunBot(b.o, b.clock, b.http, b.db.get(), [](const std::string&) {});
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->updates, 500);
+  EXPECT_EQ(st->executed, 10);
+  EXPECT_EQ(st->refused, 10 + 50);                       // chat 9's first 10, one each for the 50 others
+  EXPECT_EQ(st->rate_limited, (125 - 10) + (325 - 10));  // chat 7 sent 125, chat 9 325
+  EXPECT_LE(b.clock.MonotonicMs() - start, 15000) << "the bot fell behind the flood";
+  std::map<int64_t, std::vector<int64_t>> sends;
+  for (const auto& c : b.http.calls)
+    if (c.url.find("/sendMessage") != std::string::npos)
+      sends[nlohmann::json::parse(c.body)["chat_id"].get<int64_t>()].push_back(c.at_ms);
+  EXPECT_EQ(sends.size(), 52u);
+  for (const auto& [chat, times] : sends) {
+    EXPECT_LE(times.size(), 10u) << chat;
+    for (size_t i = 1; i < times.size(); ++i) EXPECT_GE(times[i] - times[i - 1], 1000) << chat;
+  }
+  auto all = b.db->Query("SELECT COUNT(*) FROM control_audit");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(*all->rows[0].Int(0), 500);
+  auto limited = b.db->Query("SELECT COUNT(*) FROM control_audit WHERE result LIKE 'refused: rate-limited%'");
+  ASSERT_TRUE(limited.ok());
+  EXPECT_EQ(*limited->rows[0].Int(0), st->rate_limited);
 }
 
 // Pushes leave from the pusher's thread, to every allowed chat, under the outgoing limits: a
