@@ -105,6 +105,11 @@ CREATE TABLE IF NOT EXISTS control_audit (
 CREATE INDEX IF NOT EXISTS control_audit_at_idx ON control_audit (at);
 )SQL";
 
+// Challengers shadow-traded beside a champion log their trades in shadow_trades, flagged.
+constexpr char kV2[] = R"SQL(
+ALTER TABLE shadow_trades ADD COLUMN challenger INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
 constexpr char kSchemaVersionDdl[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at TEXT NOT NULL)";
@@ -133,6 +138,7 @@ int64_t NowMs() {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "initial schema: models, metrics, promotions, trades, equity, ledger, meta weights, audit", kV1},
+      {2, "shadow_trades.challenger: trades of challengers shadow-traded beside the champion", kV2},
   };
   return kAll;
 }
@@ -148,7 +154,8 @@ const std::vector<TableSpec>& SchemaTables() {
       {"promotions",
        {"promotion_id", "from_model_id", "to_model_id", "reason", "at", "snapshot", "symbol", "decision"}},
       {"live_trades", {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id"}},
-      {"shadow_trades", {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id"}},
+      {"shadow_trades",
+       {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id", "challenger"}},
       {"daily_equity", {"date", "nav", "max_dd", "turnover", "fees_bps"}},
       {"run_ledger", {"run_id", "symbol", "status", "attempts", "started_at", "finished_at", "error"}},
       {"meta_weights", {"symbol", "engine_id", "weight", "samples", "updated_at"}},
