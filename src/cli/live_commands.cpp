@@ -108,6 +108,8 @@ void RegisterLiveCommands(CLI::App& app, Action* out) {
       o.recipe = s.String("features.recipe");
       o.decisions_out = a->decisions_out;
       o.poll_seconds = s.Double("live.poll_seconds");
+      o.max_challengers = static_cast<size_t>(s.Int("live.max_challengers"));
+      o.promotion = s.InlineRules();
       HURACAN_ASSIGN_OR_RETURN(o.replay.speed, live::ParseReplaySpeed(a->speed));
       if (!a->from.empty()) {
         HURACAN_ASSIGN_OR_RETURN(o.replay.from_ms, live::ParseReplayBound(a->from, "--from"));

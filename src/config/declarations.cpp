@@ -7,6 +7,7 @@
 
 #include "costs/cost_overrides.h"
 #include "costs/cost_presets.h"
+#include "registry/challenger_set.h"
 #include "registry/promotion.h"
 #include "training/scheduler.h"
 #include "training/train_run.h"
@@ -187,6 +188,17 @@ std::vector<KeyDecl> Build() {
   rows.push_back(D("promotion.min_first_net_sharpe", Type::kDouble, "A coin's first model needs net Sharpe above this")
                      .Default(Num(rules.min_first_net_sharpe))
                      .ReadBy({"train"}));
+  rows.push_back(D("promotion.live_min_trades", Type::kInt,
+                   "Live evidence: a challenger needs this many shadow trades beside the champion (0 = live gates off)")
+                     .Default(std::to_string(rules.live_min_trades))
+                     .Range(0, std::nullopt)
+                     .ReadBy({"train", "live"}));
+  rows.push_back(D("promotion.live_net_bps_band", Type::kDouble,
+                   "Live evidence: the 95% lower bound of (challenger - champion) shadow net bps per trade must be "
+                   ">= -band")
+                     .Default(Num(rules.live_net_bps_band))
+                     .Range(0, std::nullopt)
+                     .ReadBy({"train", "live"}));
   // training
   rows.push_back(D("training.symbols", Type::kString, "all | topN (most liquid N) | A,B")
                      .Default(train.symbols)
@@ -267,6 +279,10 @@ std::vector<KeyDecl> Build() {
   rows.push_back(D("live.rest_url", Type::kString, "REST URL of the binance feed (backfill)")
                      .Default("https://api.binance.com")
                      .Planned("live"));
+  rows.push_back(D("live.max_challengers", Type::kInt, "Challengers shadow-traded beside each champion, at most")
+                     .Default(std::to_string(registry::kDefaultMaxChallengersPerSymbol))
+                     .Range(0, 16)
+                     .ReadBy({"live"}));
   rows.push_back(D("live.ca_file", Type::kString,
                    "Extra CA file (PEM) trusted for the binance feed's wss:// and https:// besides the system store")
                      .Unset("system store only")

@@ -59,6 +59,8 @@ registry::PromotionRules Settings::InlineRules() const {
   r.max_drawdown = Double("promotion.max_drawdown");
   r.sharpe_margin = Double("promotion.sharpe_margin");
   r.min_first_net_sharpe = Double("promotion.min_first_net_sharpe");
+  r.live_min_trades = Int("promotion.live_min_trades");
+  r.live_net_bps_band = Double("promotion.live_net_bps_band");
   return r;
 }
 

@@ -140,10 +140,10 @@ class Checker {
   }
 
   const std::vector<std::string>& RuleKeys() const {
-    static const std::vector<std::string> keys = {"promotion.min_trades",    "promotion.min_days",
-                                                  "promotion.min_psr",       "promotion.max_drawdown",
-                                                  "promotion.sharpe_margin", "promotion.min_first_net_sharpe",
-                                                  "promotion.min_dsr"};
+    static const std::vector<std::string> keys = {
+        "promotion.min_trades",   "promotion.min_days",        "promotion.min_psr",
+        "promotion.max_drawdown", "promotion.sharpe_margin",   "promotion.min_first_net_sharpe",
+        "promotion.min_dsr",      "promotion.live_min_trades", "promotion.live_net_bps_band"};
     return keys;
   }
 

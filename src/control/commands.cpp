@@ -21,6 +21,7 @@
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
 #include "registry/archive.h"
+#include "registry/challenger_set.h"
 #include "registry/champion.h"
 #include "registry/promotion.h"
 #include "storage/object_store.h"
@@ -96,6 +97,52 @@ Result<int> PositiveInt(const std::string& text, int max) {
 std::string SelectorPath(const std::string& archive_dir) { return archive_dir + "/symbols_selector.json"; }
 std::string PausedFlagPath(const std::string& archive_dir) { return archive_dir + "/control/paused.json"; }
 
+namespace {
+
+// The live gates: the running process's (its status), else off.
+registry::PromotionRules LiveGates(const ControlContext& ctx) {
+  registry::PromotionRules rules;
+  if (ctx.board)
+    if (auto st = ctx.board->Latest()) {
+      rules.live_min_trades = st->promotion_live_min_trades;
+      rules.live_net_bps_band = st->promotion_live_net_bps_band;
+    }
+  return rules;
+}
+
+// The symbol's challengers with their live evidence (an unreadable set: one row with its problem).
+std::vector<ChallengerRow> Challengers(const ControlContext& ctx, const storage::ObjectStore& store,
+                                       const std::string& symbol) {
+  std::vector<ChallengerRow> out;
+  auto set = registry::ReadChallengerSet(store, symbol);
+  if (!set.ok()) {
+    out.push_back(
+        ChallengerRow{.model_id = "?", .source = "", .added_at = "", .live = {}, .problem = set.error().message});
+    return out;
+  }
+  if (!*set) return out;
+  const registry::PromotionRules rules = LiveGates(ctx);
+  for (const registry::ChallengerEntry& e : (*set)->challengers) {
+    ChallengerRow row;
+    row.model_id = e.model_id;
+    row.source = e.source;
+    row.added_at = e.added_at;
+    registry::LiveEvidence evidence;
+    if (!ctx.db) {
+      row.problem = "no database";
+    } else if (auto ev = registry::ReadLiveEvidence(*ctx.db, symbol, e.model_id, 0); !ev.ok()) {
+      row.problem = ev.error().message;
+    } else {
+      evidence = std::move(*ev);
+    }
+    row.live = registry::DecideLiveEvidence(evidence, rules);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 Result<ChampionsResult> Champions(const ControlContext& ctx) {
   HURACAN_ASSIGN_OR_RETURN(auto store, OpenArchive(ctx));
@@ -135,6 +182,7 @@ Result<ChampionsResult> Champions(const ControlContext& ctx) {
         row.trades = oos->trades;
       }
     }
+    row.challengers = Challengers(ctx, *store, sym);
     out.rows.push_back(std::move(row));
   }
   return out;
@@ -155,6 +203,16 @@ std::string RenderChampions(const ChampionsResult& r) {
              Fixed(100.0 * c.hit_rate, 1) + "%, " + std::to_string(c.trades) + " trades";
     else
       out += ", no metrics (" + c.problem + ")";
+    for (const ChallengerRow& ch : c.challengers) {
+      out += "\n  challenger " + ch.model_id + " (" + ch.source + "): ";
+      if (!ch.problem.empty()) {
+        out += "no live evidence (" + ch.problem + ")";
+        continue;
+      }
+      out += std::to_string(ch.live.challenger_trades) + " shadow trades, " + Fixed(ch.live.challenger_net_bps, 2) +
+             " bps/trade vs champion " + Fixed(ch.live.champion_net_bps, 2) + " (" +
+             std::to_string(ch.live.champion_trades) + " trades); " + registry::LiveEvidenceDistance(ch.live);
+    }
   }
   return out;
 }

@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "live/status.h"
+#include "registry/live_evidence.h"
 #include "storage/database.h"
 
 namespace huracan::control {
@@ -36,6 +37,18 @@ std::string SelectorPath(const std::string& archive_dir);    // ARCHIVE/symbols_
 std::string PausedFlagPath(const std::string& archive_dir);  // ARCHIVE/control/paused.json
 
 // --- /champions ---
+// A challenger of the champion (champion/SYMBOL/challengers.json), with its live evidence from the
+// database: its shadow trades against the champion's over the same period (from its first shadow
+// trade), and the distance from the live promotion gates.
+struct ChallengerRow {
+  std::string model_id;
+  std::string source;  // "mechanic" | "daily"
+  std::string added_at;
+  // Trades and net bps of both sides; `enabled` when the live gates are on (known inside `huracan
+  // live`: its status carries promotion.live_*; elsewhere off, without a distance).
+  registry::LiveEvidenceVerdict live;
+  std::string problem;  // the evidence could not be read
+};
 struct ChampionRow {
   std::string symbol;
   std::string model_id;
@@ -47,6 +60,7 @@ struct ChampionRow {
   double hit_rate = 0.0;      // OOS, in [0, 1]
   int64_t trades = 0;         // OOS trades
   std::string problem;
+  std::vector<ChallengerRow> challengers;  // the set's order (most recent first)
 };
 struct ChampionsResult {
   std::vector<ChampionRow> rows;  // by symbol

@@ -139,6 +139,42 @@ std::string ChampionsTable(const StatusData& d) {
   return s + "</table>";
 }
 
+// Each champion against its challengers, live (the database's shadow trades since each
+// challenger's first), and how far each is from promotion. Empty when no coin has challengers.
+std::string ChallengersTable(const StatusData& d) {
+  std::string rows;
+  for (const auto& r : d.champions.rows)
+    for (const ChallengerRow& c : r.challengers) {
+      rows += "<tr>" + Td(r.symbol) + Td(r.model_id) + Td(c.model_id) + Td(c.source);
+      if (!c.problem.empty()) {
+        rows += "<td colspan=\"6\" class=\"bad\">" + HtmlEscape(c.problem) + "</td></tr>";
+        continue;
+      }
+      const registry::LiveEvidenceVerdict& v = c.live;
+      rows += Td(std::to_string(v.challenger_trades), true) + Td(FormatNumber(v.challenger_net_bps, 2), true) +
+              Td(std::to_string(v.champion_trades), true) + Td(FormatNumber(v.champion_net_bps, 2), true) +
+              Td(FormatNumber(v.diff_lower_bps, 2), true) + "<td class=\"" + (v.enabled && v.pass ? "good" : "") +
+              "\">" + HtmlEscape(registry::LiveEvidenceDistance(v)) + "</td></tr>";
+    }
+  if (rows.empty()) return "";
+  return "<table id=\"challengers\"><tr><th>symbol</th><th>champion</th><th>challenger</th><th>source</th>"
+         "<th>shadow trades</th><th>net bps/trade</th><th>champion trades</th><th>champion net bps/trade</th>"
+         "<th>diff, 95% lower bound (bps)</th><th>distance from promotion</th></tr>" +
+         rows + "</table>";
+}
+
+Json ChallengersJson(const std::vector<ChallengerRow>& rows) {
+  Json out = Json::array();
+  for (const ChallengerRow& c : rows)
+    out.push_back({{"model_id", c.model_id},
+                   {"source", c.source},
+                   {"added_at", c.added_at},
+                   {"live", c.live.ToJson()},
+                   {"distance", registry::LiveEvidenceDistance(c.live)},
+                   {"problem", c.problem}});
+  return out;
+}
+
 std::string PositionsTable(const live::LiveStatus& l) {
   std::string rows;
   for (const auto& [sym, s] : l.symbols) {
@@ -232,6 +268,25 @@ Json SymbolJson(const live::SymbolStatus& s) {
                      {"entry", JsonNumber(s.position.entry)},
                      {"size", JsonNumber(s.position.size)},
                      {"unrealised_pnl", JsonNumber(s.position.unrealised_pnl)}};
+  if (!s.challengers.empty()) {
+    // This run's shadow trades of each challenger against the champion's since it started.
+    Json chs = Json::array();
+    for (const live::ChallengerStatus& c : s.challengers)
+      chs.push_back({{"model_id", c.model_id},
+                     {"since", Iso(c.since_ms)},
+                     {"error", c.error},
+                     {"trades", c.trades},
+                     {"net_bps", JsonNumber(c.net_bps)},
+                     {"has_position", c.has_position},
+                     {"champion_trades", c.champion_trades},
+                     {"champion_net_bps", JsonNumber(c.champion_net_bps)},
+                     {"diff_lower_bps", JsonNumber(c.diff_lower_bps)},
+                     {"gates_on", c.gates_on},
+                     {"evidence_ok", c.evidence_ok},
+                     {"trades_needed", c.trades_needed},
+                     {"bps_short", JsonNumber(c.bps_short)}});
+    j["challengers"] = std::move(chs);
+  }
   return j;
 }
 
@@ -282,6 +337,9 @@ Json StatusToJson(const StatusData& d) {
                          {"hit_rate", r.has_metrics ? JsonNumber(r.hit_rate) : Json(nullptr)},
                          {"trades", r.trades},
                          {"problem", r.problem}});
+  for (size_t i = 0; i < d.champions.rows.size(); ++i)
+    if (!d.champions.rows[i].challengers.empty())
+      champions[i]["challengers"] = ChallengersJson(d.champions.rows[i].challengers);
   j["champions"] = champions;
   j["selector"] = {{"present", d.status.has_selector}, {"symbols", d.status.traded}};
   j["paused"] = d.live ? d.live->paused : d.status.paused;
@@ -383,7 +441,7 @@ std::string RenderStatusPage(const StatusData& d) {
   b += "<div id=\"equity\">" + SvgLineChart(eq, eo) + "</div>";
   if (!d.equity_problem.empty()) b += Problem("daily equity", d.equity_problem);
 
-  b += "\n<h2>Champions</h2>" + ChampionsTable(d);
+  b += "\n<h2>Champions</h2>" + ChampionsTable(d) + ChallengersTable(d);
   if (!d.status.traded.empty()) b += "<p class=\"muted\">Selector: " + HtmlEscape(Join(d.status.traded, ", ")) + "</p>";
 
   b += "\n<h2>Open positions</h2>";

@@ -11,9 +11,11 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <span>
 #include <tuple>
 
 #include "core/strings.h"
@@ -30,6 +32,7 @@
 #include "live/trade_log.h"
 #include "registry/archive.h"
 #include "registry/champion.h"
+#include "registry/live_evidence.h"
 #include "registry/loader.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -52,6 +55,85 @@ struct SwapRequest {
   std::string model_id, path, reason;
 };
 
+// What hot-swap checks compare to see a change of an archive object: a local file's modification
+// time and size (a stat), a remote object's bytes (a GET). An object is reread only on a change.
+struct FileStamp {
+  bool exists = false;
+  int64_t mtime = 0;
+  uintmax_t size = 0;
+  std::string bytes;  // remote objects only
+  bool operator==(const FileStamp&) const = default;
+};
+
+FileStamp Stamp(const std::string& path) {
+  std::error_code ec;
+  FileStamp s;
+  const auto t = fs::last_write_time(path, ec);
+  if (ec) return s;
+  s.size = fs::file_size(path, ec);
+  if (ec) return s;
+  s.exists = true;
+  s.mtime = static_cast<int64_t>(t.time_since_epoch().count());
+  return s;
+}
+
+// The champion's features of the last bar it stepped: the span points into its FeatureStream and
+// is valid until the champion's next bar, which is when challengers read it.
+struct FeatureTap {
+  int64_t ts = INT64_MIN;
+  std::span<const double> values;
+};
+
+// The champion's feature source: its stream, each bar's features also left in the tap.
+class TapFeatureSource final : public decision::FeatureSource {
+ public:
+  TapFeatureSource(features::FeatureStream stream, std::shared_ptr<FeatureTap> tap)
+      : inner_(std::move(stream)), tap_(std::move(tap)) {}
+  const std::vector<std::string>& names() const override { return inner_.names(); }
+  Result<std::span<const double>> Next(const Bar& bar, const Bar* ref) override {
+    auto r = inner_.Next(bar, ref);
+    tap_->ts = r.ok() ? bar.ts_ms : INT64_MIN;
+    if (r.ok()) tap_->values = *r;
+    return r;
+  }
+  decision::StreamFeatureSource& stream_source() { return inner_; }
+
+ private:
+  decision::StreamFeatureSource inner_;
+  std::shared_ptr<FeatureTap> tap_;
+};
+
+// A challenger's feature source: the champion's values of the same bar (the same recipe: the
+// loader checks each bundle's feature hash against it), never computed twice.
+class MirrorFeatureSource final : public decision::FeatureSource {
+ public:
+  MirrorFeatureSource(std::shared_ptr<const FeatureTap> tap, std::vector<std::string> names)
+      : tap_(std::move(tap)), names_(std::move(names)) {}
+  const std::vector<std::string>& names() const override { return names_; }
+  Result<std::span<const double>> Next(const Bar& bar, const Bar* /*ref*/) override {
+    if (tap_->ts != bar.ts_ms)
+      return FailedPrecondition("the champion's features of bar " + data::FormatIsoUtc(bar.ts_ms) + " are missing");
+    return tap_->values;
+  }
+
+ private:
+  std::shared_ptr<const FeatureTap> tap_;
+  std::vector<std::string> names_;
+};
+
+// A challenger shadow-traded beside a champion: its own pipeline, executor and guardrails.
+struct ChallengerRun {
+  registry::ChallengerEntry entry;
+  std::unique_ptr<registry::LoadedModel> model;
+  std::unique_ptr<execution::SymbolDriver> driver;
+  double notional = 0;
+  int64_t since_ms = INT64_MIN;  // the first bar it stepped
+  std::string failed;            // a pipeline error: no longer stepped
+  std::vector<double> bps;
+};
+
+double NetBps(const TradeRecord& r) { return r.size > 0 ? r.net_pnl / r.size * 1e4 : 0.0; }
+
 // One candidate symbol: the model it runs (none: not traded), its driver, a pending change.
 struct Slot {
   std::string symbol;
@@ -70,6 +152,15 @@ struct Slot {
   bool ever_traded = false;
   SymbolStatus status;
   int64_t loss_alert_day = INT64_MIN;
+  // Challengers: the set's entries (read at the start and when the file changes), those running,
+  // the ones whose bundle could not be loaded (not retried until the file changes), and the
+  // champion's closed trades this run (time, net bps) they are compared with.
+  std::shared_ptr<FeatureTap> tap = std::make_shared<FeatureTap>();
+  std::vector<registry::ChallengerEntry> wanted_challengers;
+  std::vector<ChallengerRun> challengers;
+  std::map<std::string, std::string> challenger_errors;
+  std::vector<std::pair<int64_t, double>> champion_bps;
+  FileStamp challenger_stamp;
   const std::string& model_id() const {
     static const std::string kNone;
     return model ? model->model_id : kNone;
@@ -151,28 +242,6 @@ class LatencyQuantiles {
   std::vector<uint64_t> counts_ = std::vector<uint64_t>(kBuckets, 0);
   uint64_t n_ = 0;
 };
-
-// What hot-swap checks compare to see a change of an archive object: a local file's modification
-// time and size (a stat), a remote object's bytes (a GET). An object is reread only on a change.
-struct FileStamp {
-  bool exists = false;
-  int64_t mtime = 0;
-  uintmax_t size = 0;
-  std::string bytes;  // remote objects only
-  bool operator==(const FileStamp&) const = default;
-};
-
-FileStamp Stamp(const std::string& path) {
-  std::error_code ec;
-  FileStamp s;
-  const auto t = fs::last_write_time(path, ec);
-  if (ec) return s;
-  s.size = fs::file_size(path, ec);
-  if (ec) return s;
-  s.exists = true;
-  s.mtime = static_cast<int64_t>(t.time_since_epoch().count());
-  return s;
-}
 
 // The folder of a local archive ("DIR", "file:DIR", "file://DIR"); empty for other schemes.
 std::string LocalRoot(const std::string& url) {
@@ -424,6 +493,11 @@ struct LiveRunner::Impl {
       HURACAN_RETURN_IF_ERROR(MakeDriver(slot, std::move(stream), slot.model->meta_state));
       slot.ever_traded = true;
     }
+    for (Slot& s : slots) {
+      if (!root.empty()) s.challenger_stamp = Stamp(ChallengerSetPath(s.symbol));
+      ReadChallengers(s);
+      HURACAN_RETURN_IF_ERROR(SyncChallengers(s, challenger_closed));
+    }
     if (!o.decisions_out.empty()) {
       decisions.open(o.decisions_out, std::ios::binary | std::ios::trunc);
       if (!decisions) return InvalidArgument("--decisions-out: cannot write " + o.decisions_out);
@@ -493,8 +567,8 @@ struct LiveRunner::Impl {
     dc.pipeline.meta_state = meta_state;
     dc.record_decisions = !o.decisions_out.empty();
     slot.notional = dc.pipeline.costs.notional;
-    auto source = std::make_unique<decision::StreamFeatureSource>(std::move(stream));
-    slot.stream = source.get();
+    auto source = std::make_unique<TapFeatureSource>(std::move(stream), slot.tap);
+    slot.stream = &source->stream_source();
     HURACAN_ASSIGN_OR_RETURN_CTX(
         slot.driver,
         execution::SymbolDriver::Create(dc, std::move(source), slot.model->ptrs(), portfolio ? &*portfolio : nullptr),
@@ -502,6 +576,163 @@ struct LiveRunner::Impl {
     slot.status.model_id = slot.model->model_id;
     slot.status.error.clear();
     return Status::Ok();
+  }
+
+  // ----- challengers
+
+  std::string ChallengerSetPath(const std::string& symbol) const {
+    return root + "/" + registry::ChallengerSetKey(symbol);
+  }
+
+  // Reads the symbol's challenger set; an unreadable one leaves the current set as it is.
+  void ReadChallengers(Slot& s) {
+    if (o.max_challengers == 0) return;
+    auto set = registry::ReadChallengerSet(*store, s.symbol);
+    if (!set.ok()) {
+      std::fprintf(stderr, "live: %s: %s; the challengers are unchanged\n", s.symbol.c_str(),
+                   set.error().message.c_str());
+      return;
+    }
+    s.wanted_challengers = *set ? (*set)->challengers : std::vector<registry::ChallengerEntry>{};
+    s.challenger_errors.clear();
+  }
+
+  TradeRecord ChallengerRecord(const execution::Trade& t, const ChallengerRun& c) const {
+    TradeRecord r = ToRecord(t, c.entry.model_id, c.notional);
+    r.challenger = true;
+    return r;
+  }
+
+  // Runs the symbol's challengers as its set says, from the next bar: at most
+  // max_challengers (the most recent first), never the champion, none without a champion. One
+  // that leaves closes its virtual position at the last close (`closed`), as at a replay's end.
+  Status SyncChallengers(Slot& s, std::vector<TradeRecord>& closed) {
+    std::vector<const registry::ChallengerEntry*> want;
+    if (s.driver)
+      for (const auto& e : s.wanted_challengers)
+        if (want.size() < o.max_challengers && e.model_id != s.model_id()) want.push_back(&e);
+    auto wanted = [&](const ChallengerRun& c) {
+      return std::any_of(want.begin(), want.end(), [&](const auto* e) { return *e == c.entry; });
+    };
+    for (auto it = s.challengers.begin(); it != s.challengers.end();) {
+      if (wanted(*it)) {
+        ++it;
+        continue;
+      }
+      it->driver->executor().EndOfData();
+      for (const auto& t : it->driver->executor().TakeTrades()) closed.push_back(ChallengerRecord(t, *it));
+      std::fprintf(stderr, "live: %s: challenger %s stopped\n", s.symbol.c_str(), it->entry.model_id.c_str());
+      it = s.challengers.erase(it);
+    }
+    for (const auto* e : want) {
+      if (s.challenger_errors.contains(e->model_id)) continue;
+      if (std::any_of(s.challengers.begin(), s.challengers.end(), [&](const auto& c) { return c.entry == *e; }))
+        continue;
+      auto model = registry::LoadModel(*store, e->path, e->model_id, recipe, recipe.names());
+      if (!model.ok()) {
+        s.challenger_errors[e->model_id] = model.error().message;
+        std::fprintf(stderr, "live: %s: challenger %s not run: %s\n", s.symbol.c_str(), e->model_id.c_str(),
+                     model.error().message.c_str());
+        continue;
+      }
+      ChallengerRun c;
+      c.entry = *e;
+      c.model = std::make_unique<registry::LoadedModel>(std::move(*model));
+      execution::SymbolDriverConfig dc;
+      dc.pipeline.symbol = s.symbol;
+      dc.pipeline.timeframe = o.timeframe;
+      dc.pipeline.costs = o.costs ? o.costs->ForSymbol(s.symbol) : c.model->costs;
+      dc.pipeline.regime = c.model->regime;
+      dc.pipeline.meta_state = c.model->meta_state;
+      c.notional = dc.pipeline.costs.notional;
+      // Its own guardrails (null: the pipeline's): never the paper portfolio's.
+      HURACAN_ASSIGN_OR_RETURN_CTX(
+          c.driver,
+          execution::SymbolDriver::Create(dc, std::make_unique<MirrorFeatureSource>(s.tap, recipe.names()),
+                                          c.model->ptrs(), nullptr),
+          s.symbol + " challenger " + e->model_id);
+      std::fprintf(stderr, "live: %s: challenger %s shadow-traded beside %s\n", s.symbol.c_str(), e->model_id.c_str(),
+                   s.model_id().c_str());
+      s.challengers.push_back(std::move(c));
+    }
+    // The set's order (most recent first).
+    std::stable_sort(s.challengers.begin(), s.challengers.end(), [&](const auto& a, const auto& b) {
+      auto pos = [&](const ChallengerRun& c) {
+        return std::find_if(want.begin(), want.end(), [&](const auto* e) { return *e == c.entry; }) - want.begin();
+      };
+      return pos(a) < pos(b);
+    });
+    return Status::Ok();
+  }
+
+  // The challengers' step on the bar the champion just stepped (its features are in the tap).
+  void StepChallengers(Slot& s, const Bar& bar, const Bar* ref, std::vector<TradeRecord>& closed) {
+    if (s.challengers.empty()) return;
+    const auto start = std::chrono::steady_clock::now();
+    for (ChallengerRun& c : s.challengers) {
+      if (!c.failed.empty()) continue;
+      if (c.since_ms == INT64_MIN) c.since_ms = bar.ts_ms;
+      c.driver->executor().set_entries_blocked(paused);
+      auto step = c.driver->Step(bar, ref);
+      if (!step.ok()) {
+        c.failed = step.error().message;
+        std::fprintf(stderr, "live: %s: challenger %s stopped: %s\n", s.symbol.c_str(), c.entry.model_id.c_str(),
+                     c.failed.c_str());
+        continue;
+      }
+      ++report.challenger_steps;
+      for (const auto& t : c.driver->executor().TakeTrades()) closed.push_back(ChallengerRecord(t, c));
+    }
+    report.challenger_step_us +=
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+  }
+
+  // Logs the challengers' closed trades (shadow_trades only: not in the day files, the report's
+  // trades_logged or the paper book).
+  Status LogChallengerTrades(std::vector<TradeRecord>& closed) {
+    if (closed.empty()) return Status::Ok();
+    for (const TradeRecord& r : closed) {
+      Slot& s = slots[slot_of[r.symbol]];
+      for (ChallengerRun& c : s.challengers)
+        if (c.entry.model_id == r.model_id) c.bps.push_back(NetBps(r));
+    }
+    HURACAN_ASSIGN_OR_RETURN(int64_t added, InsertTrades(*db, TradeBook::kShadow, closed));
+    report.challenger_trades += added;
+    closed.clear();
+    return Status::Ok();
+  }
+
+  std::vector<ChallengerStatus> ChallengerStatuses(const Slot& s) const {
+    std::vector<ChallengerStatus> out;
+    for (const ChallengerRun& c : s.challengers) {
+      ChallengerStatus cs;
+      cs.model_id = c.entry.model_id;
+      cs.since_ms = c.since_ms;
+      cs.error = c.failed;
+      cs.has_position = !c.driver->executor().flat();
+      registry::LiveEvidence ev;
+      ev.challenger_bps = c.bps;
+      for (const auto& [at, bps] : s.champion_bps)
+        if (at >= c.since_ms) ev.champion_bps.push_back(bps);
+      const registry::LiveEvidenceVerdict v = registry::DecideLiveEvidence(ev, o.promotion);
+      cs.trades = v.challenger_trades;
+      cs.net_bps = v.challenger_net_bps;
+      cs.champion_trades = v.champion_trades;
+      cs.champion_net_bps = v.champion_net_bps;
+      cs.diff_lower_bps = v.diff_lower_bps;
+      cs.gates_on = v.enabled;
+      cs.evidence_ok = v.enabled && v.pass;
+      cs.trades_needed = v.trades_needed;
+      cs.bps_short = v.bps_short;
+      out.push_back(std::move(cs));
+    }
+    for (const auto& [id, error] : s.challenger_errors) {
+      ChallengerStatus cs;
+      cs.model_id = id;
+      cs.error = error;
+      out.push_back(std::move(cs));
+    }
+    return out;
   }
 
   // `count` bars of `symbol` before the next bar: the ring, topped up from the history provider.
@@ -567,6 +798,12 @@ struct LiveRunner::Impl {
       if (!ptr.ok() || !*ptr) continue;  // no champion (or unreadable): nothing to change to
       const registry::ChampionEntry& e = (*ptr)->current;
       if (e.model_id != current) Request(s, after_ms, e.model_id, e.path, current.empty() ? "selected" : "champion");
+    }
+    for (Slot& s : slots) {
+      const FileStamp st = Stamp(ChallengerSetPath(s.symbol));
+      if (!force && st == s.challenger_stamp) continue;
+      s.challenger_stamp = st;
+      ReadChallengers(s);
     }
   }
 
@@ -636,8 +873,11 @@ struct LiveRunner::Impl {
       std::fprintf(stderr, "live: swap %s\n", text.c_str());
       Alert(AlertKind::kChampionSwap, next_ms, s.symbol, text);
     }
-    return Status::Ok();
+    // The challengers follow their sets and the champions (none without one, never the champion).
+    for (Slot& s : slots) HURACAN_RETURN_IF_ERROR(SyncChallengers(s, challenger_closed));
+    return LogChallengerTrades(challenger_closed);
   }
+  std::vector<TradeRecord> challenger_closed;  // challengers' trades not logged yet
 
   // ----- status
 
@@ -666,6 +906,7 @@ struct LiveRunner::Impl {
               p.entry_price > 0 ? p.dir * (p.mark - p.entry_price) / p.entry_price * s.notional : 0;
         }
       }
+      ss.challengers = ChallengerStatuses(s);
       pnl_today += ss.realised_pnl_today;
       st->bars_processed += ss.bars;
       st->decisions += ss.decisions;
@@ -678,6 +919,8 @@ struct LiveRunner::Impl {
     st->nav = paper ? paper_nav : 0;
     st->latency = histogram;
     st->swaps = recent_swaps;
+    st->promotion_live_min_trades = o.promotion.live_min_trades;
+    st->promotion_live_net_bps_band = o.promotion.live_net_bps_band;
     if (paper) {
       // A point when the NAV moves (a trade closed), and the first one.
       if (nav_points.empty() || nav_points.back().nav != paper_nav) {
@@ -864,6 +1107,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
       }
       for (const auto& t : s.driver->executor().TakeTrades())
         closed.push_back(ToRecord(t, s.model->model_id, s.notional));
+      StepChallengers(s, ev.bar, s.use_ref ? ref_bar : nullptr, challenger_closed);
     }
     // The end of the replay: open positions close at the last close, as at a backtest's end.
     if (!pending) {
@@ -872,6 +1116,10 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
         s.driver->executor().EndOfData();
         for (const auto& t : s.driver->executor().TakeTrades())
           closed.push_back(ToRecord(t, s.model->model_id, s.notional));
+        for (ChallengerRun& c : s.challengers) {
+          c.driver->executor().EndOfData();
+          for (const auto& t : c.driver->executor().TakeTrades()) challenger_closed.push_back(ChallengerRecord(t, c));
+        }
       }
     }
     for (const auto& r : closed) {
@@ -880,6 +1128,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
       ++s.status.trades;
       s.status.realised_pnl_today += r.net_pnl;
       s.status.realised_pnl_total += r.net_pnl;
+      s.champion_bps.emplace_back(r.time_ms, NetBps(r));
       if (paper) paper_book.Add(r);
     }
     paper_nav = paper_book.nav;
@@ -888,6 +1137,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
       report.trades_logged += added;
       HURACAN_RETURN_IF_ERROR(AppendTradesToDayFiles(*store, book, closed));
     }
+    HURACAN_RETURN_IF_ERROR(LogChallengerTrades(challenger_closed));
     if (paper && !pending) HURACAN_RETURN_IF_ERROR(UpsertDailyEquity(*db, paper_book.Row()));
     if (paused && !catch_up) ++report.paused_bar_times;
 
@@ -954,6 +1204,11 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   report.latency_p50_us = quantiles.Quantile(0.50);
   report.latency_p99_us = quantiles.Quantile(0.99);
+  if (report.challenger_steps > 0)
+    std::fprintf(stderr, "live: challengers: %lld bars stepped, %.2f us per challenger per bar, %lld trades logged\n",
+                 static_cast<long long>(report.challenger_steps),
+                 report.challenger_step_us / static_cast<double>(report.challenger_steps),
+                 static_cast<long long>(report.challenger_trades));
   for (const Slot& s : slots)
     if (!s.failed.empty()) report.symbols[s.symbol].degraded = "pipeline: " + s.failed;
   for (const std::string& sym : guard.DegradedSymbols()) report.symbols[sym].degraded = guard.Health(sym)->reason;

@@ -21,6 +21,8 @@
 #include "live/bar_source.h"
 #include "live/binance_source.h"
 #include "live/status.h"
+#include "registry/challenger_set.h"
+#include "registry/promotion.h"
 
 namespace huracan::live {
 
@@ -55,6 +57,11 @@ struct LiveOptions {
   // boundary at most every this many seconds of wall time (0: at every one). A local archive's
   // files are stat-ed at every bar boundary.
   double poll_seconds = 30;
+  // Challengers (champion/SYMBOL/challengers.json) shadow-traded beside each champion, at most
+  // this many per symbol (0: none); their closed trades are shadow_trades rows with challenger = 1.
+  size_t max_challengers = registry::kDefaultMaxChallengersPerSymbol;
+  // The live gates shown in the status (distance from promotion); they decide nothing here.
+  registry::PromotionRules promotion;
 };
 
 // The warm-up of a live feed, in bars: ten times the recipe's longest integer parameter (periods,
@@ -112,6 +119,9 @@ struct LiveReport {
   double latency_p50_us = 0;  // decision time per bar (SymbolDriver::Step), this run, catch-up included
   double latency_p99_us = 0;
   int64_t paused_bar_times = 0;   // bar times processed with the pause flag present
+  int64_t challenger_trades = 0;  // challengers' closed trades (shadow_trades, challenger = 1), this run
+  int64_t challenger_steps = 0;   // challenger bars stepped (one per challenger per bar)
+  double challenger_step_us = 0;  // total time of the challengers' steps, this run
   std::vector<SwapRecord> swaps;  // model changes, in order
 };
 

@@ -40,6 +40,25 @@ struct OpenPosition {
   double unrealised_pnl = 0;  // quote, at the last close
 };
 
+// A challenger shadow-traded beside the symbol's champion (docs/LIVE.md, "Challengers"): its
+// trades this run against the champion's closed since it started, and how far it is from the live
+// promotion gates (promotion.live_min_trades / live_net_bps_band of the live process).
+struct ChallengerStatus {
+  std::string model_id;
+  int64_t since_ms = 0;  // open time of the first bar it stepped (this run)
+  std::string error;     // why it does not run (bundle unreadable, pipeline error); empty when running
+  int64_t trades = 0;
+  double net_bps = 0;  // mean net bps per trade
+  bool has_position = false;
+  int64_t champion_trades = 0;  // the champion's trades closed since since_ms
+  double champion_net_bps = 0;
+  double diff_lower_bps = 0;  // lower bound of the 95 % interval of (net_bps - champion_net_bps)
+  bool gates_on = false;      // promotion.live_min_trades > 0
+  bool evidence_ok = false;   // both live gates pass (false when off)
+  int64_t trades_needed = 0;  // more trades the count gate wants
+  double bps_short = 0;       // how far diff_lower_bps is below -band
+};
+
 struct SymbolStatus {
   std::string model_id;  // empty: not traded (see `error`)
   std::string error;     // why it is not traded
@@ -53,6 +72,7 @@ struct SymbolStatus {
   bool has_position = false;
   OpenPosition position;
   std::map<std::string, int64_t> rejections;  // reason -> count (this run)
+  std::vector<ChallengerStatus> challengers;  // shadow-traded beside the champion, the set's order
 };
 
 struct FeedStatus {
@@ -95,6 +115,9 @@ struct LiveStatus {
   double nav = 0;        // paper mode; 0 in shadow
   LatencyHistogram latency;
   std::vector<ModelSwap> swaps;  // the most recent ones (bounded)
+  // The live promotion gates of this process (promotion.live_min_trades, 0 = off; live_net_bps_band).
+  int64_t promotion_live_min_trades = 0;
+  double promotion_live_net_bps_band = 0;
   std::vector<NavPoint>
       equity_curve;  // recent NAV points, oldest first (bounded; paper mode; the status page charts it)
   // Fresh: a bar arrived within `stale_after_ms` of as_of_ms. /healthz answers 503 when not.

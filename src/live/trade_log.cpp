@@ -37,16 +37,21 @@ std::string TradeId(const std::string& symbol, int64_t entry_ms, const std::stri
 }
 
 Result<int64_t> InsertTrades(storage::Database& db, TradeBook book, const std::vector<TradeRecord>& trades) {
+  const bool shadow = book == TradeBook::kShadow;
   const std::string sql = std::string("INSERT INTO ") + TradeBookTable(book) +
-                          " (trade_id, time, symbol, side, size, entry, exit, fees, net_pnl, model_id) VALUES (?, ?, "
-                          "?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trade_id) DO NOTHING";
+                          " (trade_id, time, symbol, side, size, entry, exit, fees, net_pnl, model_id" +
+                          (shadow ? ", challenger" : "") + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?" +
+                          (shadow ? ", ?" : "") + ") ON CONFLICT (trade_id) DO NOTHING";
   int64_t inserted = 0;
   Status st = db.Transaction([&](storage::Database& tx) -> Status {
     inserted = 0;  // the body may be re-run
     for (const TradeRecord& t : trades) {
-      HURACAN_ASSIGN_OR_RETURN_CTX(int64_t n,
-                                   tx.Exec(sql, {t.trade_id, storage::SqlTimestamp(t.time_ms), t.symbol, t.side, t.size,
-                                                 t.entry, t.exit, t.fees, t.net_pnl, t.model_id}),
+      if (t.challenger && !shadow) return InvalidArgument("challenger trade " + t.trade_id + " in live_trades");
+      std::vector<storage::SqlValue> args = {
+          t.trade_id, storage::SqlTimestamp(t.time_ms), t.symbol, t.side, t.size, t.entry, t.exit, t.fees, t.net_pnl,
+          t.model_id};
+      if (shadow) args.emplace_back(int64_t{t.challenger ? 1 : 0});
+      HURACAN_ASSIGN_OR_RETURN_CTX(int64_t n, tx.Exec(sql, args),
                                    std::string(TradeBookTable(book)) + " trade " + t.trade_id);
       inserted += n;
     }
@@ -59,7 +64,8 @@ Result<int64_t> InsertTrades(storage::Database& db, TradeBook book, const std::v
 Result<std::vector<TradeRecord>> ReadTrades(storage::Database& db, TradeBook book) {
   HURACAN_ASSIGN_OR_RETURN(storage::SqlRows rows,
                            db.Query(std::string("SELECT trade_id, time, symbol, side, size, entry, exit, fees, "
-                                                "net_pnl, model_id FROM ") +
+                                                "net_pnl, model_id") +
+                                    (book == TradeBook::kShadow ? ", challenger" : "") + " FROM " +
                                     TradeBookTable(book) + " ORDER BY time, trade_id"));
   std::vector<TradeRecord> out;
   for (const storage::SqlRow& r : rows.rows) {
@@ -77,6 +83,7 @@ Result<std::vector<TradeRecord>> ReadTrades(storage::Database& db, TradeBook boo
     t.fees = r.OptDouble(7).value_or(0);
     t.net_pnl = r.OptDouble(8).value_or(0);
     t.model_id = r.Text(9).value_or("");
+    if (book == TradeBook::kShadow) t.challenger = r.OptInt(10).value_or(0) != 0;
     out.push_back(std::move(t));
   }
   return out;

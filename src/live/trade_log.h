@@ -34,6 +34,7 @@ struct TradeRecord {
   double fees = 0;  // quote currency
   double net_pnl = 0;
   std::string model_id;
+  bool challenger = false;  // a challenger's shadow trade (shadow_trades.challenger = 1)
   bool operator==(const TradeRecord&) const = default;
 };
 
@@ -42,7 +43,7 @@ struct TradeRecord {
 std::string TradeId(const std::string& symbol, int64_t entry_ms, const std::string& model_id);
 
 // Inserts the trades that are not there yet (by trade_id), in one transaction. Returns how many
-// were new.
+// were new. Challenger trades go to the shadow book only (InvalidArgument in the live book).
 Result<int64_t> InsertTrades(storage::Database& db, TradeBook book, const std::vector<TradeRecord>& trades);
 // Every trade of the book, by (time, trade_id).
 Result<std::vector<TradeRecord>> ReadTrades(storage::Database& db, TradeBook book);

@@ -79,6 +79,9 @@ Status PromotionRules::Validate() const {
     return InvalidArgument("promotion rules: sharpe_margin must be >= 0");
   if (!std::isfinite(min_first_net_sharpe))
     return InvalidArgument("promotion rules: min_first_net_sharpe must be finite");
+  if (live_min_trades < 0) return InvalidArgument("promotion rules: live_min_trades must be >= 0");
+  if (!(live_net_bps_band >= 0 && std::isfinite(live_net_bps_band)))
+    return InvalidArgument("promotion rules: live_net_bps_band must be >= 0");
   return Status::Ok();
 }
 
@@ -88,14 +91,19 @@ nlohmann::json PromotionRules::ToJson() const {
       {"max_drawdown", max_drawdown}, {"sharpe_margin", sharpe_margin}, {"min_first_net_sharpe", min_first_net_sharpe}};
   // Only when on: the rules are part of the training key, which stays as before with the rule off.
   if (min_dsr != 0) j["min_dsr"] = min_dsr;
+  if (live_min_trades != 0) {
+    j["live_min_trades"] = live_min_trades;
+    j["live_net_bps_band"] = live_net_bps_band;
+  }
   return j;
 }
 
 Result<PromotionRules> PromotionRules::FromJson(const nlohmann::json& j) {
   if (!j.is_object()) return InvalidArgument("promotion rules: not a JSON object");
   PromotionRules r;
-  static const std::set<std::string> kKeys = {
-      "min_trades", "min_days", "min_psr", "max_drawdown", "sharpe_margin", "min_first_net_sharpe", "min_dsr"};
+  static const std::set<std::string> kKeys = {"min_trades",   "min_days",        "min_psr",
+                                              "max_drawdown", "sharpe_margin",   "min_first_net_sharpe",
+                                              "min_dsr",      "live_min_trades", "live_net_bps_band"};
   try {
     for (auto it = j.begin(); it != j.end(); ++it)
       if (!kKeys.count(it.key())) return InvalidArgument("promotion rules: unknown key '" + it.key() + "'");
@@ -106,6 +114,8 @@ Result<PromotionRules> PromotionRules::FromJson(const nlohmann::json& j) {
     if (j.contains("sharpe_margin")) r.sharpe_margin = j.at("sharpe_margin").get<double>();
     if (j.contains("min_first_net_sharpe")) r.min_first_net_sharpe = j.at("min_first_net_sharpe").get<double>();
     if (j.contains("min_dsr")) r.min_dsr = j.at("min_dsr").get<double>();
+    if (j.contains("live_min_trades")) r.live_min_trades = j.at("live_min_trades").get<int64_t>();
+    if (j.contains("live_net_bps_band")) r.live_net_bps_band = j.at("live_net_bps_band").get<double>();
   } catch (const std::exception& e) {
     return InvalidArgument(std::string("promotion rules: ") + e.what());
   }

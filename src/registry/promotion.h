@@ -40,6 +40,12 @@ struct PromotionRules {
   double sharpe_margin = 0.10;        // challenger net Sharpe must be >= champion's + margin
   double min_first_net_sharpe = 0.0;  // a first model needs net Sharpe > this
   double min_dsr = 0.0;               // challenger's DSR must be >= this; 0 = off (ToJson omits it then)
+  // Live evidence (registry/live_evidence.h): at least this many shadow trades; 0 = both live gates
+  // off (ToJson omits them then).
+  int64_t live_min_trades = 0;
+  // The challenger's shadow net bps per trade must not be worse than the champion's: the lower
+  // bound of the difference's 95 % interval must be >= -band.
+  double live_net_bps_band = 0.0;
 
   Status Validate() const;
   nlohmann::json ToJson() const;

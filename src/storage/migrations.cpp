@@ -112,6 +112,11 @@ ALTER TABLE run_ledger ADD COLUMN claim_owner TEXT;
 ALTER TABLE run_ledger ADD COLUMN claim_expires_ms BIGINT;
 )SQL";
 
+// Challengers shadow-traded beside a champion log their trades in shadow_trades, flagged.
+constexpr char kV3[] = R"SQL(
+ALTER TABLE shadow_trades ADD COLUMN challenger INTEGER NOT NULL DEFAULT 0;
+)SQL";
+
 constexpr char kSchemaVersionDdl[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
     "applied_at TEXT NOT NULL)";
@@ -141,6 +146,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kAll = {
       {1, "initial schema: models, metrics, promotions, trades, equity, ledger, meta weights, audit", kV1},
       {2, "run ledger claims: claim_owner, claim_expires_ms", kV2},
+      {3, "shadow_trades.challenger: trades of challengers shadow-traded beside the champion", kV3},
   };
   return kAll;
 }
@@ -156,7 +162,8 @@ const std::vector<TableSpec>& SchemaTables() {
       {"promotions",
        {"promotion_id", "from_model_id", "to_model_id", "reason", "at", "snapshot", "symbol", "decision"}},
       {"live_trades", {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id"}},
-      {"shadow_trades", {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id"}},
+      {"shadow_trades",
+       {"trade_id", "time", "symbol", "side", "size", "entry", "exit", "fees", "net_pnl", "model_id", "challenger"}},
       {"daily_equity", {"date", "nav", "max_dd", "turnover", "fees_bps"}},
       {"run_ledger",
        {"run_id", "symbol", "status", "attempts", "started_at", "finished_at", "error", "claim_owner",

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/json.h"
 #include "core/time_units.h"
+#include "registry/challenger_set.h"
 #include "registry/champion.h"
+#include "registry/live_evidence.h"
 #include "training/sql_ledger.h"
 #include "training/test_hooks.h"
 
@@ -31,6 +34,47 @@ std::string StoredKey(const storage::ObjectStore& store, const std::string& pref
   } catch (const std::exception&) {
   }
   return "";
+}
+
+// Puts a stored challenger first in the coin's challenger set (source "daily").
+Status AddDailyChallenger(storage::ObjectStore& store, const std::string& symbol, const registry::StoredBundle& stored,
+                          const std::string& champion_id, int64_t now_ms) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> current, registry::ReadChallengerSet(store, symbol));
+  registry::ChallengerSet set = current.value_or(registry::ChallengerSet{.symbol = symbol, .challengers = {}});
+  const registry::ChallengerEntry entry{.model_id = stored.model_id,
+                                        .path = stored.prefix,
+                                        .sha256 = stored.manifest_sha256,
+                                        .parent_id = champion_id,
+                                        .source = "daily",
+                                        .added_at = storage::SqlTimestamp(now_ms)};
+  return registry::WriteChallengerSet(
+      store, registry::WithChallenger(std::move(set), entry, champion_id, registry::kDefaultMaxChallengersPerSymbol));
+}
+
+// A promoted model leaves the coin's challenger set (when it was in it).
+Status DropChallenger(storage::ObjectStore& store, const std::string& symbol, const std::string& model_id) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> set, registry::ReadChallengerSet(store, symbol));
+  if (!set || std::none_of(set->challengers.begin(), set->challengers.end(),
+                           [&](const auto& e) { return e.model_id == model_id; }))
+    return Status::Ok();
+  return registry::WriteChallengerSet(store, registry::WithoutChallenger(std::move(*set), model_id));
+}
+
+// The coin's challengers with their live evidence (CoinOutcome::challengers).
+Result<nlohmann::json> ChallengersJson(const storage::ObjectStore& store, storage::Database& db,
+                                       const std::string& symbol, const registry::PromotionRules& rules) {
+  nlohmann::json out = nlohmann::json::array();
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> set, registry::ReadChallengerSet(store, symbol));
+  if (!set) return out;
+  for (const registry::ChallengerEntry& e : set->challengers) {
+    HURACAN_ASSIGN_OR_RETURN(registry::LiveEvidence ev, registry::ReadLiveEvidence(db, symbol, e.model_id, 0));
+    const registry::LiveEvidenceVerdict v = registry::DecideLiveEvidence(ev, rules);
+    out.push_back({{"model_id", e.model_id},
+                   {"source", e.source},
+                   {"live", v.ToJson()},
+                   {"distance", registry::LiveEvidenceDistance(v)}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -67,24 +111,26 @@ std::string CoinOutcome::Brief() const {
 nlohmann::json CoinOutcome::ToJson() const {
   nlohmann::json contrib = nlohmann::json::array();
   for (const auto& c : contributors) contrib.push_back(c.ToJson());
-  return {{"symbol", symbol},
-          {"run_id", run_id},
-          {"model_id", model_id},
-          {"challenger_path", challenger_path},
-          {"reused_bundle", reused_bundle},
-          {"promoted", promoted},
-          {"champion_before", champion_before},
-          {"champion_after", champion_after},
-          {"reason", reason},
-          {"failed_rules", failed_rules},
-          {"warnings", warnings},
-          {"oos", oos.ToJson()},
-          {"champion_oos", champion_oos ? champion_oos->ToJson() : nlohmann::json(nullptr)},
-          {"contributors", contrib},
-          {"rejections", rejections},
-          {"closest_engine", closest_engine},
-          {"stages", stages},
-          {"brief", Brief()}};
+  nlohmann::json j = {{"symbol", symbol},
+                      {"run_id", run_id},
+                      {"model_id", model_id},
+                      {"challenger_path", challenger_path},
+                      {"reused_bundle", reused_bundle},
+                      {"promoted", promoted},
+                      {"champion_before", champion_before},
+                      {"champion_after", champion_after},
+                      {"reason", reason},
+                      {"failed_rules", failed_rules},
+                      {"warnings", warnings},
+                      {"oos", oos.ToJson()},
+                      {"champion_oos", champion_oos ? champion_oos->ToJson() : nlohmann::json(nullptr)},
+                      {"contributors", contrib},
+                      {"rejections", rejections},
+                      {"closest_engine", closest_engine},
+                      {"stages", stages},
+                      {"brief", Brief()}};
+  if (!challengers.empty()) j["challengers"] = challengers;
+  return j;
 }
 
 Result<CoinOutcome> CoinOutcome::FromJson(const nlohmann::json& j, const std::string& source) {
@@ -115,6 +161,7 @@ Result<CoinOutcome> CoinOutcome::FromJson(const nlohmann::json& j, const std::st
       o.rejections = j["rejections"].get<std::map<std::string, int64_t>>();
     if (j.contains("closest_engine") && j["closest_engine"].is_object()) o.closest_engine = j["closest_engine"];
     if (j.contains("stages") && j["stages"].is_object()) o.stages = j["stages"];
+    if (j.contains("challengers") && j["challengers"].is_array()) o.challengers = j["challengers"];
   } catch (const std::exception& e) {
     return DataLoss(source + ": " + e.what());
   }
@@ -264,11 +311,29 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   }
   registry::PromotionDecision decision = DecidePromotion(coin.oos, champ.metrics, ctx.rules);
   if (decision.from_model_id.empty()) decision.from_model_id = out.champion_before;
+  // The live-evidence gates (when on): a coin with a champion promotes only a model with enough
+  // shadow trades beside it (a first model has nothing to be compared with). One held back by them
+  // alone joins the coin's challenger set, for Hamilton to shadow-trade.
+  bool live_held_back = false;
+  if (ctx.rules.live_min_trades > 0 && pointer && !resumed) {
+    const bool backtest_pass = decision.promote;
+    HURACAN_ASSIGN_OR_RETURN_CTX(
+        decision,
+        registry::GateOnLiveEvidence(*ctx.db, symbol, out.model_id, /*since_ms=*/0, ctx.rules, std::move(decision)),
+        symbol + ": live evidence");
+    live_held_back = backtest_pass && !decision.promote;
+  }
   if (resumed && !decision.promote) {
     decision.promote = true;
     decision.failed_rules.clear();
     decision.reason = "promoted (the champion pointer already named this model after an interrupted attempt)";
   }
+  if (live_held_back) {
+    HURACAN_RETURN_IF_ERROR_CTX(AddDailyChallenger(store, symbol, stored, out.champion_before, ctx.clock->NowMs()),
+                                symbol + ": challenger set");
+  }
+  HURACAN_ASSIGN_OR_RETURN_CTX(out.challengers, ChallengersJson(store, *ctx.db, symbol, ctx.rules),
+                               symbol + ": challengers");
   out.promoted = decision.promote;
   out.reason = decision.reason;
   out.failed_rules = decision.failed_rules;
@@ -280,6 +345,7 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
     HURACAN_ASSIGN_OR_RETURN(registry::ChampionPointer p, archive.Promote(stored, now_ms, decision.reason));
     out.champion_after = p.current.model_id;
     promoted_path = p.current.path;
+    HURACAN_RETURN_IF_ERROR_CTX(DropChallenger(store, symbol, out.model_id), symbol + ": challenger set");
     MaybeCrashAt("after_champion", symbol);
   }
 

@@ -95,6 +95,10 @@ struct CoinOutcome {
   // metrics.json "closest_engine"), null when none produced a signal.
   nlohmann::json closest_engine = nullptr;
   nlohmann::json stages = nlohmann::json::object();  // stage -> seconds
+  // The coin's challengers (champion/SYMBOL/challengers.json) with their live evidence after this
+  // run: [{"model_id", "source", "live": LiveEvidenceVerdict, "distance"}]; empty (and left out of
+  // ToJson) when the coin has none.
+  nlohmann::json challengers = nlohmann::json::array();
 
   std::string Brief() const;  // one line for logs
   nlohmann::json ToJson() const;

@@ -317,6 +317,14 @@ std::string FormatSummaryText(const DailySummary& s) {
       t += "    no OOS trade; bars by reason: " + parts + "\n";
     }
     if (o.oos.trades == 0) t += "    " + ClosestEngineLine(o.closest_engine) + "\n";
+    for (const auto& c : o.challengers) {
+      // The champion against each challenger, live: shadow trades and net bps since its first one.
+      const nlohmann::json& v = c.value("live", nlohmann::json::object());
+      t += fmt::format("    challenger {} ({}): {} shadow trades, {}/trade vs champion {} ({} trades); {}\n",
+                       c.value("model_id", ""), c.value("source", ""), v.value("challenger_trades", int64_t{0}),
+                       Bps(v.value("challenger_net_bps", 0.0)), Bps(v.value("champion_net_bps", 0.0)),
+                       v.value("champion_trades", int64_t{0}), c.value("distance", ""));
+    }
     for (const auto& w : o.warnings) t += "    warning: " + w + "\n";
   }
 

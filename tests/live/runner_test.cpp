@@ -30,7 +30,9 @@
 #include "live/status.h"
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
+#include "registry/challenger_set.h"
 #include "registry/champion.h"
+#include "registry/live_evidence.h"
 #include "storage/database.h"
 #include "support/s3_test_server.h"
 #include "support/test_support.h"
@@ -555,6 +557,28 @@ class LiveLoop : public ::testing::Test {
         << "trades again after " << why;
   }
 
+  // The second bundle as a challenger of SOL in `archive` (none: an empty set).
+  static void SetChallengers(const std::string& archive, bool with_second) {
+    auto store = storage::OpenObjectStore(archive);
+    ASSERT_TRUE(store.ok());
+    registry::ChallengerSet set;
+    set.symbol = "SOLUSDT";
+    if (with_second)
+      set.challengers.push_back(registry::ChallengerEntry{.model_id = second_->model_id,
+                                                          .path = second_->path,
+                                                          .sha256 = second_->sha256,
+                                                          .parent_id = "",
+                                                          .source = "mechanic",
+                                                          .added_at = "2025-10-25T00:00:00.000Z"});
+    ASSERT_TRUE(registry::WriteChallengerSet(**store, set).ok());
+  }
+  static std::vector<TradeRecord> Only(const std::vector<TradeRecord>& rows, bool challenger) {
+    std::vector<TradeRecord> out;
+    for (const auto& r : rows)
+      if (r.challenger == challenger) out.push_back(r);
+    return out;
+  }
+
   std::string to_ = "2025-10-27";   // the replay's end
   std::optional<int64_t> from_ms_;  // the replay's start (default: the cut)
   std::string recipe_ = "default";  // features.recipe
@@ -824,6 +848,89 @@ TEST_F(LiveLoop, ADeselectedSymbolExitsAndTakesNoEntriesUntilSelectedAgain) {
   EXPECT_EQ(run.report.swaps[1].reason, "selected");
   EXPECT_EQ(run.report.swaps[1].at_ms, w.to + kTf);
   ExpectNoEntryIn(run, w, "deselected");
+}
+
+// A challenger (the champion's engines under another model id) shadow-traded beside the champion:
+// the champion's trades and decisions are byte-identical to a run without it; the challenger's
+// are shadow_trades rows flagged challenger, under its id: here the champion's trades again.
+TEST_F(LiveLoop, AChallengerIsShadowTradedAndLeavesTheChampionAlone) {
+  to_ = "2025-10-26T12:00";
+  decisions_ = market_->dir + "/ch-base.txt";
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/ch-base.db");
+  ASSERT_TRUE(base.error.empty()) << base.error;
+  ASSERT_FALSE(base.trades.empty());
+  const std::string archive = Archive("challengers");
+  SetChallengers(archive, true);
+  decisions_ = market_->dir + "/ch-run.txt";
+  StatusBoard board;
+  const std::string db = market_->dir + "/ch-run.db";
+  const Outcome run = RunLoop(archive, db, {}, INT64_MIN, "", &board);
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  EXPECT_EQ(Only(run.trades, false), base.trades);
+  EXPECT_EQ(Lines(market_->dir + "/ch-run.txt"), Lines(market_->dir + "/ch-base.txt"));
+  EXPECT_FALSE(Lines(market_->dir + "/ch-base.txt").empty());
+  EXPECT_EQ(run.report.trades_logged, base.report.trades_logged);
+  const std::vector<TradeRecord> shadow = Only(run.trades, true);
+  ASSERT_FALSE(shadow.empty());
+  for (const auto& t : shadow) EXPECT_EQ(t.model_id, second_->model_id) << t.trade_id;
+  EXPECT_EQ(LiveTrades(shadow, "SOLUSDT"), LiveTrades(base.trades, "SOLUSDT"));
+  EXPECT_EQ(run.report.challenger_trades, static_cast<int64_t>(shadow.size()));
+  EXPECT_GT(run.report.challenger_step_us, 0);
+  ASSERT_GT(run.report.challenger_steps, 0);
+  // The overhead of one challenger per bar (docs/BENCHMARKS.md, "Challengers"), beside the
+  // champion's step (features included) of the same run.
+  std::printf("challenger: %lld bars, %.2f us per challenger per bar; champion step p50 %.2f us\n",
+              static_cast<long long>(run.report.challenger_steps),
+              run.report.challenger_step_us / static_cast<double>(run.report.challenger_steps),
+              run.report.latency_p50_us);
+  // The status: the challenger against the champion, and the distance from promotion.
+  auto st = board.Latest();
+  ASSERT_NE(st, nullptr);
+  const auto& chs = st->symbols.at("SOLUSDT").challengers;
+  ASSERT_EQ(chs.size(), 1u);
+  EXPECT_EQ(chs[0].model_id, second_->model_id);
+  EXPECT_EQ(chs[0].trades, chs[0].champion_trades);
+  EXPECT_DOUBLE_EQ(chs[0].net_bps, chs[0].champion_net_bps);
+  EXPECT_FALSE(chs[0].gates_on);
+  // The gate over the recorded trades: the same trades as the champion's are "not worse" once
+  // the band covers the interval's half width, and not with a zero band.
+  auto d = storage::OpenDatabase(db);
+  ASSERT_TRUE(d.ok());
+  auto ev = registry::ReadLiveEvidence(**d, "SOLUSDT", second_->model_id, 0);
+  ASSERT_TRUE(ev.ok()) << ev.error().message;
+  EXPECT_EQ(ev->challenger_bps.size(), shadow.size());
+  EXPECT_EQ(ev->champion_bps, ev->challenger_bps);
+  registry::PromotionRules rules;
+  rules.live_min_trades = static_cast<int64_t>(shadow.size());
+  rules.live_net_bps_band = 0;
+  EXPECT_FALSE(registry::DecideLiveEvidence(*ev, rules).pass);
+  rules.live_net_bps_band = 1e6;
+  EXPECT_TRUE(registry::DecideLiveEvidence(*ev, rules).pass);
+  rules.live_min_trades += 1;
+  EXPECT_EQ(registry::DecideLiveEvidence(*ev, rules).failed_rules, std::vector<std::string>{registry::kRuleLiveTrades});
+}
+
+// A challenger removed from the set stops at the next bar; its open virtual position closes at
+// that bar's close. The champion is untouched.
+TEST_F(LiveLoop, AChallengerLeavingTheSetStopsAtTheBarBoundary) {
+  to_ = "2025-10-26T12:00";
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/chs-base.db");
+  const TradeRecord* held = HeldTrade(base.trades);
+  ASSERT_NE(held, nullptr);
+  const int64_t k = EntryMs(*held) + kTf;  // the challenger (same engines) holds the same position
+  const std::string archive = Archive("challenger-stop");
+  SetChallengers(archive, true);
+  const Outcome run = RunLoop(archive, market_->dir + "/chs-run.db", [&](int64_t ts) {
+    if (ts == k) SetChallengers(archive, false);
+  });
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  EXPECT_EQ(Only(run.trades, false), base.trades);
+  const std::vector<TradeRecord> shadow = Only(run.trades, true);
+  ASSERT_FALSE(shadow.empty());
+  const TradeRecord& last = shadow.back();
+  EXPECT_EQ(EntryMs(last), EntryMs(*held));
+  EXPECT_EQ(last.time_ms, k) << "closed at the close of the bar after which it left the set";
+  for (const auto& t : shadow) EXPECT_LE(t.time_ms, k);
 }
 
 TEST_F(LiveLoop, ThePauseFlagStopsEntriesNotExits) {

@@ -18,13 +18,13 @@ TEST(Cli, DbMigrateTwiceIsIdempotent) {
   const std::string db = dir + "/h.db";
   auto first = RunHuracan("db migrate --db " + ShellQuote(db));
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_NE(first.out.find("schema version 2 (2 migrations applied)"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("schema version 3 (3 migrations applied)"), std::string::npos) << first.out;
   auto second = RunHuracan("db migrate --db " + ShellQuote(db));
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_NE(second.out.find("schema version 2 (0 migrations applied)"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("schema version 3 (0 migrations applied)"), std::string::npos) << second.out;
   auto status = RunHuracan("db status --db sqlite:" + ShellQuote(db));
   EXPECT_EQ(status.exit_code, 0);
-  EXPECT_NE(status.out.find("schema version 2 of 2"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("schema version 3 of 3"), std::string::npos) << status.out;
   // DATABASE_URL is the default when --db is absent.
   auto env = testing::RunCommand("cd " + ShellQuote(dir) + " && DATABASE_URL=" + ShellQuote(dir + "/env.db") + " " +
                                  ShellQuote(testing::HuracanBinary()) + " db migrate");

@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <tuple>
 
+#include "registry/challenger_set.h"
 #include "registry/champion.h"
+#include "registry/live_evidence.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "support/test_support.h"
@@ -68,8 +71,10 @@ struct Env {
     db = std::move(d).value();
     EXPECT_TRUE(storage::Migrate(*db).ok());
   }
-  Result<CoinOutcome> Publish(const TrainedCoin& c, const std::string& run_id) {
+  Result<CoinOutcome> Publish(const TrainedCoin& c, const std::string& run_id,
+                              const registry::PromotionRules& rules = {}) {
     PublishContext ctx;
+    ctx.rules = rules;
     ctx.store = store.get();
     ctx.db = db.get();
     ctx.clock = &clock;
@@ -121,6 +126,63 @@ TEST(Publish, FirstModelThenBetterThenWorse) {
   EXPECT_FALSE(again->promoted);
   EXPECT_EQ(e.Count("SELECT COUNT(*) FROM models"), 3);
   EXPECT_EQ(e.Count("SELECT COUNT(*) FROM promotions"), 3);
+}
+
+// The live-evidence gates in the daily run: a model better in its backtest is held back (and
+// joins the challenger set) until its shadow trades beside the champion show the edge; a first
+// model has nothing to be compared with; with the gates off nothing changes.
+TEST(Publish, LiveGatesHoldBackAModelUntilItsShadowTradesShowTheEdge) {
+  Env e;
+  registry::PromotionRules rules;
+  rules.live_min_trades = 20;
+  rules.live_net_bps_band = 1;
+  auto a = e.Publish(MakeCoin("SOLUSDT", "k1", 2.0), "20251108", rules);
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_TRUE(a->promoted) << a->reason;
+  EXPECT_TRUE(a->challengers.empty());
+
+  auto b = e.Publish(MakeCoin("SOLUSDT", "k2", 2.5), "20251109", rules);
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_FALSE(b->promoted);
+  EXPECT_EQ(b->failed_rules, (std::vector<std::string>{registry::kRuleLiveTrades, registry::kRuleLiveNetBps}));
+  EXPECT_EQ(b->champion_after, a->model_id);
+  auto set = registry::ReadChallengerSet(*e.store, "SOLUSDT");
+  ASSERT_TRUE(set.ok() && set->has_value());
+  ASSERT_EQ((*set)->challengers.size(), 1u);
+  EXPECT_EQ((*set)->challengers[0].model_id, b->model_id);
+  EXPECT_EQ((*set)->challengers[0].source, "daily");
+  ASSERT_EQ(b->challengers.size(), 1u);
+  EXPECT_EQ(b->challengers[0]["model_id"], b->model_id);
+  EXPECT_EQ(b->challengers[0]["live"]["trades_needed"], 20);
+
+  // Its shadow trades beside the champion: +5 bps against 0 over 30 trades each.
+  for (int i = 0; i < 30; ++i)
+    for (const auto& [model, flag, bps] : {std::tuple{b->model_id, 1, 5.0}, std::tuple{a->model_id, 0, 0.0}}) {
+      const std::string t = storage::SqlTimestamp(kDataEnd + (i + 1) * 1800000LL);
+      ASSERT_TRUE(e.db->Exec("INSERT INTO shadow_trades (trade_id, time, symbol, side, size, entry, exit, fees, "
+                             "net_pnl, model_id, challenger) VALUES (?, ?, 'SOLUSDT', 'long', 1000, 1, 1, 0, ?, ?, ?)",
+                             {"SOLUSDT|" + t + "|" + model, t, (bps + (i % 2 ? 3 : -3)) / 10, model, flag})
+                      .ok());
+    }
+  // The same run again (the bundle is reused): now promoted on its live evidence.
+  auto again = e.Publish(MakeCoin("SOLUSDT", "k2", 2.5), "20251109", rules);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->promoted) << again->reason;
+  EXPECT_EQ(again->champion_after, b->model_id);
+  set = registry::ReadChallengerSet(*e.store, "SOLUSDT");
+  ASSERT_TRUE(set.ok() && set->has_value());
+  EXPECT_TRUE((*set)->challengers.empty()) << "the promoted model leaves the set";
+
+  // Gates off: a backtest-better model is promoted at once, and no challenger set is written.
+  Env off;
+  ASSERT_TRUE(off.Publish(MakeCoin("SOLUSDT", "k1", 2.0), "20251108").ok());
+  auto c = off.Publish(MakeCoin("SOLUSDT", "k2", 2.5), "20251109");
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->promoted);
+  EXPECT_FALSE(c->ToJson().contains("challengers"));
+  auto none = registry::ReadChallengerSet(*off.store, "SOLUSDT");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
 }
 
 // Runs the publish in a child process that kills itself at `stage`; returns true when it died
