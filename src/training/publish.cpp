@@ -191,6 +191,30 @@ ChampionForComparison EvaluateFirstUsable(const storage::ObjectStore& store,
   return out;
 }
 
+// Adds the stored challenger to the symbol's set, or removes it once it is the champion.
+// Idempotent: a rerun writes the same set.
+Status UpdateChallengerSet(storage::ObjectStore& store, const registry::StoredBundle& stored, const CoinOutcome& out,
+                           const PublishContext& ctx, int64_t now_ms) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> read,
+                           registry::ReadChallengerSet(store, stored.symbol));
+  registry::ChallengerSet set = read.value_or(registry::ChallengerSet{stored.symbol, {}});
+  if (out.promoted) {
+    set = registry::WithoutChallenger(std::move(set), stored.model_id);
+  } else {
+    registry::ChallengerEntry e;
+    e.model_id = stored.model_id;
+    e.path = stored.prefix;
+    e.sha256 = stored.manifest_sha256;
+    e.parent_id = out.champion_before;
+    e.source = ctx.challenger_source;
+    e.added_at = storage::SqlTimestamp(now_ms);
+    for (const auto& old : set.challengers)
+      if (old.model_id == e.model_id) e.added_at = old.added_at;  // a rerun keeps the first time
+    set = registry::WithChallenger(std::move(set), e, out.champion_after, ctx.max_challengers);
+  }
+  return registry::WriteChallengerSet(store, set);
+}
+
 }  // namespace
 
 Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, const ChampionEvaluator& evaluate_champion,
@@ -264,6 +288,18 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   }
   registry::PromotionDecision decision = DecidePromotion(coin.oos, champ.metrics, ctx.rules);
   if (decision.from_model_id.empty()) decision.from_model_id = out.champion_before;
+  const int64_t now_ms = ctx.clock->NowMs();
+  if (decision.promote && !resumed && pointer && ctx.gate) {
+    const auto failed = ctx.gate(*pointer, out.model_id, now_ms);
+    if (!failed.empty()) {
+      decision.promote = false;
+      decision.reason = "rejected: ";
+      for (size_t i = 0; i < failed.size(); ++i) {
+        decision.failed_rules.push_back(failed[i].first);
+        decision.reason += (i ? "; " : "") + failed[i].first + ": " + failed[i].second;
+      }
+    }
+  }
   if (resumed && !decision.promote) {
     decision.promote = true;
     decision.failed_rules.clear();
@@ -274,13 +310,15 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   out.failed_rules = decision.failed_rules;
   out.champion_oos = champ.metrics;
   out.champion_after = out.champion_before;
-  const int64_t now_ms = ctx.clock->NowMs();
   std::string promoted_path;
   if (decision.promote) {
     HURACAN_ASSIGN_OR_RETURN(registry::ChampionPointer p, archive.Promote(stored, now_ms, decision.reason));
     out.champion_after = p.current.model_id;
     promoted_path = p.current.path;
     MaybeCrashAt("after_champion", symbol);
+  }
+  if (!ctx.challenger_source.empty()) {
+    HURACAN_RETURN_IF_ERROR_CTX(UpdateChallengerSet(store, stored, out, ctx, now_ms), symbol + ": challenger set");
   }
 
   // 9. Database rows and the ledger's `done`, all in one transaction.
