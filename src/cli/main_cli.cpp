@@ -5,14 +5,17 @@
 #include "cli/command.h"
 
 namespace huracan::cli {
+
+void RegisterMechanicCommands(CLI::App& app, Action* out);  // mechanic_commands.cpp
+
 namespace {
 
 // One line per command group; groups are defined in their own files in this folder.
 constexpr Registrar kRegistrars[] = {
-    &RegisterDataCommands,     &RegisterDbCommands,    &RegisterChampionCommands, &RegisterFeaturesCommands,
-    &RegisterBacktestCommands, &RegisterCheckCommands, &RegisterTrainCommands,    &RegisterEnginesCommands,
-    &RegisterCostsCommands,    &RegisterBotCommands,   &RegisterLiveCommands,     &RegisterServeCommands,
-    &RegisterArchiveCommands,
+    &RegisterDataCommands,     &RegisterDbCommands,       &RegisterChampionCommands, &RegisterFeaturesCommands,
+    &RegisterBacktestCommands, &RegisterCheckCommands,    &RegisterTrainCommands,    &RegisterEnginesCommands,
+    &RegisterCostsCommands,    &RegisterBotCommands,      &RegisterLiveCommands,     &RegisterServeCommands,
+    &RegisterArchiveCommands,  &RegisterMechanicCommands,
 };
 
 }  // namespace

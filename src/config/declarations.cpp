@@ -92,7 +92,7 @@ std::vector<KeyDecl> Build() {
   // data
   rows.push_back(D("data.dir", Type::kString, "Folder of candle files")
                      .Default(train.data_dir)
-                     .Flag("--data-dir", {"train", "train-worker", "check out-of-time"})
+                     .Flag("--data-dir", {"train", "train-worker", "check out-of-time", "mechanic"})
                      .ReadBy({"train", "check out-of-time"}));
   rows.push_back(
       D("data.timeframe", Type::kString, "Bar timeframe of the candle files trained on (1m, 5m, 1h, 1d, ...)")
@@ -102,12 +102,13 @@ std::vector<KeyDecl> Build() {
                      .Unset("BTCUSDT-PERP if present, else BTCUSDT")
                      .ReadBy({"train"}));
   // archive
-  rows.push_back(D("archive.url", Type::kString, "Archive: a folder path or s3://bucket/prefix (object store root)")
-                     .Default(train.archive)
-                     .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show",
-                                         "champion rollback", "backtest", "bot", "live", "serve", "archive url"})
-                     .ReadBy({"train", "summary", "champion", "archive url", "backtest --model champion", "bot", "live",
-                              "serve"}));
+  rows.push_back(
+      D("archive.url", Type::kString, "Archive: a folder path or s3://bucket/prefix (object store root)")
+          .Default(train.archive)
+          .Flag("--archive", {"train", "train-worker", "summary", "champion list", "champion show", "champion rollback",
+                              "backtest", "bot", "live", "serve", "archive url", "mechanic"})
+          .ReadBy(
+              {"train", "summary", "champion", "archive url", "backtest --model champion", "bot", "live", "serve"}));
   for (const char* k : {"aws_access_key_id", "aws_secret_access_key"}) {
     std::string key = std::string("archive.") + k;
     std::string env = k == std::string("aws_access_key_id") ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY";
@@ -125,8 +126,8 @@ std::vector<KeyDecl> Build() {
           .Default("./huracan.db")
           .Env("DATABASE_URL")
           .Flag("--db", {"train", "train-worker", "db migrate", "db status", "champion rollback", "bot", "live",
-                         "serve", "summary"})
-          .ReadBy({"train", "db", "champion rollback", "bot", "live", "serve", "summary --rebuild"}));
+                         "serve", "summary", "mechanic"})
+          .ReadBy({"train", "db", "champion rollback", "bot", "live", "serve", "summary --rebuild", "mechanic"}));
   rows.push_back(D("database.password", Type::kString, "Password for a postgres:// database.url")
                      .Secret("database.password_file")
                      .ReadBy({"train", "db", "champion rollback", "summary --rebuild"}));
@@ -138,7 +139,7 @@ std::vector<KeyDecl> Build() {
                    "Base costs: default (each symbol's defaults), a shipped preset (huracan costs list) or a JSON file")
                      .Default(costs::kDefaultCostsPreset)
                      .Flag("--costs", {"train", "train-worker", "backtest", "check lookahead", "check warmup",
-                                       "check out-of-time", "live"})
+                                       "check out-of-time", "live", "mechanic"})
                      .ReadBy({"train", "backtest", "check", "live"}));
   for (const auto& f : costs::CostNumberFields()) {
     D row(std::string("costs.") + f.name, Type::kDouble, f.help);
@@ -159,7 +160,7 @@ std::vector<KeyDecl> Build() {
   rows.push_back(
       D("promotion.rules_file", Type::kString, "JSON file of promotion rules (instead of the inline promotion keys)")
           .Unset("the inline keys below")
-          .Flag("--promotion-rules", kTrain)
+          .Flag("--promotion-rules", {"train", "train-worker", "mechanic"})
           .ReadBy({"train"}));
   rows.push_back(D("promotion.min_trades", Type::kInt, "A challenger needs at least this many OOS trades")
                      .Default(std::to_string(rules.min_trades))
@@ -248,6 +249,19 @@ std::vector<KeyDecl> Build() {
                      .Range(0, 86400)
                      .Flag("--claim-heartbeat-seconds", {"train"})
                      .ReadBy({"train"}));
+  // mechanic (docs/MECHANIC.md)
+  rows.push_back(D("mechanic.cooloff", Type::kString, "A champion flips at most once per this span (30m, 6h, 1d)")
+                     .Default("6h")
+                     .ReadBy({"mechanic"}));
+  rows.push_back(
+      D("mechanic.flap_window", Type::kString, "Champion changes A -> B -> A within this span stop promotions")
+          .Default("24h")
+          .ReadBy({"mechanic"}));
+  rows.push_back(
+      D("mechanic.max_challengers", Type::kInt, "Challengers kept per symbol (champion/SYMBOL/challengers.json)")
+          .Default(std::to_string(registry::kDefaultMaxChallengersPerSymbol))
+          .Range(1, 100)
+          .ReadBy({"mechanic"}));
   // engines, features
   rows.push_back(D("engines.run", Type::kList, "Engines that run: all, or a list of engine ids (huracan engines list)")
                      .Default("all")

@@ -160,6 +160,26 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
   return Status::Ok();
 }
 
+Status ScoreModelEngine::Recalibrate(const TrainWindow& w) {
+  HURACAN_RETURN_IF_ERROR(ValidateWindow(w, id()));
+  if (!fitted_) return Status::Ok();
+  if (max_idx_ < 0 || max_idx_ >= static_cast<int>(w.features->cols()))
+    return WithContext(FailedPrecondition("Bind the frame's feature names before Recalibrate"), EngineContext(id()));
+  const int h = HorizonBars(*w.bars, horizon_minutes());
+  const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
+  const double cost = w.round_trip_cost_bps;
+  TwoSidedTrades trades(0);
+  std::vector<double> xrow(idx_.size());
+  for (size_t t = w.begin; t < w.end; ++t) {
+    if (fwd[t] != fwd[t]) continue;
+    for (size_t j = 0; j < idx_.size(); ++j) xrow[j] = w.features->columns[idx_[j]][t];
+    trades.Add(Follow(PredictGathered(xrow.data()), threshold_), t, h, fwd[t], cost);
+  }
+  long_ = Calibrate(trades.long_stats, +1, cost, w.net_edge_floor_bps);
+  short_ = Calibrate(trades.short_stats, -1, cost, w.net_edge_floor_bps);
+  return Status::Ok();
+}
+
 double ScoreModelEngine::Score(const FeatureRow& row) const {
   if (!fitted_ || max_idx_ < 0 || static_cast<size_t>(max_idx_) >= row.values.size()) return features::kNaN;
   std::array<double, kMaxModelFeatures> x;

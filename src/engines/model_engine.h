@@ -37,6 +37,10 @@ class ScoreModelEngine : public Engine {
 
   Status Bind(const std::vector<std::string>& feature_names) override;
   Status Fit(const TrainWindow& window) override;
+  // The mechanic's fine-tune (docs/MECHANIC.md): keeps the model and its threshold; the trades
+  // above the threshold on the whole window give each side's edge and confidence. An unfitted
+  // engine stays off.
+  Status Recalibrate(const TrainWindow& window);
   EngineOutput Infer(const FeatureRow& row) const override;
   std::string SaveParams() const override;
   Status LoadParams(std::string_view bytes) override;

@@ -127,6 +127,19 @@ Status RuleEngine::Fit(const TrainWindow& w) {
   return Status::Ok();
 }
 
+Status RuleEngine::Recalibrate(const TrainWindow& w) {
+  HURACAN_RETURN_IF_ERROR(ValidateWindow(w, spec_.id));
+  if (idx_.size() != spec_.features.size() || max_idx_ >= static_cast<int>(w.features->cols()))
+    return WithContext(FailedPrecondition("Bind the feature names before Recalibrate"), EngineContext(spec_.id));
+  if (candidate_ < 0) return Status::Ok();
+  const int h = HorizonBars(*w.bars, spec_.horizon_minutes);
+  const CandidateResult fresh =
+      EvaluateCandidate(spec_, idx_, w, ForwardReturns(*w.bars, w.begin, w.end, h), h, params_);
+  long_ = Calibrate(fresh.long_stats, +1, w.round_trip_cost_bps, w.net_edge_floor_bps);
+  short_ = Calibrate(fresh.short_stats, -1, w.round_trip_cost_bps, w.net_edge_floor_bps);
+  return Status::Ok();
+}
+
 EngineOutput RuleEngine::Infer(const FeatureRow& row) const {
   const int hm = spec_.horizon_minutes;
   if (candidate_ < 0) return Wait(hm, "off");

@@ -91,6 +91,10 @@ class RuleEngine : public Engine {
 
   Status Bind(const std::vector<std::string>& feature_names) override;
   Status Fit(const TrainWindow& window) override;
+  // The mechanic's fine-tune (docs/MECHANIC.md): keeps the chosen candidate; its trades on the
+  // whole window give each side's edge and confidence. An engine that is off stays off (switching
+  // it on needs the grid search).
+  Status Recalibrate(const TrainWindow& window);
   EngineOutput Infer(const FeatureRow& row) const override;
   std::string SaveParams() const override;
   Status LoadParams(std::string_view bytes) override;

@@ -27,6 +27,13 @@ namespace {
 // serialisation of the metrics.
 nlohmann::json MetricsJson(const backtest::Metrics& m) { return backtest::MetricsToJson(m); }
 
+template <typename T>
+void HashVector(std::string& acc, const std::vector<T>& v) {
+  acc.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+}
+
+}  // namespace
+
 registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days, const std::string& window) {
   registry::ModelMetricsSummary s;
   s.trades = m.trades;
@@ -43,12 +50,6 @@ registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days,
   return s;
 }
 
-template <typename T>
-void HashVector(std::string& acc, const std::vector<T>& v) {
-  acc.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-}
-
-// SHA-256 of the series' columns (after repair and trimming): the data part of the training key.
 std::string SeriesHash(const data::BarSeries& b) {
   std::string bytes = b.symbol + "|" + b.timeframe + "|";
   HashVector(bytes, b.ts_ms);
@@ -63,8 +64,6 @@ std::string SeriesHash(const data::BarSeries& b) {
 size_t FirstAtOrAfter(const std::vector<int64_t>& ts, int64_t t) {
   return static_cast<size_t>(std::lower_bound(ts.begin(), ts.end(), t) - ts.begin());
 }
-
-}  // namespace
 
 backtest::WalkForwardConfig CoinPipelineConfig::DefaultWalkForward() {
   backtest::WalkForwardConfig c;

@@ -64,6 +64,13 @@ Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::stri
                                         const std::string& timeframe, const data::QualityPolicy& policy,
                                         std::vector<std::string>* repairs);
 
+// The rules' view of a backtest's metrics over `days` of window `window`.
+registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days, const std::string& window);
+// SHA-256 of the series' columns (after repair and trimming): the data part of a training key.
+std::string SeriesHash(const data::BarSeries& b);
+// The first index of the ascending `ts` at or after `t`.
+size_t FirstAtOrAfter(const std::vector<int64_t>& ts, int64_t t);
+
 Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipelineConfig& config,
                                     const PublishContext& ctx);
 

@@ -36,21 +36,6 @@ std::string StoredKey(const storage::ObjectStore& store, const std::string& pref
   return "";
 }
 
-// Puts a stored challenger first in the coin's challenger set (source "daily").
-Status AddDailyChallenger(storage::ObjectStore& store, const std::string& symbol, const registry::StoredBundle& stored,
-                          const std::string& champion_id, int64_t now_ms) {
-  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> current, registry::ReadChallengerSet(store, symbol));
-  registry::ChallengerSet set = current.value_or(registry::ChallengerSet{.symbol = symbol, .challengers = {}});
-  const registry::ChallengerEntry entry{.model_id = stored.model_id,
-                                        .path = stored.prefix,
-                                        .sha256 = stored.manifest_sha256,
-                                        .parent_id = champion_id,
-                                        .source = "daily",
-                                        .added_at = storage::SqlTimestamp(now_ms)};
-  return registry::WriteChallengerSet(
-      store, registry::WithChallenger(std::move(set), entry, champion_id, registry::kDefaultMaxChallengersPerSymbol));
-}
-
 // A promoted model leaves the coin's challenger set (when it was in it).
 Status DropChallenger(storage::ObjectStore& store, const std::string& symbol, const std::string& model_id) {
   HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> set, registry::ReadChallengerSet(store, symbol));
@@ -238,6 +223,25 @@ ChampionForComparison EvaluateFirstUsable(const storage::ObjectStore& store,
   return out;
 }
 
+// Adds a stored challenger that was not promoted to its coin's challenger set (`source`: "daily"
+// or "mechanic"), newest first, at most `max_challengers`. Idempotent: a rerun writes the same set.
+Status AddToChallengerSet(storage::ObjectStore& store, const registry::StoredBundle& stored,
+                          const std::string& champion_id, const std::string& source, std::size_t max_challengers,
+                          int64_t now_ms) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> read,
+                           registry::ReadChallengerSet(store, stored.symbol));
+  registry::ChallengerSet set = read.value_or(registry::ChallengerSet{stored.symbol, {}});
+  registry::ChallengerEntry e{.model_id = stored.model_id,
+                              .path = stored.prefix,
+                              .sha256 = stored.manifest_sha256,
+                              .parent_id = champion_id,
+                              .source = source,
+                              .added_at = storage::SqlTimestamp(now_ms)};
+  for (const auto& old : set.challengers)
+    if (old.model_id == e.model_id) e.added_at = old.added_at;  // a rerun keeps the first time
+  return registry::WriteChallengerSet(store, registry::WithChallenger(std::move(set), e, champion_id, max_challengers));
+}
+
 }  // namespace
 
 Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, const ChampionEvaluator& evaluate_champion,
@@ -323,14 +327,30 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
         symbol + ": live evidence");
     live_held_back = backtest_pass && !decision.promote;
   }
+  const int64_t now_ms = ctx.clock->NowMs();
+  if (decision.promote && !resumed && pointer && ctx.gate) {
+    const auto failed = ctx.gate(*pointer, out.model_id, now_ms);
+    if (!failed.empty()) {
+      decision.promote = false;
+      decision.reason = "rejected: ";
+      for (size_t i = 0; i < failed.size(); ++i) {
+        decision.failed_rules.push_back(failed[i].first);
+        decision.reason += (i ? "; " : "") + failed[i].first + ": " + failed[i].second;
+      }
+    }
+  }
   if (resumed && !decision.promote) {
     decision.promote = true;
     decision.failed_rules.clear();
     decision.reason = "promoted (the champion pointer already named this model after an interrupted attempt)";
   }
-  if (live_held_back) {
-    HURACAN_RETURN_IF_ERROR_CTX(AddDailyChallenger(store, symbol, stored, out.champion_before, ctx.clock->NowMs()),
-                                symbol + ": challenger set");
+  // A model held back by the live gates alone joins the set (source "daily"); every model the
+  // mechanic does not promote joins it too (PublishContext::challenger_source).
+  if (!decision.promote && (live_held_back || !ctx.challenger_source.empty())) {
+    const std::string source = ctx.challenger_source.empty() ? "daily" : ctx.challenger_source;
+    HURACAN_RETURN_IF_ERROR_CTX(
+        AddToChallengerSet(store, stored, out.champion_before, source, ctx.max_challengers, now_ms),
+        symbol + ": challenger set");
   }
   HURACAN_ASSIGN_OR_RETURN_CTX(out.challengers, ChallengersJson(store, *ctx.db, symbol, ctx.rules),
                                symbol + ": challengers");
@@ -339,7 +359,6 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   out.failed_rules = decision.failed_rules;
   out.champion_oos = champ.metrics;
   out.champion_after = out.champion_before;
-  const int64_t now_ms = ctx.clock->NowMs();
   std::string promoted_path;
   if (decision.promote) {
     HURACAN_ASSIGN_OR_RETURN(registry::ChampionPointer p, archive.Promote(stored, now_ms, decision.reason));

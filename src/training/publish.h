@@ -16,18 +16,22 @@
 //    either all of them exist or none, and repeating them adds nothing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
 #include "registry/archive.h"
 #include "registry/bundle.h"
+#include "registry/challenger_set.h"
+#include "registry/champion.h"
 #include "registry/promotion.h"
 #include "storage/database.h"
 #include "storage/object_store.h"
@@ -65,12 +69,23 @@ struct TrainedCoin {
 using ChampionEvaluator =
     std::function<Result<registry::ModelMetricsSummary>(const registry::ModelBundle&, const std::string& model_id)>;
 
+// A gate on a promotion the rules allowed (the mechanic's cool-off and flapping stop): given the
+// champion pointer, the challenger's model id and the time, each failed gate as {rule code, why}.
+// Any entry keeps the champion; the codes join PromotionDecision::failed_rules.
+using PromotionGate = std::function<std::vector<std::pair<std::string, std::string>>(
+    const registry::ChampionPointer& pointer, const std::string& to_model_id, int64_t now_ms)>;
+
 struct PublishContext {
   storage::ObjectStore* store = nullptr;
   storage::Database* db = nullptr;
   const Clock* clock = nullptr;
   std::string run_id;
   registry::PromotionRules rules;
+  PromotionGate gate;  // empty: none (the daily run)
+  // Non-empty: the stored challenger joins champion/SYMBOL/challengers.json with this source
+  // (registry/challenger_set.h), or leaves it when promoted; at most `max_challengers` stay.
+  std::string challenger_source;
+  std::size_t max_challengers = registry::kDefaultMaxChallengersPerSymbol;
 };
 
 // The per-symbol result, reported to the scheduler and stored (models.params) for the summary.

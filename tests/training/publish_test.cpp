@@ -72,13 +72,17 @@ struct Env {
     EXPECT_TRUE(storage::Migrate(*db).ok());
   }
   Result<CoinOutcome> Publish(const TrainedCoin& c, const std::string& run_id,
-                              const registry::PromotionRules& rules = {}) {
+                              const registry::PromotionRules& rules = {}, const PromotionGate& gate = {},
+                              const std::string& challenger_source = "") {
     PublishContext ctx;
     ctx.rules = rules;
     ctx.store = store.get();
     ctx.db = db.get();
     ctx.clock = &clock;
     ctx.run_id = run_id;
+    ctx.gate = gate;
+    ctx.challenger_source = challenger_source;
+    ctx.max_challengers = 2;
     return PublishCoin(c, ctx, &StubEvaluate, nullptr);
   }
   int64_t Count(const std::string& sql) {
@@ -183,6 +187,52 @@ TEST(Publish, LiveGatesHoldBackAModelUntilItsShadowTradesShowTheEdge) {
   auto none = registry::ReadChallengerSet(*off.store, "SOLUSDT");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+// The mechanic's gates: a promotion the rules allow is refused when a gate fails, the challenger
+// joins the set; a promoted challenger leaves it; the set keeps the newest two.
+TEST(Publish, GatesVetoPromotionsAndTheChallengerSetFollows) {
+  Env e;
+  ASSERT_TRUE(e.Publish(MakeCoin("SOLUSDT", "k1", 2.0), "r1").ok());
+  auto veto = [](const registry::ChampionPointer& p, const std::string&, int64_t) {
+    return std::vector<std::pair<std::string, std::string>>{{"cooloff", "champion " + p.current.model_id + " too new"}};
+  };
+  auto b = e.Publish(MakeCoin("SOLUSDT", "k2", 3.0), "r2", {}, veto, "mechanic");
+  ASSERT_TRUE(b.ok()) << b.error().message;
+  EXPECT_FALSE(b->promoted);
+  EXPECT_EQ(b->failed_rules, std::vector<std::string>{"cooloff"});
+  EXPECT_NE(b->reason.find("rejected: cooloff: champion SOLUSDT@20251108T000000Z too new"), std::string::npos)
+      << b->reason;
+  EXPECT_EQ(e.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'rejection' AND reason LIKE '%cooloff%'"), 1);
+  EXPECT_EQ(e.Count("SELECT COUNT(*) FROM models WHERE kind = 'challenger' AND parent_id = 'SOLUSDT@20251108T000000Z'"),
+            1);
+  auto c = e.Publish(MakeCoin("SOLUSDT", "k3", 3.5), "r3", {}, veto, "mechanic");
+  auto d = e.Publish(MakeCoin("SOLUSDT", "k4", 4.0), "r4", {}, veto, "mechanic");
+  ASSERT_TRUE(c.ok() && d.ok());
+  auto set = registry::ReadChallengerSet(*e.store, "SOLUSDT");
+  ASSERT_TRUE(set.ok() && set->has_value());
+  ASSERT_EQ((*set)->challengers.size(), 2u);
+  EXPECT_EQ((*set)->challengers[0].model_id, d->model_id);
+  EXPECT_EQ((*set)->challengers[1].model_id, c->model_id);
+  EXPECT_EQ((*set)->challengers[0].parent_id, "SOLUSDT@20251108T000000Z");
+  EXPECT_EQ((*set)->challengers[0].source, "mechanic");
+  // No gate failing: promoted, and out of the set.
+  auto pass = [](const registry::ChampionPointer&, const std::string&, int64_t) {
+    return std::vector<std::pair<std::string, std::string>>{};
+  };
+  auto f = e.Publish(MakeCoin("SOLUSDT", "k5", 5.0), "r5", {}, pass, "mechanic");
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(f->promoted) << f->reason;
+  set = registry::ReadChallengerSet(*e.store, "SOLUSDT");
+  ASSERT_TRUE(set.ok() && set->has_value());
+  EXPECT_EQ((*set)->challengers.size(), 2u);
+  for (const auto& ch : (*set)->challengers) EXPECT_NE(ch.model_id, f->model_id);
+  // The daily run (no gate, no source) leaves the set alone.
+  auto g = e.Publish(MakeCoin("SOLUSDT", "k6", 1.0), "r6");
+  ASSERT_TRUE(g.ok());
+  set = registry::ReadChallengerSet(*e.store, "SOLUSDT");
+  ASSERT_TRUE(set.ok() && set->has_value());
+  EXPECT_EQ((*set)->challengers.size(), 2u);
 }
 
 // Runs the publish in a child process that kills itself at `stage`; returns true when it died

@@ -1,0 +1,424 @@
+#include "training/mechanic.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <tuple>
+
+#include "backtest/backtester.h"
+#include "backtest/walk_forward.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/sha256.h"
+#include "costs/cost_presets.h"
+#include "data/catalog.h"
+#include "engines/model_engine.h"
+#include "engines/rule_engine.h"
+#include "features/builder.h"
+#include "features/recipe.h"
+#include "meta/combiner.h"
+#include "regime/classifier.h"
+#include "registry/archive.h"
+#include "registry/loader.h"
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "storage/object_store.h"
+#include "training/sql_ledger.h"
+#include "training/stage_timer.h"
+#include "training/test_hooks.h"
+
+namespace huracan::training {
+
+std::string MechanicOptions::DbUrl() const { return db.empty() ? storage::DefaultDatabaseUrl() : db; }
+
+std::string MechanicOptions::Describe() const {
+  return fmt::format("calib_days={};eval_days={};pipeline={}", calib_days, eval_days, pipeline.Describe());
+}
+
+std::string MechanicRunId(int64_t now_ms) {
+  const std::string ts = registry::FormatArchiveTimestamp(now_ms);  // 20251108T020000Z
+  return "mech-" + ts.substr(0, 11);
+}
+
+int64_t NextBoundaryMs(int64_t now_ms, int64_t interval_ms) {
+  return (FloorDiv(now_ms, interval_ms) + 1) * interval_ms;
+}
+
+std::vector<std::pair<std::string, std::string>> MechanicGates(const registry::ChampionPointer& pointer,
+                                                               const std::string& to_model_id, int64_t now_ms,
+                                                               int64_t cooloff_ms, int64_t flap_window_ms) {
+  std::vector<std::pair<std::string, std::string>> failed;
+  const int64_t since = ParseSqlTimestamp(pointer.current.promoted_at);
+  if (cooloff_ms > 0 && since > 0 && now_ms - since < cooloff_ms) {
+    failed.emplace_back("cooloff", fmt::format("champion {} was promoted at {}, less than {} h ago; next flip from {}",
+                                               pointer.current.model_id, pointer.current.promoted_at,
+                                               JsonNumber(static_cast<double>(cooloff_ms) / kMsPerHour).dump(),
+                                               storage::SqlTimestamp(since + cooloff_ms)));
+  }
+  // The champions in the order they were promoted, then the challenger; those promoted inside
+  // the window, after the one that was champion when the window opened.
+  std::vector<std::pair<std::string, int64_t>> seq;
+  for (auto it = pointer.previous.rbegin(); it != pointer.previous.rend(); ++it)
+    seq.emplace_back(it->model_id, ParseSqlTimestamp(it->promoted_at));
+  seq.emplace_back(pointer.current.model_id, since);
+  seq.emplace_back(to_model_id, now_ms);
+  size_t first = 0;
+  for (size_t i = 0; i < seq.size(); ++i)
+    if (seq[i].second < now_ms - flap_window_ms) first = i;
+  std::vector<std::string> path;
+  for (size_t i = first; i < seq.size(); ++i) {
+    const std::string& id = seq[i].first;
+    if (!path.empty() && path.back() == id) continue;
+    const auto seen = static_cast<size_t>(std::find(path.begin(), path.end(), id) - path.begin());
+    path.push_back(id);
+    if (seen + 1 < path.size()) {
+      std::string chain;
+      for (size_t k = seen; k < path.size(); ++k) chain += (chain.empty() ? "" : " -> ") + path[k];
+      failed.emplace_back("flapping", fmt::format("the champion went {} within {} h; promotions stopped", chain,
+                                                  JsonNumber(static_cast<double>(flap_window_ms) / kMsPerHour).dump()));
+      break;
+    }
+  }
+  return failed;
+}
+
+nlohmann::json MechanicRun::ToJson() const {
+  return {{"run_id", run_id},
+          {"symbols", symbols},
+          {"challengers", challengers},
+          {"already_done", already_done},
+          {"promoted", promoted},
+          {"refused", refused},
+          {"failed", failed},
+          {"alerts", alerts},
+          {"symbol_seconds", per_symbol_seconds},
+          {"seconds", JsonNumber(seconds)}};
+}
+
+namespace {
+
+// The champion a challenger is tuned from.
+struct Parent {
+  registry::ChampionEntry entry;
+  registry::ModelBundle bundle;
+  std::vector<std::string> warnings;
+};
+
+std::string ExtraString(const registry::ModelBundle& b, const char* key) {
+  const auto& x = b.config.extra;
+  return x.contains(key) && x.at(key).is_string() ? x.at(key).get<std::string>() : "";
+}
+
+// The current champion, except after an interrupted pass of this run that already promoted its
+// challenger: then the champion that challenger replaced, so the rerun tunes the same model.
+Result<Parent> ResolveParent(const storage::ObjectStore& store, const std::string& symbol, const std::string& run_id) {
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChampionPointer> pointer,
+                           registry::ReadChampionPointer(store, symbol));
+  if (!pointer) return NotFound(symbol + ": no champion");
+  auto current = registry::ReadBundle(store, pointer->current.path, pointer->current.sha256);
+  if (current.ok() && ExtraString(*current, "run_id") == run_id) {
+    const std::string parent_id = ExtraString(*current, "parent_id");
+    for (const auto& e : pointer->previous) {
+      if (e.model_id != parent_id) continue;
+      HURACAN_ASSIGN_OR_RETURN(registry::ModelBundle b, registry::ReadBundle(store, e.path, e.sha256));
+      return Parent{e, std::move(b), {}};
+    }
+  }
+  HURACAN_ASSIGN_OR_RETURN(registry::LoadedChampion champ, registry::LoadChampion(store, symbol));
+  return Parent{champ.entry, std::move(champ.bundle), champ.warnings};
+}
+
+struct Tuned {
+  registry::LoadedModel model;    // engines re-calibrated, regime and meta state refitted
+  std::vector<std::string> kept;  // engines without a re-calibration, as the champion had them
+  std::vector<EngineContribution> contributors;
+};
+
+// Binds a fresh copy of the champion and fine-tunes it on rows [begin, end): the engines'
+// edges and confidences, the regime thresholds, and the meta weights from the engines' trades.
+Result<Tuned> FineTune(const Parent& parent, const features::FeatureRecipe& recipe, const data::BarSeries& bars,
+                       const features::FeatureFrame& frame, const std::vector<double>& qv, size_t begin, size_t end,
+                       const backtest::FoldOptions& fo, const CoinPipelineConfig& cfg) {
+  const std::string& id = parent.entry.model_id;
+  Tuned t;
+  HURACAN_ASSIGN_OR_RETURN(t.model, registry::BindModel(parent.bundle, id, id + "/", recipe, frame.names));
+  HURACAN_ASSIGN_OR_RETURN(t.model.regime,
+                           regime::CalibrateRegime(frame, qv, begin, end, fo.backtest.pipeline.symbol, fo.regime));
+  engines::TrainWindow w;
+  w.bars = &bars;
+  w.features = &frame;
+  w.begin = begin;
+  w.end = end;
+  w.round_trip_cost_bps = backtest::TypicalRoundTripBps(bars, frame, begin, end, fo.backtest.pipeline.costs);
+  w.seed = cfg.seed;
+  w.nthread = cfg.nthread;
+  std::vector<std::string> ids;
+  for (auto& e : t.model.engines) {
+    ids.emplace_back(e->id());
+    if (auto* rule = dynamic_cast<engines::RuleEngine*>(e.get())) {
+      HURACAN_RETURN_IF_ERROR_CTX(rule->Recalibrate(w), id);
+    } else if (auto* model = dynamic_cast<engines::ScoreModelEngine*>(e.get())) {
+      HURACAN_RETURN_IF_ERROR_CTX(model->Recalibrate(w), id);
+    } else {
+      t.kept.emplace_back(e->id());  // no re-calibration for this kind: kept as the champion had it
+    }
+  }
+  // Meta weights: each engine's trades on the window, alone, replayed in time order.
+  HURACAN_ASSIGN_OR_RETURN(meta::MetaCombiner combiner, meta::MetaCombiner::Create(fo.backtest.pipeline.meta, ids));
+  backtest::BacktestOptions bo = fo.backtest;
+  bo.pipeline.regime = t.model.regime;
+  std::vector<std::tuple<int64_t, std::string, double>> outcomes;
+  std::map<std::string, backtest::Metrics> alone;
+  for (auto& e : t.model.engines) {
+    if (!e->active()) continue;
+    HURACAN_ASSIGN_OR_RETURN(
+        backtest::BacktestResult r,
+        backtest::RunBacktestOnFrame(bars, frame, {e.get()}, decision::PipelineMode::kSingleEngine, bo, begin, end));
+    for (const auto& tr : r.trades) outcomes.emplace_back(tr.exit_ts_ms, std::string(e->id()), tr.net_bps);
+    alone[std::string(e->id())] = r.metrics;
+  }
+  std::sort(outcomes.begin(), outcomes.end());
+  for (const auto& [ts, eid, net] : outcomes) combiner.RecordOutcome(eid, net);
+  t.model.meta_state = combiner.Save();
+  for (const auto& eid : ids) {
+    EngineContribution c;
+    c.engine = eid;
+    c.weight = combiner.weight_of(eid);
+    for (const auto& s : combiner.stats())
+      if (s.id == eid) c.samples = s.samples;
+    if (auto it = alone.find(eid); it != alone.end()) {
+      c.trades = it->second.trades;
+      c.net_bps = it->second.net_bps_per_trade;
+      c.hit_rate = it->second.hit_rate;
+      c.contribution_bps = c.weight * it->second.net_bps;
+    }
+    t.contributors.push_back(c);
+  }
+  std::stable_sort(
+      t.contributors.begin(), t.contributors.end(),
+      [](const EngineContribution& a, const EngineContribution& b) { return a.contribution_bps > b.contribution_bps; });
+  return t;
+}
+
+// Everything one symbol's pass needs that does not change between symbols.
+struct PassContext {
+  const MechanicOptions* opts = nullptr;
+  const std::vector<data::CatalogEntry>* entries = nullptr;
+  PublishContext publish;
+  int64_t now_ms = 0;
+};
+
+Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc) {
+  const MechanicOptions& opts = *pc.opts;
+  const CoinPipelineConfig& cfg = opts.pipeline;
+  storage::ObjectStore& store = *pc.publish.store;
+  StageTimes times;
+  times.Begin("load_quality");
+  HURACAN_ASSIGN_OR_RETURN(Parent parent, ResolveParent(store, symbol, pc.publish.run_id));
+  HURACAN_ASSIGN_OR_RETURN(CoinInputs in, ResolveCoinInputs(*pc.entries, symbol, cfg.timeframe, cfg.reference_symbol));
+  std::vector<std::string> repairs;
+  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars,
+                           LoadCheckedBars(in.path, symbol, cfg.timeframe, cfg.quality, &repairs));
+  std::optional<data::BarSeries> ref;
+  if (!in.ref_path.empty()) {
+    auto r = LoadCheckedBars(in.ref_path, "reference of " + symbol, cfg.timeframe, cfg.quality, &repairs);
+    if (!r.ok()) return r.error();
+    ref = std::move(r).value();
+  }
+  MaybeCrashAt("after_load", symbol);
+  // Only closed bars: those that end at or before now.
+  const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));
+  bars = bars.slice(0, FirstAtOrAfter(bars.ts_ms, pc.now_ms - tf + 1));
+  const size_t per_day = static_cast<size_t>(kMsPerDay / tf);
+  const size_t calib = static_cast<size_t>(opts.calib_days) * per_day;
+  const size_t eval = static_cast<size_t>(opts.eval_days) * per_day;
+  const size_t warmup = static_cast<size_t>(cfg.warmup_bars);
+  if (bars.size() < warmup + calib + eval)
+    return FailedPrecondition(fmt::format("{}: {} closed bars, a fine-tune needs {} (warm-up + {} + {} days)", symbol,
+                                          bars.size(), warmup + calib + eval, opts.calib_days, opts.eval_days));
+  bars = bars.slice(bars.size() - (warmup + calib + eval), bars.size());
+  if (ref && !ref->empty())
+    ref = ref->slice(FirstAtOrAfter(ref->ts_ms, bars.ts_ms.front()), FirstAtOrAfter(ref->ts_ms, bars.ts_ms.back() + 1));
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(cfg.recipe));
+
+  times.Begin("features");
+  features::BatchOptions batch;
+  batch.threads = std::max(1, cfg.nthread);
+  HURACAN_ASSIGN_OR_RETURN(features::FeatureFrame frame,
+                           features::BuildFeatures(recipe, bars, ref ? &*ref : nullptr, batch));
+  const size_t n = bars.size();
+  std::vector<double> qv(n);
+  for (size_t i = 0; i < n; ++i) qv[i] = bars.close[i] * bars.volume[i];
+  backtest::FoldOptions fo;
+  fo.backtest.pipeline.symbol = symbol;
+  fo.backtest.pipeline.timeframe = bars.timeframe;
+  fo.backtest.pipeline.costs = cfg.costs.ForSymbol(symbol);
+
+  // Scored: tuned on the days before the scoring window, run on the window.
+  times.Begin("score");
+  const size_t eval_begin = n - eval;
+  HURACAN_ASSIGN_OR_RETURN(Tuned scored,
+                           FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo, cfg));
+  const std::string window =
+      storage::SqlTimestamp(bars.ts_ms[eval_begin]) + "/" + storage::SqlTimestamp(bars.ts_ms[n - 1] + tf);
+  const double eval_days = static_cast<double>(eval) / static_cast<double>(per_day);
+  auto run_on_window = [&](const registry::LoadedModel& m) -> Result<backtest::BacktestResult> {
+    backtest::BacktestOptions bo = fo.backtest;
+    bo.pipeline.regime = m.regime;
+    bo.pipeline.meta_state = m.meta_state;
+    return backtest::RunBacktestOnFrame(bars, frame, m.ptrs(), decision::PipelineMode::kCombined, bo, eval_begin, n);
+  };
+  HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult scored_run, run_on_window(scored.model));
+
+  // Stored: tuned on the newest days.
+  times.Begin("final_tune");
+  HURACAN_ASSIGN_OR_RETURN(Tuned final_tune, FineTune(parent, recipe, bars, frame, qv, n - calib, n, fo, cfg));
+  TrainedCoin coin;
+  coin.symbol = symbol;
+  coin.data_end_ms = bars.ts_ms.back() + tf;
+  coin.training_key =
+      Sha256Hex("huracan-mechanic/v1\n" + pc.publish.run_id + "\n" + symbol + "\n" + parent.entry.model_id + "\n" +
+                parent.entry.sha256 + "\n" + SeriesHash(bars) + "\n" + (ref ? SeriesHash(*ref) : "-") + "\n" +
+                recipe.hash() + "\n" + opts.Describe() + "\n" + HURACAN_VERSION);
+  coin.oos = ToSummary(scored_run.metrics, eval_days, window);
+  coin.contributors = final_tune.contributors;
+  coin.features_used = frame.names;
+  for (const auto& e : final_tune.model.engines)
+    HURACAN_RETURN_IF_ERROR(coin.bundle.model.Add(std::string(e->id()), e->SaveParams()));
+  HURACAN_RETURN_IF_ERROR(coin.bundle.model.Add(registry::kMetaSection, final_tune.model.meta_state));
+  HURACAN_RETURN_IF_ERROR(coin.bundle.model.Add(registry::kRegimeSection, final_tune.model.regime.Save()));
+  registry::BundleConfig& bc = coin.bundle.config;
+  bc = parent.bundle.config;
+  bc.data_start_ms = bars.ts_ms.front();
+  bc.data_end_ms = coin.data_end_ms;
+  bc.code_version = HURACAN_VERSION;
+  bc.extra.erase("training_key");
+  bc.extra.erase("model_id");
+  bc.extra["run_id"] = pc.publish.run_id;
+  bc.extra["parent_id"] = parent.entry.model_id;
+  bc.extra["data_file"] = std::filesystem::path(in.path).filename().string();
+  bc.extra["bars"] = n;
+  bc.extra["costs"] = costs::CostConfigToJson(fo.backtest.pipeline.costs);
+  bc.extra["quality_repairs"] = repairs;
+  bc.extra["mechanic"] = {{"calibration_window", storage::SqlTimestamp(bars.ts_ms[n - calib]) + "/" +
+                                                     storage::SqlTimestamp(coin.data_end_ms)},
+                          {"scoring_calibration_window", storage::SqlTimestamp(bars.ts_ms[eval_begin - calib]) + "/" +
+                                                             storage::SqlTimestamp(bars.ts_ms[eval_begin])},
+                          {"scoring_window", window},
+                          {"kept_engines", final_tune.kept},
+                          {"warnings", parent.warnings}};
+  coin.bundle.metrics = {{"window", window},
+                         {"combined", backtest::MetricsToJson(scored_run.metrics)},
+                         {"rejections", scored_run.rejections}};
+
+  // The champion, as it is, on the same window.
+  ChampionEvaluator evaluate = [&](const registry::ModelBundle& b,
+                                   const std::string& model_id) -> Result<registry::ModelMetricsSummary> {
+    HURACAN_ASSIGN_OR_RETURN(registry::LoadedModel champ,
+                             registry::BindModel(b, model_id, model_id + "/", recipe, frame.names));
+    HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, run_on_window(champ));
+    return ToSummary(r.metrics, eval_days, window);
+  };
+  auto out = PublishCoin(std::move(coin), pc.publish, evaluate, &times);
+  if (out.ok()) out->warnings.insert(out->warnings.end(), parent.warnings.begin(), parent.warnings.end());
+  return out;
+}
+
+}  // namespace
+
+Result<MechanicRun> RunMechanicOnce(const MechanicOptions& given, const Clock& clock) {
+  const int64_t start = clock.MonotonicMs();
+  MechanicOptions opts = given;
+  if (opts.calib_days <= 0 || opts.eval_days <= 0)
+    return InvalidArgument("mechanic: calib_days and eval_days must be > 0");
+  if (!opts.promotion_rules.empty()) {
+    HURACAN_ASSIGN_OR_RETURN(std::string text, ReadFile(opts.promotion_rules));
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded()) return InvalidArgument(opts.promotion_rules + ": not valid JSON");
+    HURACAN_ASSIGN_OR_RETURN_CTX(opts.pipeline.rules, registry::PromotionRules::FromJson(j), opts.promotion_rules);
+  }
+  const int64_t now = clock.NowMs();
+  MechanicRun run;
+  run.run_id = opts.run_id.empty() ? MechanicRunId(now) : opts.run_id;
+
+  HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenDatabase(opts.DbUrl()));
+  HURACAN_RETURN_IF_ERROR(storage::Migrate(*db));
+  HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::ObjectStore> store, storage::OpenObjectStore(opts.archive));
+  HURACAN_ASSIGN_OR_RETURN(std::vector<data::CatalogEntry> entries,
+                           data::ScanDataDir(opts.data_dir, opts.pipeline.timeframe));
+  registry::Archive archive(*store);
+  HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> champions, archive.ListChampionSymbols());
+  const std::set<std::string> with_champion(champions.begin(), champions.end());
+  std::vector<data::CatalogEntry> candidates;
+  for (const auto& e : entries)
+    if (with_champion.count(e.symbol())) candidates.push_back(e);
+  if (!candidates.empty()) {
+    HURACAN_ASSIGN_OR_RETURN(run.symbols, data::SelectSymbols(candidates, opts.symbols, opts.pipeline.timeframe));
+  }
+
+  PassContext pc;
+  pc.opts = &opts;
+  pc.entries = &entries;
+  pc.now_ms = now;
+  pc.publish.store = store.get();
+  pc.publish.db = db.get();
+  pc.publish.clock = &clock;
+  pc.publish.run_id = run.run_id;
+  pc.publish.rules = opts.pipeline.rules;
+  pc.publish.challenger_source = "mechanic";
+  pc.publish.max_challengers = opts.max_challengers;
+  pc.publish.gate = [&opts](const registry::ChampionPointer& p, const std::string& to, int64_t at) {
+    return MechanicGates(p, to, at, opts.cooloff_ms, opts.flap_window_ms);
+  };
+
+  SqlRunLedger ledger(db.get());
+  HURACAN_RETURN_IF_ERROR(ledger.Enroll(run.run_id, run.symbols));
+  HURACAN_ASSIGN_OR_RETURN(std::vector<LedgerEntry> rows, ledger.Entries(run.run_id));
+  for (const std::string& symbol : run.symbols) {
+    const LedgerEntry* row = FindEntry(rows, symbol);
+    if (row && row->status == LedgerStatus::kDone) {
+      ++run.already_done;
+      continue;
+    }
+    const int64_t t0 = clock.MonotonicMs();
+    HURACAN_RETURN_IF_ERROR(ledger.MarkRunning(run.run_id, symbol, clock.NowMs()));
+    Result<CoinOutcome> outcome = [&]() -> Result<CoinOutcome> {
+      try {
+        return TuneSymbol(symbol, pc);
+      } catch (const std::exception& e) {
+        return Internal(symbol + ": unexpected exception: " + e.what());
+      }
+    }();
+    run.per_symbol_seconds[symbol] = JsonNumber(static_cast<double>(clock.MonotonicMs() - t0) / 1000.0);
+    if (!outcome.ok()) {
+      std::fprintf(stderr, "mechanic: %s\n", outcome.error().message.c_str());
+      run.failed.push_back({{"symbol", symbol}, {"error", outcome.error().message}});
+      HURACAN_RETURN_IF_ERROR(
+          ledger.MarkFinished(run.run_id, symbol, LedgerStatus::kFailed, clock.NowMs(), outcome.error().message));
+      continue;
+    }
+    ++run.challengers;
+    if (outcome->promoted) {
+      run.promoted.push_back(symbol + ": " + outcome->model_id);
+      continue;
+    }
+    run.refused.push_back({{"symbol", symbol},
+                           {"model_id", outcome->model_id},
+                           {"failed_rules", outcome->failed_rules},
+                           {"reason", outcome->reason}});
+    if (std::find(outcome->failed_rules.begin(), outcome->failed_rules.end(), "flapping") !=
+        outcome->failed_rules.end()) {
+      std::string alert = symbol + ": flapping: " + outcome->reason;
+      std::fprintf(stderr, "mechanic: ALERT %s\n", alert.c_str());
+      run.alerts.push_back(alert);
+    }
+  }
+  run.seconds = static_cast<double>(clock.MonotonicMs() - start) / 1000.0;
+  return run;
+}
+
+}  // namespace huracan::training

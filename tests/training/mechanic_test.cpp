@@ -1,0 +1,204 @@
+// `huracan mechanic`: its gates (pure), and end to end on the embedded sample: one champion trained
+// once for the whole binary (SOLUSDT, three engines, zero costs), copied into each case's own
+// folder, the clock fixed with --now. The gates inside PublishCoin: publish_test.cpp.
+#include "training/mechanic.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/time_units.h"
+#include "registry/archive.h"
+#include "registry/challenger_set.h"
+#include "registry/champion.h"
+#include "storage/database.h"
+#include "storage/object_store.h"
+#include "support/test_support.h"
+#include "training/sql_ledger.h"
+
+namespace huracan::training {
+namespace {
+
+namespace fs = std::filesystem;
+using huracan::testing::CommandResult;
+using huracan::testing::RunCommand;
+using huracan::testing::ShellQuote;
+
+constexpr char kSymbol[] = "SOLUSDT";
+constexpr char kNow[] = "20270101T000000Z";  // well after the champion's promotion (wall clock)
+
+// The trained base: data folder, archive and database with SOLUSDT's champion.
+struct Base {
+  std::string dir = huracan::testing::MakeTempDir("mechanic_base");
+  bool ok = false;
+  std::string log;
+
+  Base() {
+    fs::create_directories(dir + "/data");
+    for (const auto& f : huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet")) {
+      const std::string name = fs::path(f).filename().string();
+      if (name.rfind("BTC", 0) == 0 || name.rfind("SOL", 0) == 0) fs::copy_file(f, dir + "/data/" + name);
+    }
+    std::ofstream(dir + "/first.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
+                                       << R"("sharpe_margin":0,"min_first_net_sharpe":-1000000})";
+    CommandResult r =
+        RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(dir + "/data") +
+                   " --archive " + ShellQuote(dir + "/archive") + " --db " + ShellQuote(dir + "/h.db") +
+                   " --engines trend_ma,zscore_reversion,ridge --costs zero --retries 0 --run-id base "
+                   "--symbols SOLUSDT --promotion-rules " +
+                   ShellQuote(dir + "/first.json"));
+    ok = r.exit_code == 0;
+    log = r.out + r.err;
+  }
+};
+
+const Base& TrainedBase() {
+  static const Base* base = new Base();
+  return *base;
+}
+
+struct Mech {
+  std::string dir = huracan::testing::MakeTempDir("mechanic");
+  std::string archive = dir + "/archive";
+  std::string db = dir + "/h.db";
+
+  Mech() {
+    const Base& b = TrainedBase();
+    fs::copy(b.dir, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::ofstream(dir + "/closed.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
+                                        << R"("sharpe_margin":1000,"min_first_net_sharpe":-1000000})";
+  }
+  CommandResult Run(const std::string& now, const std::string& rules, const std::string& extra = "",
+                    const std::string& env = "") {
+    return RunCommand(env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " mechanic --once --data-dir " +
+                      ShellQuote(dir + "/data") + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
+                      " --costs zero --symbols SOLUSDT --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") +
+                      " --now " + now + " " + extra);
+  }
+  static nlohmann::json Line(const CommandResult& r) {
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+    return j;
+  }
+  std::unique_ptr<storage::ObjectStore> Store() {
+    auto s = storage::OpenObjectStore(archive);
+    EXPECT_TRUE(s.ok());
+    return std::move(s).value();
+  }
+  registry::ChampionPointer Pointer() {
+    auto p = registry::ReadChampionPointer(*Store(), kSymbol);
+    EXPECT_TRUE(p.ok() && p->has_value());
+    return **p;
+  }
+  int64_t Count(const std::string& sql, const storage::SqlParams& params = {}) {
+    auto d = storage::OpenDatabase(db);
+    EXPECT_TRUE(d.ok());
+    auto r = (*d)->Query(sql, params);
+    EXPECT_TRUE(r.ok()) << sql;
+    return r.ok() ? *r->rows[0].Int(0) : -1;
+  }
+  // The pointer loads its own bundle, without a fallback.
+  void ExpectValidPointer() {
+    auto c = registry::LoadChampion(*Store(), kSymbol);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_FALSE(c->fell_back);
+  }
+};
+
+TEST(MechanicGates, CooloffAndFlapping) {
+  registry::ChampionPointer p;
+  p.symbol = kSymbol;
+  auto entry = [](const std::string& id, const std::string& at) {
+    registry::ChampionEntry e;
+    e.model_id = id;
+    e.promoted_at = at;
+    return e;
+  };
+  p.current = entry("B", "2026-01-01T10:00:00.000Z");
+  p.previous = {entry("A", "2026-01-01T00:00:00.000Z")};
+  const int64_t t10 = ParseSqlTimestamp("2026-01-01T10:00:00.000Z");
+  // 1 h after B: the cool-off holds; 7 h after: it does not.
+  auto g = MechanicGates(p, "C", t10 + kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].first, "cooloff");
+  EXPECT_TRUE(MechanicGates(p, "C", t10 + 7 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour).empty());
+  // A -> B -> A inside the window is flapping; the same history outside it is not.
+  p.previous.insert(p.previous.begin(), p.current);
+  p.current = entry("A", "2026-01-01T12:00:00.000Z");
+  const int64_t t12 = ParseSqlTimestamp("2026-01-01T12:00:00.000Z");
+  g = MechanicGates(p, "C", t12 + 7 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].first, "flapping");
+  EXPECT_NE(g[0].second.find("A -> B -> A"), std::string::npos) << g[0].second;
+  EXPECT_TRUE(MechanicGates(p, "C", t12 + 40 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour).empty());
+  EXPECT_EQ(MechanicRunId(t12), "mech-20260101T12");
+  EXPECT_EQ(NextBoundaryMs(t12, kMsPerHour), t12 + kMsPerHour);
+  EXPECT_EQ(NextBoundaryMs(t12 + 1, kMsPerHour), t12 + kMsPerHour);
+}
+
+TEST(Mechanic, RefusedChallengerJoinsTheSetWithItsParent) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  Mech m;
+  const std::string champion = m.Pointer().current.model_id;
+  auto r = m.Run(kNow, "closed");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto line = Mech::Line(r);
+  EXPECT_EQ(line["run_id"], "mech-20270101T00");
+  EXPECT_EQ(line["challengers"], 1);
+  EXPECT_TRUE(line["promoted"].empty()) << r.out;
+  ASSERT_EQ(line["refused"].size(), 1u) << r.out;
+  EXPECT_EQ(line["refused"][0]["failed_rules"][0], "beat_champion") << r.out;
+  const std::string id = line["refused"][0]["model_id"];
+  EXPECT_EQ(m.Pointer().current.model_id, champion);
+  auto set = registry::ReadChallengerSet(*m.Store(), kSymbol);
+  ASSERT_TRUE(set.ok() && set->has_value());
+  ASSERT_EQ((*set)->challengers.size(), 1u);
+  EXPECT_EQ((*set)->challengers[0].model_id, id);
+  EXPECT_EQ((*set)->challengers[0].parent_id, champion);
+  EXPECT_EQ((*set)->challengers[0].source, "mechanic");
+  EXPECT_EQ((*set)->challengers[0].path.rfind("challengers/SOLUSDT/", 0), 0u);
+  EXPECT_EQ(m.Count("SELECT COUNT(*) FROM models WHERE model_id = ? AND kind = 'challenger' AND parent_id = ?",
+                    {id, champion}),
+            1);
+}
+
+// Nothing in the sample trades through the combiner, so a fine-tuned challenger never beats its
+// champion's net Sharpe there: the kill test runs the refusal path (the promotion path's crash
+// safety is PublishCoin's, tests/training/publish_test.cpp and train_e2e_test.cpp).
+TEST(Mechanic, KillMidRunThenRerunFinishesWithValidPointers) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  for (const std::string stage : {"after_archive", "in_db_transaction"}) {
+    SCOPED_TRACE(stage);
+    Mech m;
+    const std::string champion = m.Pointer().current.model_id;
+    auto died = m.Run(kNow, "closed", "--run-id mech-k", "HURACAN_TEST_CRASH_AT=" + stage + ":SOLUSDT");
+    EXPECT_NE(died.exit_code, 0) << died.out << died.err;
+    EXPECT_TRUE(died.out.empty()) << died.out;
+    m.ExpectValidPointer();
+    auto r = m.Run(kNow, "closed", "--run-id mech-k");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto line = Mech::Line(r);
+    EXPECT_EQ(line["challengers"], 1) << r.out;
+    ASSERT_EQ(line["refused"].size(), 1u) << r.out;
+    m.ExpectValidPointer();
+    EXPECT_EQ(m.Pointer().current.model_id, champion);
+    const std::string id = line["refused"][0]["model_id"];
+    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM models WHERE params LIKE '%\"run_id\":\"mech-k\"%'"), 1);
+    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM promotions WHERE to_model_id = ?", {id}), 1);
+    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = 'mech-k' AND status = 'done'"), 1);
+    auto set = registry::ReadChallengerSet(*m.Store(), kSymbol);
+    ASSERT_TRUE(set.ok() && set->has_value());
+    ASSERT_EQ((*set)->challengers.size(), 1u);
+    EXPECT_EQ((*set)->challengers[0].model_id, id);
+    // A third pass of the same run does nothing.
+    r = m.Run(kNow, "closed", "--run-id mech-k");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(Mech::Line(r)["already_done"], 1) << r.out;
+    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM models WHERE params LIKE '%\"run_id\":\"mech-k\"%'"), 1);
+  }
+}
+
+}  // namespace
+}  // namespace huracan::training
