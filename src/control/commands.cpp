@@ -116,8 +116,9 @@ std::vector<ChallengerRow> Challengers(const ControlContext& ctx, const storage:
   std::vector<ChallengerRow> out;
   auto set = registry::ReadChallengerSet(store, symbol);
   if (!set.ok()) {
-    out.push_back(
-        ChallengerRow{.model_id = "?", .source = "", .added_at = "", .live = {}, .problem = set.error().message});
+    ChallengerRow& row = out.emplace_back();
+    row.model_id = "?";
+    row.problem = set.error().message;
     return out;
   }
   if (!*set) return out;
