@@ -77,9 +77,8 @@ struct Market {
       std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
           << data::BarsToCsv(bars.slice(0, data::FirstAtOrAfter(bars.ts_ms, cut_ms)));
     // Training is the expensive part and the same in every test of a run: done once, then copied.
-    EXPECT_TRUE(huracan::testing::CachedFolder(key + "\n" + rules, archive, [&](const std::string& out) {
-      return Train(out, train_symbols);
-    }));
+    EXPECT_TRUE(huracan::testing::CachedFolder(key + "\n" + rules, archive,
+                                               [&](const std::string& out) { return Train(out, train_symbols); }));
   }
 
   // Trains champions of `symbols` on the bars before the cut into `to_archive` (`env`: settings,
