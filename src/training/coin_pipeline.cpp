@@ -110,6 +110,17 @@ Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::stri
   return std::move(repaired).value();
 }
 
+Result<CheckedCoinBars> LoadCheckedCoin(const CoinInputs& in, const std::string& timeframe,
+                                        const data::QualityPolicy& policy, std::vector<std::string>* repairs) {
+  CheckedCoinBars out;
+  HURACAN_ASSIGN_OR_RETURN(out.bars, LoadCheckedBars(in.path, in.symbol, timeframe, policy, repairs));
+  if (!in.ref_path.empty()) {
+    HURACAN_ASSIGN_OR_RETURN(out.ref,
+                             LoadCheckedBars(in.ref_path, "reference of " + in.symbol, timeframe, policy, repairs));
+  }
+  return out;
+}
+
 Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entries, const std::string& symbol,
                                      const std::string& timeframe, const std::string& reference) {
   CoinInputs in;
@@ -148,14 +159,9 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
 
   // 1. Load and check.
   times.Begin("load_quality");
-  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars,
-                           LoadCheckedBars(inputs.path, symbol, config.timeframe, config.quality, &repairs));
-  std::optional<data::BarSeries> ref;
-  if (!inputs.ref_path.empty()) {
-    auto r = LoadCheckedBars(inputs.ref_path, "reference of " + symbol, config.timeframe, config.quality, &repairs);
-    if (!r.ok()) return r.error();
-    ref = std::move(r).value();
-  }
+  HURACAN_ASSIGN_OR_RETURN(CheckedCoinBars loaded, LoadCheckedCoin(inputs, config.timeframe, config.quality, &repairs));
+  data::BarSeries bars = std::move(loaded.bars);
+  std::optional<data::BarSeries> ref = std::move(loaded.ref);
   MaybeCrashAt("after_load", symbol);
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));
   const size_t per_day = static_cast<size_t>(kMsPerDay / tf);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,15 @@ Result<CoinInputs> ResolveCoinInputs(const std::vector<data::CatalogEntry>& entr
 Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::string& symbol,
                                         const std::string& timeframe, const data::QualityPolicy& policy,
                                         std::vector<std::string>* repairs);
+
+// A coin's checked bars and its checked reference (none for BTC itself).
+struct CheckedCoinBars {
+  data::BarSeries bars;
+  std::optional<data::BarSeries> ref;
+};
+// LoadCheckedBars for the coin's file and for its reference ("reference of SYMBOL").
+Result<CheckedCoinBars> LoadCheckedCoin(const CoinInputs& in, const std::string& timeframe,
+                                        const data::QualityPolicy& policy, std::vector<std::string>* repairs);
 
 // The rules' view of a backtest's metrics over `days` of window `window`.
 registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days, const std::string& window);

@@ -221,14 +221,9 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
   HURACAN_ASSIGN_OR_RETURN(Parent parent, ResolveParent(store, symbol, pc.publish.run_id));
   HURACAN_ASSIGN_OR_RETURN(CoinInputs in, ResolveCoinInputs(*pc.entries, symbol, cfg.timeframe, cfg.reference_symbol));
   std::vector<std::string> repairs;
-  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars,
-                           LoadCheckedBars(in.path, symbol, cfg.timeframe, cfg.quality, &repairs));
-  std::optional<data::BarSeries> ref;
-  if (!in.ref_path.empty()) {
-    auto r = LoadCheckedBars(in.ref_path, "reference of " + symbol, cfg.timeframe, cfg.quality, &repairs);
-    if (!r.ok()) return r.error();
-    ref = std::move(r).value();
-  }
+  HURACAN_ASSIGN_OR_RETURN(CheckedCoinBars loaded, LoadCheckedCoin(in, cfg.timeframe, cfg.quality, &repairs));
+  data::BarSeries bars = std::move(loaded.bars);
+  std::optional<data::BarSeries> ref = std::move(loaded.ref);
   MaybeCrashAt("after_load", symbol);
   // Only closed bars: those that end at or before now.
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));

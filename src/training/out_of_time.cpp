@@ -76,13 +76,9 @@ Status CheckCoin(const CoinInputs& in, const CoinPipelineConfig& cfg, const Publ
   HURACAN_ASSIGN_OR_RETURN(CoinOutcome trained, RunCoinPipeline(in, cfg, ctx));
   out->model_id = trained.model_id;
   std::vector<std::string> repairs;
-  HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars,
-                           LoadCheckedBars(in.path, in.symbol, cfg.timeframe, cfg.quality, &repairs));
-  std::optional<data::BarSeries> ref;
-  if (!in.ref_path.empty()) {
-    HURACAN_ASSIGN_OR_RETURN(
-        ref, LoadCheckedBars(in.ref_path, "reference of " + in.symbol, cfg.timeframe, cfg.quality, &repairs));
-  }
+  HURACAN_ASSIGN_OR_RETURN(CheckedCoinBars loaded, LoadCheckedCoin(in, cfg.timeframe, cfg.quality, &repairs));
+  const data::BarSeries& bars = loaded.bars;
+  const std::optional<data::BarSeries>& ref = loaded.ref;
   HURACAN_ASSIGN_OR_RETURN(features::FeatureRecipe recipe, features::LoadRecipe(cfg.recipe));
   features::BatchOptions batch;
   batch.threads = std::max(1, cfg.nthread);

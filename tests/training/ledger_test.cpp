@@ -126,7 +126,7 @@ TEST(SqlLedger, AVersionOneDatabaseGetsTheClaimColumns) {
                   .ok());
   auto v = storage::Migrate(**db);
   ASSERT_TRUE(v.ok()) << v.error().message;
-  EXPECT_EQ(*v, 2);
+  EXPECT_EQ(*v, storage::LatestSchemaVersion());
   SqlRunLedger ledger(db->get());
   auto e = ledger.Entries("old");
   ASSERT_TRUE(e.ok()) << e.error().message;
