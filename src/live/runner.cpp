@@ -8,7 +8,6 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -27,6 +26,7 @@
 #include "features/builder.h"
 #include "features/recipe.h"
 #include "live/bar_guard.h"
+#include "live/bar_ring.h"
 #include "live/state_store.h"
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
@@ -336,7 +336,7 @@ struct LiveRunner::Impl {
   std::optional<costs::Guardrails> portfolio;  // paper: one set of guardrails for every symbol
   std::vector<Slot> slots;
   std::map<std::string, size_t> slot_of;
-  std::map<std::string, std::deque<Bar>> rings;  // recent bars per symbol (candidates and reference)
+  std::map<std::string, BarRing> rings;  // recent bars per symbol (candidates and reference)
   LiveReport report;
   LatencyQuantiles quantiles;
   LatencyHistogram histogram;
@@ -737,13 +737,15 @@ struct LiveRunner::Impl {
 
   // `count` bars of `symbol` before the next bar: the ring, topped up from the history provider.
   Result<data::BarSeries> RecentBars(const std::string& symbol, int64_t next_ms, size_t count) {
-    const std::deque<Bar>& ring = rings[symbol];
+    static const BarRing kNone;
+    const auto it = rings.find(symbol);
+    const BarRing& ring = it == rings.end() ? kNone : it->second;
     data::BarSeries out;
     if (ring.size() < count) {
       const int64_t before = ring.empty() ? next_ms : ring.front().ts_ms;
       HURACAN_ASSIGN_OR_RETURN(out, history.Bars(symbol, before, count - ring.size()));
     }
-    for (const Bar& b : ring) out.push_back(b);
+    for (size_t i = 0; i < ring.size(); ++i) out.push_back(ring[i]);
     out.symbol = symbol;
     return out;
   }
@@ -1062,9 +1064,7 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
     for (const auto& ev : group) {
       auto it = slot_of.find(ev.symbol);
       if (it == slot_of.end() && ev.symbol != ref_symbol) continue;
-      std::deque<Bar>& ring = rings[ev.symbol];
-      ring.push_back(ev.bar);
-      if (ring.size() > o.ring_bars) ring.pop_front();
+      rings.try_emplace(ev.symbol, o.ring_bars).first->second.push_back(ev.bar);
       if (it == slot_of.end()) continue;
       Slot& s = slots[it->second];
       if (!s.driver) continue;
