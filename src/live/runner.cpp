@@ -494,7 +494,7 @@ struct LiveRunner::Impl {
       slot.ever_traded = true;
     }
     for (Slot& s : slots) {
-      if (!root.empty()) s.challenger_stamp = Stamp(ChallengerSetPath(s.symbol));
+      if (o.max_challengers > 0) s.challenger_stamp = StampKey(registry::ChallengerSetKey(s.symbol));
       ReadChallengers(s);
       HURACAN_RETURN_IF_ERROR(SyncChallengers(s, challenger_closed));
     }
@@ -579,10 +579,6 @@ struct LiveRunner::Impl {
   }
 
   // ----- challengers
-
-  std::string ChallengerSetPath(const std::string& symbol) const {
-    return root + "/" + registry::ChallengerSetKey(symbol);
-  }
 
   // Reads the symbol's challenger set; an unreadable one leaves the current set as it is.
   void ReadChallengers(Slot& s) {
@@ -780,7 +776,7 @@ struct LiveRunner::Impl {
                    reason.c_str(), model_id.empty() ? "(none)" : model_id.c_str(), slot.model_id().c_str());
   }
 
-  // The champion pointers and the selector: reread on a change of mtime or size (`force`: all).
+  // The champion pointers, the selector and the challenger sets: reread on a change (`force`: all).
   void CheckFiles(int64_t after_ms, bool force) {
     const FileStamp sel = StampKey(kSelectorKey, &selector_stamp);
     const bool selection_changed = force || !(sel == selector_stamp);
@@ -802,7 +798,8 @@ struct LiveRunner::Impl {
       if (e.model_id != current) Request(s, after_ms, e.model_id, e.path, current.empty() ? "selected" : "champion");
     }
     for (Slot& s : slots) {
-      const FileStamp st = Stamp(ChallengerSetPath(s.symbol));
+      if (o.max_challengers == 0) break;
+      const FileStamp st = StampKey(registry::ChallengerSetKey(s.symbol), &s.challenger_stamp);
       if (!force && st == s.challenger_stamp) continue;
       s.challenger_stamp = st;
       ReadChallengers(s);
