@@ -150,27 +150,28 @@ Analysis Analyze(const BarSeries& s, const QualityPolicy& policy) {
     }
   }
 
-  // Jumps: each close against the previous distinct bar's close with valid prices (BarGuard's rule).
+  // Spikes: a close beyond the jump bound from the previous distinct bar's close and back beyond it
+  // at the next one (bars with valid prices; the bound grows as sqrt(1 + missing bars)). A level
+  // that stays (a crash) is a real move, not a bad tick.
   if (policy.max_abs_log_return > 0) {
-    std::optional<size_t> prev;
-    for (size_t i : a.unique) {
-      if (!GoodPrice(s.open[i]) || !GoodPrice(s.high[i]) || !GoodPrice(s.low[i]) || !GoodPrice(s.close[i])) continue;
-      if (prev) {
-        const double missing =
-            tf > 0 ? std::max<double>(0, static_cast<double>(s.ts_ms[i] - s.ts_ms[*prev]) / static_cast<double>(tf) - 1)
-                   : 0;
-        const double bound = policy.max_abs_log_return * std::sqrt(1 + missing);
-        const double jump = std::fabs(std::log(s.close[i] / s.close[*prev]));
-        if (jump > bound) {
-          ++r.price_jumps;
-          std::ostringstream what;
-          what.precision(6);
-          what << "close " << s.close[i] << " jumps from the previous close " << s.close[*prev] << " (|ln| " << jump
-               << " > " << bound << ")";
-          note(i, what.str(), true);
-        }
-      }
-      prev = i;
+    std::vector<size_t> good;
+    for (size_t i : a.unique)
+      if (GoodPrice(s.open[i]) && GoodPrice(s.high[i]) && GoodPrice(s.low[i]) && GoodPrice(s.close[i]))
+        good.push_back(i);
+    auto bound = [&](size_t from, size_t to) {
+      const double steps = tf > 0 ? static_cast<double>(s.ts_ms[to] - s.ts_ms[from]) / static_cast<double>(tf) : 1;
+      return policy.max_abs_log_return * std::sqrt(std::max(1.0, steps));
+    };
+    for (size_t k = 1; k + 1 < good.size(); ++k) {
+      const size_t prev = good[k - 1], i = good[k], next = good[k + 1];
+      const double up = std::log(s.close[i] / s.close[prev]), down = std::log(s.close[next] / s.close[i]);
+      if (std::fabs(up) <= bound(prev, i) || std::fabs(down) <= bound(i, next) || (up > 0) == (down > 0)) continue;
+      ++r.price_jumps;
+      std::ostringstream what;
+      what.precision(6);
+      what << "close " << s.close[i] << " jumps from the previous close " << s.close[prev] << " and back to "
+           << s.close[next] << " (|ln| " << std::fabs(up) << " > " << bound(prev, i) << ")";
+      note(i, what.str(), true);
     }
   }
   std::stable_sort(bad.begin(), bad.end(), [](const BadBar& x, const BadBar& y) { return x.row < y.row; });
@@ -223,7 +224,7 @@ void AddRefusals(QualityReport& r, const QualityPolicy& policy, size_t unique_ro
            Percent(policy.envelope_tolerance));
   if (r.price_jumps)
     refuse(std::to_string(r.price_jumps) + " closes jump beyond |ln| " + Num(policy.max_abs_log_return) +
-           " x sqrt(1 + missing bars) from the previous close");
+           " x sqrt(1 + missing bars) from the previous close and back at the next (spikes)");
   if (r.rows > 0 && r.bad_volume > policy.max_bad_volume_fraction * static_cast<double>(r.rows))
     refuse(std::to_string(r.bad_volume) + " bars with negative or NaN volume, more than " +
            Percent(policy.max_bad_volume_fraction) + " of the series");

@@ -7,7 +7,8 @@
 //             open/close when the miss is within `envelope_tolerance`; set negative or NaN volume
 //             to 0 when such bars are at most `max_bad_volume_fraction` of the series.
 //   refusals: conflicting duplicates; non-positive, NaN or infinite prices; high < low; an
-//             envelope miss beyond tolerance; a close-to-close jump beyond `max_abs_log_return`;
+//             envelope miss beyond tolerance; a spike (a close beyond `max_abs_log_return` from
+//             both neighbours' closes, there and back);
 //             too many bad volumes; too many missing bars; too many bars in stale runs; a last bar older than
 //             `max_staleness_ms` (when `now_ms` is set); fewer than `min_rows` bars.
 #pragma once
@@ -45,8 +46,9 @@ struct QualityPolicy {
   double envelope_tolerance = 1e-3;
   // Negative or NaN volumes are set to 0 while they are at most this fraction of bars; beyond, refused.
   double max_bad_volume_fraction = 1e-3;
-  // Refuse a series with a close-to-close jump |ln(close / previous close)| beyond this bound times
-  // sqrt(1 + missing bars between them) (the live BarGuard's rule). 0 = no jump check.
+  // Refuse a series with a spike: a close whose |ln(close / previous close)| exceeds this bound times
+  // sqrt(1 + missing bars between them) and whose next close jumps back beyond it (the live
+  // BarGuard refuses every such jump; a series keeps real crashes). 0 = no spike check.
   double max_abs_log_return = kDefaultMaxAbsLogReturn;
   // Refuse a series shorter than this.
   int64_t min_rows = 1;
@@ -86,7 +88,7 @@ struct QualityReport {
   size_t envelope_violations = 0;  // high < max(open, close) or low > min(open, close)
   double worst_envelope_miss = 0;  // relative to the price
   size_t bad_volume = 0;           // negative, NaN or infinite volume
-  size_t price_jumps = 0;          // closes beyond max_abs_log_return from the previous close
+  size_t price_jumps = 0;          // spikes: closes beyond max_abs_log_return from both neighbours
   size_t stale_runs = 0;           // runs of >= stale_run_min_bars unchanged closes with zero volume
   size_t stale_run_bars = 0;
   size_t longest_stale_run = 0;

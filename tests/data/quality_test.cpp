@@ -103,11 +103,17 @@ TEST(Quality, APriceJumpIsRefusedNamingItsRow) {
   QualityReport r;
   Result<BarSeries> out = CheckAndRepair(s, QualityPolicy{}, &r);
   ASSERT_FALSE(out.ok());
-  EXPECT_EQ(r.price_jumps, 2u);  // up at bar 40, back down at bar 41
-  EXPECT_NE(out.error().message.find("2 closes jump"), std::string::npos) << out.error().message;
+  EXPECT_EQ(r.price_jumps, 1u);  // up at bar 40, back down at bar 41: one spike
+  EXPECT_NE(out.error().message.find("1 closes jump"), std::string::npos) << out.error().message;
   ASSERT_NE(r.FirstRefusedBar(), nullptr);
   EXPECT_EQ(r.FirstRefusedBar()->row, 40u);
   EXPECT_EQ(r.FirstRefusedBar()->Describe().substr(0, 32), "row 40 (2025-01-01T00:40:00Z): c");
+  // A lasting level change (a crash) is a real move: accepted.
+  BarSeries crash = Clean(100);
+  for (size_t i = 40; i < crash.size(); ++i)
+    for (auto* col : {&crash.open, &crash.high, &crash.low, &crash.close}) (*col)[i] /= 10;
+  crash.open[40] = crash.high[40] = crash.close[39];
+  EXPECT_TRUE(CheckAndRepair(crash, QualityPolicy{}).ok());
   // Within the bound (x4 is |ln| 1.39 < 1.5), and with the check off: accepted.
   BarSeries mild = Clean(100);
   for (auto* col : {&mild.open, &mild.high, &mild.low, &mild.close}) (*col)[40] *= 4;
