@@ -210,6 +210,7 @@ Result<Prepared> Prepare(const BacktestArgs& a,
   HURACAN_ASSIGN_OR_RETURN(p.in, backtest::LoadInputs(a.data, a.ref));
   if (check) HURACAN_RETURN_IF_ERROR(check(p.in));
   std::fprintf(stderr, "%s\n", p.in.note.c_str());
+  for (const std::string& line : p.in.repairs) std::fprintf(stderr, "%s\n", line.c_str());
   HURACAN_ASSIGN_OR_RETURN(p.recipe, features::LoadRecipe(a.recipe));
   HURACAN_ASSIGN_OR_RETURN(p.frame, features::BuildFeatures(p.recipe, p.in.bars, p.in.ref ? &*p.in.ref : nullptr));
   return p;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include "core/time_units.h"
@@ -44,6 +45,12 @@ std::vector<size_t> SortedOrder(const BarSeries& s) {
   return order;
 }
 
+std::string Num(double x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
 std::string Percent(double x) {
   std::ostringstream os;
   os.precision(3);
@@ -63,16 +70,28 @@ Analysis Analyze(const BarSeries& s, const QualityPolicy& policy) {
   r.rows = s.size();
   if (s.empty()) return a;
 
+  std::vector<BadBar> bad;
+  auto note = [&](size_t i, std::string what, bool refusing) {
+    bad.push_back({.row = i, .ts_ms = s.ts_ms[i], .what = std::move(what), .refusing = refusing});
+  };
   std::vector<size_t> order = SortedOrder(s);
-  for (size_t i = 1; i < s.size(); ++i) r.out_of_order += s.ts_ms[i] < s.ts_ms[i - 1];
+  for (size_t i = 1; i < s.size(); ++i) {
+    if (s.ts_ms[i] >= s.ts_ms[i - 1]) continue;
+    ++r.out_of_order;
+    note(i, "timestamp before the previous row's (sorted)", false);
+  }
   a.unique.reserve(order.size());
   for (size_t k = 0; k < order.size(); ++k) {
     size_t i = order[k];
     if (!a.unique.empty() && s.ts_ms[a.unique.back()] == s.ts_ms[i]) {
-      if (SameBar(s, a.unique.back(), i))
+      const std::string first = std::to_string(a.unique.back());
+      if (SameBar(s, a.unique.back(), i)) {
         ++r.exact_duplicates;
-      else
+        note(i, "exact duplicate of row " + first + " (dropped)", false);
+      } else {
         ++r.conflicting_duplicates;
+        note(i, "same timestamp as row " + first + " with other values", true);
+      }
       continue;
     }
     a.unique.push_back(i);
@@ -108,21 +127,56 @@ Analysis Analyze(const BarSeries& s, const QualityPolicy& policy) {
 
   for (size_t i = 0; i < s.size(); ++i) {
     double o = s.open[i], h = s.high[i], l = s.low[i], c = s.close[i];
-    if (!GoodVolume(s.volume[i])) ++r.bad_volume;
+    if (!GoodVolume(s.volume[i])) {
+      ++r.bad_volume;
+      note(i, "negative or NaN volume (set to 0 unless too many)", false);
+    }
     if (!GoodPrice(o) || !GoodPrice(h) || !GoodPrice(l) || !GoodPrice(c)) {
       ++r.bad_prices;
+      note(i, "non-positive, NaN or infinite price", true);
       continue;
     }
     if (h < l) {
       ++r.high_below_low;
+      note(i, "high < low", true);
       continue;
     }
     double miss = EnvelopeMiss(o, h, l, c);
     if (miss > 0) {
       ++r.envelope_violations;
       r.worst_envelope_miss = std::max(r.worst_envelope_miss, miss);
+      const bool beyond = miss > policy.envelope_tolerance;
+      note(i, "high/low miss open/close by " + Percent(miss) + (beyond ? "" : " (widened)"), beyond);
     }
   }
+
+  // Spikes: a close beyond the jump bound from the previous distinct bar's close and back beyond it
+  // at the next one (bars with valid prices; the bound grows as sqrt(1 + missing bars)). A level
+  // that stays (a crash) is a real move, not a bad tick.
+  if (policy.max_abs_log_return > 0) {
+    std::vector<size_t> good;
+    for (size_t i : a.unique)
+      if (GoodPrice(s.open[i]) && GoodPrice(s.high[i]) && GoodPrice(s.low[i]) && GoodPrice(s.close[i]))
+        good.push_back(i);
+    auto bound = [&](size_t from, size_t to) {
+      const double steps = tf > 0 ? static_cast<double>(s.ts_ms[to] - s.ts_ms[from]) / static_cast<double>(tf) : 1;
+      return policy.max_abs_log_return * std::sqrt(std::max(1.0, steps));
+    };
+    for (size_t k = 1; k + 1 < good.size(); ++k) {
+      const size_t prev = good[k - 1], i = good[k], next = good[k + 1];
+      const double up = std::log(s.close[i] / s.close[prev]), down = std::log(s.close[next] / s.close[i]);
+      if (std::fabs(up) <= bound(prev, i) || std::fabs(down) <= bound(i, next) || (up > 0) == (down > 0)) continue;
+      ++r.price_jumps;
+      std::ostringstream what;
+      what.precision(6);
+      what << "close " << s.close[i] << " jumps from the previous close " << s.close[prev] << " and back to "
+           << s.close[next] << " (|ln| " << std::fabs(up) << " > " << bound(prev, i) << ")";
+      note(i, what.str(), true);
+    }
+  }
+  std::stable_sort(bad.begin(), bad.end(), [](const BadBar& x, const BadBar& y) { return x.row < y.row; });
+  if (bad.size() > QualityReport::kMaxBadBars) bad.resize(QualityReport::kMaxBadBars);
+  r.bad_bars = std::move(bad);
 
   // Stale runs: consecutive bars (in time order) whose close equals the previous close, with zero volume.
   size_t run = 0;
@@ -168,6 +222,9 @@ void AddRefusals(QualityReport& r, const QualityPolicy& policy, size_t unique_ro
   if (r.envelope_violations && r.worst_envelope_miss > policy.envelope_tolerance)
     refuse("high/low miss open/close by up to " + Percent(r.worst_envelope_miss) + ", beyond the tolerance " +
            Percent(policy.envelope_tolerance));
+  if (r.price_jumps)
+    refuse(std::to_string(r.price_jumps) + " closes jump beyond |ln| " + Num(policy.max_abs_log_return) +
+           " x sqrt(1 + missing bars) from the previous close and back at the next (spikes)");
   if (r.rows > 0 && r.bad_volume > policy.max_bad_volume_fraction * static_cast<double>(r.rows))
     refuse(std::to_string(r.bad_volume) + " bars with negative or NaN volume, more than " +
            Percent(policy.max_bad_volume_fraction) + " of the series");
@@ -196,6 +253,8 @@ Status QualityPolicy::Validate() const {
   if (!fraction(envelope_tolerance)) return InvalidArgument("quality policy: envelope_tolerance not in [0,1]");
   if (!fraction(max_bad_volume_fraction))
     return InvalidArgument("quality policy: max_bad_volume_fraction not in [0,1]");
+  if (!(std::isfinite(max_abs_log_return) && max_abs_log_return >= 0))
+    return InvalidArgument("quality policy: max_abs_log_return must be >= 0 (0 = no jump check)");
   if (min_rows < 0) return InvalidArgument("quality policy: min_rows must be >= 0");
   return Status::Ok();
 }
@@ -244,6 +303,16 @@ Result<BarSeries> CheckAndRepair(BarSeries bars, const QualityPolicy& policy, Qu
   return out;
 }
 
+std::string BadBar::Describe() const {
+  return "row " + std::to_string(row) + " (" + FormatIsoUtc(ts_ms) + "): " + what;
+}
+
+const BadBar* QualityReport::FirstRefusedBar() const {
+  for (const BadBar& b : bad_bars)
+    if (b.refusing) return &b;
+  return bad_bars.empty() ? nullptr : &bad_bars.front();
+}
+
 std::string QualityReport::ToText() const {
   std::ostringstream os;
   os << "  duplicates: " << exact_duplicates << " exact, " << conflicting_duplicates << " conflicting;"
@@ -252,7 +321,9 @@ std::string QualityReport::ToText() const {
   if (gaps) os << ", longest " << TimeframeName(longest_gap_ms) << " after " << FormatIsoUtc(longest_gap_start_ms);
   os << ")\n";
   os << "  bad prices: " << bad_prices << "; high<low: " << high_below_low
-     << "; high/low not containing open/close: " << envelope_violations << "; bad volume: " << bad_volume << "\n";
+     << "; high/low not containing open/close: " << envelope_violations << "; bad volume: " << bad_volume;
+  if (price_jumps) os << "; price jumps: " << price_jumps;
+  os << "\n";
   os << "  stale runs: " << stale_runs << " (" << stale_run_bars << " bars, longest " << longest_stale_run << ")";
   if (last_bar_age_ms != 0 || stale)
     os << "; last bar age " << last_bar_age_ms / 1000 << " s" << (stale ? " STALE" : "");

@@ -7,9 +7,10 @@
 //             open/close when the miss is within `envelope_tolerance`; set negative or NaN volume
 //             to 0 when such bars are at most `max_bad_volume_fraction` of the series.
 //   refusals: conflicting duplicates; non-positive, NaN or infinite prices; high < low; an
-//             envelope miss beyond tolerance; too many bad volumes; too many missing bars; too
-//             many bars in stale runs; a last bar older than `max_staleness_ms` (when `now_ms` is
-//             set); fewer than `min_rows` bars.
+//             envelope miss beyond tolerance; a spike (a close beyond `max_abs_log_return` from
+//             both neighbours' closes, there and back);
+//             too many bad volumes; too many missing bars; too many bars in stale runs; a last bar older than
+//             `max_staleness_ms` (when `now_ms` is set); fewer than `min_rows` bars.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,13 @@
 #include "data/bar_series.h"
 
 namespace huracan::data {
+
+// The largest |1m close-to-close log return| on the 12 coins of ../shared/data/candles/1m
+// (2025-06-11 .. 2025-11-08, 216k bars each) is 0.5404 (AVAXUSDT, 2025-10-10T21:22Z, the
+// crash of that evening: -42% in one minute). The default bound, 1.5 (a fall to 22% or a rise
+// to 4.5x in one minute), is 2.8x that and still refuses a decimal-shift tick (ln 10 = 2.30).
+// tests/live/bar_guard_test.cpp re-measures it on the real data and checks the margin (> 2x).
+inline constexpr double kDefaultMaxAbsLogReturn = 1.5;
 
 struct QualityPolicy {
   // Bar length. 0 = from the series' timeframe name, else the median timestamp step.
@@ -38,10 +46,25 @@ struct QualityPolicy {
   double envelope_tolerance = 1e-3;
   // Negative or NaN volumes are set to 0 while they are at most this fraction of bars; beyond, refused.
   double max_bad_volume_fraction = 1e-3;
+  // Refuse a series with a spike: a close whose |ln(close / previous close)| exceeds this bound times
+  // sqrt(1 + missing bars between them) and whose next close jumps back beyond it (the live
+  // BarGuard refuses every such jump; a series keeps real crashes). 0 = no spike check.
+  double max_abs_log_return = kDefaultMaxAbsLogReturn;
   // Refuse a series shorter than this.
   int64_t min_rows = 1;
 
   Status Validate() const;
+};
+
+// One bar behind a finding: its row in the series as given (0-based), its time and what is wrong.
+struct BadBar {
+  size_t row = 0;
+  int64_t ts_ms = 0;
+  std::string what;
+  bool refusing = false;  // the finding refuses the series whatever the counts (else it is repaired
+                          // or, for bad volumes, refused only beyond max_bad_volume_fraction)
+  // "row N (ISO time): what"
+  std::string Describe() const;
 };
 
 struct QualityReport {
@@ -65,6 +88,7 @@ struct QualityReport {
   size_t envelope_violations = 0;  // high < max(open, close) or low > min(open, close)
   double worst_envelope_miss = 0;  // relative to the price
   size_t bad_volume = 0;           // negative, NaN or infinite volume
+  size_t price_jumps = 0;          // spikes: closes beyond max_abs_log_return from both neighbours
   size_t stale_runs = 0;           // runs of >= stale_run_min_bars unchanged closes with zero volume
   size_t stale_run_bars = 0;
   size_t longest_stale_run = 0;
@@ -75,8 +99,13 @@ struct QualityReport {
   std::vector<std::string> repairs;   // what was changed, one line each
   std::vector<std::string> refusals;  // why the series is refused, one line each
   size_t rows_out = 0;
+  // The first kMaxBadBars bars behind the findings above, in row order.
+  static constexpr size_t kMaxBadBars = 20;
+  std::vector<BadBar> bad_bars;
 
   bool refused() const { return !refusals.empty(); }
+  // The bar to name in a refusal: the first refusing one, else the first one; nullptr when none.
+  const BadBar* FirstRefusedBar() const;
   // Findings, repairs and refusals as indented text lines.
   std::string ToText() const;
 };

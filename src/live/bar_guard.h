@@ -19,15 +19,13 @@
 
 #include "core/market.h"
 #include "core/time_units.h"
+#include "data/quality.h"
 
 namespace huracan::live {
 
-// The largest |1m close-to-close log return| on the 12 coins of ../shared/data/candles/1m
-// (2025-06-11 .. 2025-11-08, 216k bars each) is 0.5404 (AVAXUSDT, 2025-10-10T21:22Z, the
-// crash of that evening: -42% in one minute). The default bound, 1.5 (a fall to 22% or a rise
-// to 4.5x in one minute), is 2.8x that and still refuses a decimal-shift tick (ln 10 = 2.30).
-// tests/live/bar_guard_test.cpp re-measures it on the real data and checks the margin (> 2x).
-inline constexpr double kDefaultMaxAbsLogReturn = 1.5;
+// The jump bound of the data quality rules (data/quality.h explains the value), so a bar the
+// live runner refuses as a jump is refused by training and backtests too.
+inline constexpr double kDefaultMaxAbsLogReturn = data::kDefaultMaxAbsLogReturn;
 
 struct BarGuardOptions {
   int64_t timeframe_ms = kMsPerMinute;

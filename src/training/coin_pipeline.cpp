@@ -102,6 +102,8 @@ Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::stri
   if (!repaired.ok()) {
     std::string why;
     for (const auto& r : report.refusals) why += (why.empty() ? "" : "; ") + r;
+    if (const data::BadBar* first = report.FirstRefusedBar(); first && !why.empty())
+      why += "; first bad bar: " + first->Describe();
     // Always FailedPrecondition, whatever the check's own code: the data is refused, not broken.
     return WithContext(FailedPrecondition(why.empty() ? repaired.error().message : why),
                        symbol + ": data refused (" + path + ")");

@@ -97,6 +97,45 @@ TEST(Quality, ConflictingDuplicatesAreRefused) {
   EXPECT_NE(out.error().message.find("1 conflicting duplicate"), std::string::npos) << out.error().message;
 }
 
+TEST(Quality, APriceJumpIsRefusedNamingItsRow) {
+  BarSeries s = Clean(100);
+  for (auto* col : {&s.open, &s.high, &s.low, &s.close}) (*col)[40] *= 1000;
+  QualityReport r;
+  Result<BarSeries> out = CheckAndRepair(s, QualityPolicy{}, &r);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(r.price_jumps, 1u);  // up at bar 40, back down at bar 41: one spike
+  EXPECT_NE(out.error().message.find("1 closes jump"), std::string::npos) << out.error().message;
+  ASSERT_NE(r.FirstRefusedBar(), nullptr);
+  EXPECT_EQ(r.FirstRefusedBar()->row, 40u);
+  EXPECT_EQ(r.FirstRefusedBar()->Describe().substr(0, 32), "row 40 (2025-01-01T00:40:00Z): c");
+  // A lasting level change (a crash) is a real move: accepted.
+  BarSeries crash = Clean(100);
+  for (size_t i = 40; i < crash.size(); ++i)
+    for (auto* col : {&crash.open, &crash.high, &crash.low, &crash.close}) (*col)[i] /= 10;
+  crash.open[40] = crash.high[40] = crash.close[39];
+  EXPECT_TRUE(CheckAndRepair(crash, QualityPolicy{}).ok());
+  // Within the bound (x4 is |ln| 1.39 < 1.5), and with the check off: accepted.
+  BarSeries mild = Clean(100);
+  for (auto* col : {&mild.open, &mild.high, &mild.low, &mild.close}) (*col)[40] *= 4;
+  EXPECT_TRUE(CheckAndRepair(mild, QualityPolicy{}).ok());
+  QualityPolicy off;
+  off.max_abs_log_return = 0;
+  EXPECT_TRUE(CheckAndRepair(s, off).ok());
+  off.max_abs_log_return = -1;
+  EXPECT_FALSE(off.Validate().ok());
+}
+
+TEST(Quality, RepairedBarsAreListedWithTheirTime) {
+  BarSeries s = Clean(2000);  // one bad volume in 2000 bars: under max_bad_volume_fraction
+  s.volume[30] = -1;
+  QualityReport r;
+  ASSERT_TRUE(CheckAndRepair(s, QualityPolicy{}, &r).ok());
+  ASSERT_EQ(r.bad_bars.size(), 1u);
+  EXPECT_EQ(r.bad_bars[0].row, 30u);
+  EXPECT_EQ(r.bad_bars[0].ts_ms, kT0 + 30 * kMin);
+  EXPECT_FALSE(r.bad_bars[0].refusing);
+}
+
 TEST(Quality, OutOfOrderBarsAreSorted) {
   BarSeries s = Clean(50);
   BarSeries shuffled = s;

@@ -24,6 +24,7 @@
 #include "costs/guardrails.h"
 #include "data/catalog.h"
 #include "data/csv.h"
+#include "data/parquet.h"
 #include "data/timestamps.h"
 #include "features/recipe.h"
 #include "live/fake_binance.h"
@@ -321,6 +322,196 @@ TEST(LiveRunner, ABadBarDegradesOnlyItsSymbol) {
   // DOGE trades on to the end (two weeks); SOL stops at the bad bar, 36 hours after the cut.
   EXPECT_GT(j["symbols"]["DOGEUSDT"]["bars"].get<int64_t>(), 20000);
   EXPECT_LE(j["symbols"]["SOLUSDT"]["bars"].get<int64_t>(), 36 * 60);
+}
+
+// Bad bars (docs/RELIABILITY.md, "Bad bars"): each kind put into copies of the sample's DOGE and
+// SOL files, at a bar after the cut where the clean runs enter a trade, then fed to `train`,
+// `backtest --data` (DOGE: its fitted backtest trades on the sample), `backtest --model champion`
+// (SOL: its champion trades after the cut) and `live --replay` (both). Each is refused naming the
+// file and row, or repaired (reported with its time), or degrades the live symbol; no trade enters
+// or exits on the bad bar's time.
+TEST(LiveRunner, BadBarsAreRefusedOrRepairedAndNeverTraded) {
+  SampleMarket m;
+  const std::string cut = SampleMarket::kCut;
+  const std::vector<std::string> doctored = {"DOGEUSDT", "SOLUSDT"};
+  std::map<std::string, data::BarSeries> clean;
+  std::map<std::string, std::string> names;
+  for (const std::string& symbol : doctored) {
+    auto bars = data::LoadBars(m.files.at(symbol));
+    ASSERT_TRUE(bars.ok());
+    clean[symbol] = std::move(*bars);
+    names[symbol] = fs::path(m.files.at(symbol)).filename().string();
+  }
+  struct Trade {
+    std::string symbol;
+    int64_t entry = 0, exit = 0;
+    double entry_price = 0, exit_price = 0;
+    bool live = false;
+  };
+  struct Outcome {
+    CommandResult train, fitted, frozen, live;
+    std::vector<Trade> trades;  // of every run
+  };
+  int copies = 0;
+  // Runs the four commands on a copy of the market whose DOGE and SOL files are `bars`.
+  auto run = [&](const std::map<std::string, data::BarSeries>& bars) {
+    Outcome o;
+    const std::string dir = m.dir + "/bad" + std::to_string(copies++);
+    fs::create_directories(dir);
+    for (const auto& [symbol, file] : m.files)
+      if (!bars.count(symbol))
+        fs::create_symlink(fs::read_symlink(file), dir + "/" + fs::path(file).filename().string());
+    for (const auto& [symbol, series] : bars)
+      EXPECT_TRUE(data::WriteParquetBars(dir + "/" + names.at(symbol), series).ok());
+    auto file = [&](const std::string& symbol) { return ShellQuote(dir + "/" + names.at(symbol)); };
+    o.train =
+        m.Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(dir) + " --archive " +
+                  ShellQuote(dir + "/archive") + " --db " + ShellQuote(dir + "/train.db") + " --promotion-rules " +
+                  ShellQuote(m.dir + "/rules.json") + " --costs zero --engines seasonality --symbols DOGEUSDT,SOLUSDT");
+    o.fitted = m.Huracan("backtest --data " + file("DOGEUSDT") + " --costs zero");
+    o.frozen = m.Huracan("backtest --data " + file("SOLUSDT") + " --model champion --archive " + ShellQuote(m.archive) +
+                         " --from " + cut);
+    const std::string db = dir + "/live.db";
+    o.live = m.Huracan("live --mode shadow --symbols DOGEUSDT,SOLUSDT --replay " + ShellQuote(dir) + " --from " + cut +
+                       " --archive " + ShellQuote(m.archive) + " --db " + ShellQuote(db));
+    for (const CommandResult* r : {&o.fitted, &o.frozen}) {
+      if (r->exit_code != 0) continue;
+      const auto j = nlohmann::json::parse(r->out);
+      for (const auto& t : j["trades"])
+        o.trades.push_back({t["symbol"].get<std::string>(), t["entry_ts"].get<int64_t>(), t["exit_ts"].get<int64_t>(),
+                            t["entry"].get<double>(), t["exit"].get<double>(), false});
+    }
+    for (const std::string& symbol : doctored)
+      for (const std::string& t : LiveTrades(DbTrades(db, TradeBook::kShadow), symbol)) {
+        std::vector<std::string> f;
+        std::stringstream in(t);
+        for (std::string x; std::getline(in, x, '|');) f.push_back(x);
+        o.trades.push_back({symbol, std::stoll(f[0]), std::stoll(f[1]), std::stod(f[3]), std::stod(f[4]), true});
+      }
+    return o;
+  };
+
+  // The clean copies: every command runs and trades, so the checks below can fail. The bad bar of
+  // each file goes where its symbol's first trade after the first day past the cut enters.
+  const Outcome base = run(clean);
+  ASSERT_EQ(base.train.exit_code, 0) << base.train.err;
+  ASSERT_EQ(base.fitted.exit_code, 0) << base.fitted.err;
+  ASSERT_EQ(base.frozen.exit_code, 0) << base.frozen.err;
+  ASSERT_EQ(base.live.exit_code, 0) << base.live.err;
+  const int64_t after = *data::ParseIsoUtc(cut) + kMsPerDay;
+  std::map<std::string, int64_t> at;
+  std::map<std::string, size_t> row;
+  for (const std::string& symbol : doctored) {
+    const CommandResult& r = symbol == "DOGEUSDT" ? base.fitted : base.frozen;
+    const auto j = nlohmann::json::parse(r.out);
+    for (const auto& t : j["trades"])
+      if (t["entry_ts"].get<int64_t>() >= after) {
+        at[symbol] = t["entry_ts"].get<int64_t>();
+        break;
+      }
+    ASSERT_TRUE(at.count(symbol)) << symbol << ": no trade after " << data::FormatIsoUtc(after);
+    row[symbol] = data::FirstAtOrAfter(clean[symbol].ts_ms, at[symbol]);
+    ASSERT_EQ(clean[symbol].ts_ms[row[symbol]], at[symbol]);
+  }
+  ASSERT_FALSE(LiveTrades(DbTrades(m.dir + "/bad0/live.db", TradeBook::kShadow), "SOLUSDT").empty());
+
+  using Make = std::function<void(data::BarSeries&, size_t)>;
+  auto with_copy = [](double close_factor) -> Make {
+    return [close_factor](data::BarSeries& b, size_t k) {
+      Bar copy = b.bar(k);
+      copy.close *= close_factor;
+      copy.high = std::max(copy.high, copy.close);
+      data::BarSeries out = b.slice(0, k + 1);
+      out.push_back(copy);
+      for (size_t i = k + 1; i < b.size(); ++i) out.push_back(b.bar(i));
+      b = std::move(out);
+    };
+  };
+  struct Case {
+    std::string kind;
+    Make make;
+    bool replaces;       // the bad bar takes the place of the real one (else it comes beside it)
+    bool refused;        // by train and both backtests (else repaired, the repair on stderr)
+    std::string why;     // in the refusal or the repair line
+    bool degrades_live;  // the live runner's BarGuard degrades the symbol at the bar
+    bool same_as_clean;  // the repair gives back the clean series: the same backtests
+  };
+  const std::vector<Case> cases = {
+      {"NaN close", [](data::BarSeries& b, size_t k) { b.close[k] = std::nan(""); }, true, true, "NaN", true, false},
+      {"zero bar",
+       [](data::BarSeries& b, size_t k) { b.open[k] = b.high[k] = b.low[k] = b.close[k] = b.volume[k] = 0; }, true,
+       true, "non-positive", true, false},
+      {"negative volume", [](data::BarSeries& b, size_t k) { b.volume[k] = -5; }, true, false, "negative or NaN volume",
+       true, false},
+      {"1000x jump",
+       [](data::BarSeries& b, size_t k) {
+         for (auto* col : {&b.open, &b.high, &b.low, &b.close}) (*col)[k] *= 1000;
+       },
+       true, true, "jump", true, false},
+      {"exact duplicate timestamp", with_copy(1), false, false, "exact duplicate", false, true},
+      {"conflicting duplicate timestamp", with_copy(1.001), false, true, "same timestamp", true, false},
+      {"out-of-order timestamps",
+       [](data::BarSeries& b, size_t k) {
+         std::swap(b.ts_ms[k], b.ts_ms[k + 1]);
+         for (auto* col : {&b.open, &b.high, &b.low, &b.close, &b.volume}) std::swap((*col)[k], (*col)[k + 1]);
+       },
+       false, false, "before the previous row", true, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.kind);
+    std::map<std::string, data::BarSeries> bars = clean;
+    for (auto& [symbol, series] : bars) c.make(series, row.at(symbol));
+    const Outcome o = run(bars);
+    const std::vector<std::pair<const CommandResult*, std::string>> checked = {
+        {&o.train, "DOGEUSDT"}, {&o.fitted, "DOGEUSDT"}, {&o.frozen, "SOLUSDT"}};
+    for (const auto& [r, symbol] : checked) {
+      const std::string& err = r->err;
+      if (c.refused) {
+        // train: the symbol fails (exit 1, the run goes on); a backtest: exit 2.
+        EXPECT_EQ(r->exit_code, r == &o.train ? 1 : 2) << r->out << err;
+        EXPECT_NE(err.find(names.at(symbol)), std::string::npos) << err;
+        EXPECT_NE(err.find(c.why), std::string::npos) << err;
+        EXPECT_NE(err.find("row "), std::string::npos) << err;
+        continue;
+      }
+      EXPECT_EQ(r->exit_code, 0) << err;
+      if (r == &o.train) continue;  // the repairs are in the bundle (quality_repairs)
+      EXPECT_NE(err.find("repaired: "), std::string::npos) << err;
+      EXPECT_NE(err.find(c.why), std::string::npos) << err;
+      EXPECT_NE(err.find(data::FormatIsoUtc(at.at(symbol))), std::string::npos) << err;
+      if (c.same_as_clean) {
+        const auto j = nlohmann::json::parse(r->out);
+        const auto b = nlohmann::json::parse(r == &o.fitted ? base.fitted.out : base.frozen.out);
+        EXPECT_EQ(j["trades"], b["trades"]);
+        EXPECT_EQ(j["combined"], b["combined"]);
+      }
+    }
+    ASSERT_EQ(o.live.exit_code, 0) << o.live.err;
+    const auto live = nlohmann::json::parse(o.live.out)["symbols"];
+    for (const std::string& symbol : doctored)
+      EXPECT_EQ(live[symbol]["degraded"].is_null(), !c.degrades_live) << live[symbol];
+    // Every fill is at a price of the real bar of its time; a refused bar that replaced the real
+    // one is never traded at in live; a degraded symbol enters nothing after its bad bar.
+    for (const Trade& t : o.trades) {
+      const data::BarSeries& real = clean.at(t.symbol);
+      for (const auto& [ts, price] : {std::pair{t.entry, t.entry_price}, std::pair{t.exit, t.exit_price}}) {
+        const size_t i = data::FirstAtOrAfter(real.ts_ms, ts);
+        ASSERT_LT(i, real.size());
+        ASSERT_EQ(real.ts_ms[i], ts) << t.symbol;
+        EXPECT_GE(price, real.low[i] * (1 - 1e-9)) << t.symbol << " " << data::FormatIsoUtc(ts);
+        EXPECT_LE(price, real.high[i] * (1 + 1e-9)) << t.symbol << " " << data::FormatIsoUtc(ts);
+      }
+      if (t.live && c.replaces) {
+        EXPECT_NE(t.entry, at.at(t.symbol)) << t.symbol;
+        EXPECT_NE(t.exit, at.at(t.symbol)) << t.symbol;
+      }
+      if (t.live && c.degrades_live) {
+        // The bars replayed up to the bad one (out of order: the later bar before it).
+        const auto& ts = bars.at(t.symbol).ts_ms;
+        EXPECT_LE(t.entry, *std::max_element(ts.begin(), ts.begin() + row.at(t.symbol) + 1)) << t.symbol;
+      }
+    }
+  }
 }
 
 TEST(LiveRunner, LiveNeedsOneOfReplayOrFeed) {
