@@ -46,7 +46,7 @@ asan-build: deps
 
 test-asan: asan-build
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS) -LE slurm
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ctest --output-on-failure -j $(JOBS) -LE slurm
 
 # Every libFuzzer target of the sanitizer tree FUZZ_SECONDS long from its seed corpus (.ci/run: 10 s).
 fuzz-smoke: asan-build
