@@ -112,6 +112,30 @@ Result<data::BarSeries> LoadCheckedBars(const std::string& path, const std::stri
   return std::move(repaired).value();
 }
 
+std::vector<EngineContribution> EngineContributions(const meta::MetaCombiner& combiner,
+                                                    const std::vector<std::string>& engine_ids,
+                                                    const std::map<std::string, backtest::Metrics>& alone) {
+  std::vector<EngineContribution> out;
+  for (const auto& id : engine_ids) {
+    EngineContribution c;
+    c.engine = id;
+    c.weight = combiner.weight_of(id);
+    for (const auto& s : combiner.stats())
+      if (s.id == id) c.samples = s.samples;
+    if (auto it = alone.find(id); it != alone.end()) {
+      c.trades = it->second.trades;
+      c.net_bps = it->second.net_bps_per_trade;
+      c.hit_rate = it->second.hit_rate;
+      c.contribution_bps = c.weight * it->second.net_bps;
+    }
+    out.push_back(c);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const EngineContribution& a, const EngineContribution& b) {
+    return a.contribution_bps > b.contribution_bps;
+  });
+  return out;
+}
+
 Result<CheckedCoinBars> LoadCheckedCoin(const CoinInputs& in, const std::string& timeframe,
                                         const data::QualityPolicy& policy, std::vector<std::string>* repairs) {
   CheckedCoinBars out;
@@ -305,24 +329,7 @@ Result<CoinOutcome> RunCoinPipeline(const CoinInputs& inputs, const CoinPipeline
                          {"rejections", wf.rejections},
                          {"closest_engine", backtest::ClosestSideJson(wf.folds.back().signals)}};
   coin.oos = ToSummary(wf.combined, oos_days, window);
-  for (const auto& id : fitted_ids) {
-    EngineContribution c;
-    c.engine = id;
-    c.weight = combiner.weight_of(id);
-    for (const auto& s : combiner.stats())
-      if (s.id == id) c.samples = s.samples;
-    auto it = wf.engines.find(id);
-    if (it != wf.engines.end()) {
-      c.trades = it->second.trades;
-      c.net_bps = it->second.net_bps_per_trade;
-      c.hit_rate = it->second.hit_rate;
-      c.contribution_bps = c.weight * it->second.net_bps;
-    }
-    coin.contributors.push_back(c);
-  }
-  std::stable_sort(
-      coin.contributors.begin(), coin.contributors.end(),
-      [](const EngineContribution& a, const EngineContribution& b) { return a.contribution_bps > b.contribution_bps; });
+  coin.contributors = EngineContributions(combiner, fitted_ids, wf.engines);
   coin.features_used = frame.names;
 
   // The champion, re-evaluated as a fixed model on the challenger's OOS span.

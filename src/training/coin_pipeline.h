@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "costs/cost_overrides.h"
 #include "data/catalog.h"
 #include "data/quality.h"
+#include "meta/combiner.h"
 #include "registry/promotion.h"
 #include "training/publish.h"
 
@@ -73,6 +75,13 @@ struct CheckedCoinBars {
 // LoadCheckedBars for the coin's file and for its reference ("reference of SYMBOL").
 Result<CheckedCoinBars> LoadCheckedCoin(const CoinInputs& in, const std::string& timeframe,
                                         const data::QualityPolicy& policy, std::vector<std::string>* repairs);
+
+// Each engine's share of the combined result: its meta weight and samples from `combiner`, its
+// trades, net bps and hit rate from `alone` (its results traded alone; absent: zeros), sorted by
+// contribution (weight x net bps), largest first.
+std::vector<EngineContribution> EngineContributions(const meta::MetaCombiner& combiner,
+                                                    const std::vector<std::string>& engine_ids,
+                                                    const std::map<std::string, backtest::Metrics>& alone);
 
 // The rules' view of a backtest's metrics over `days` of window `window`.
 registry::ModelMetricsSummary ToSummary(const backtest::Metrics& m, double days, const std::string& window);

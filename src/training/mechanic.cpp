@@ -184,23 +184,7 @@ Result<Tuned> FineTune(const Parent& parent, const features::FeatureRecipe& reci
   std::sort(outcomes.begin(), outcomes.end());
   for (const auto& [ts, eid, net] : outcomes) combiner.RecordOutcome(eid, net);
   t.model.meta_state = combiner.Save();
-  for (const auto& eid : ids) {
-    EngineContribution c;
-    c.engine = eid;
-    c.weight = combiner.weight_of(eid);
-    for (const auto& s : combiner.stats())
-      if (s.id == eid) c.samples = s.samples;
-    if (auto it = alone.find(eid); it != alone.end()) {
-      c.trades = it->second.trades;
-      c.net_bps = it->second.net_bps_per_trade;
-      c.hit_rate = it->second.hit_rate;
-      c.contribution_bps = c.weight * it->second.net_bps;
-    }
-    t.contributors.push_back(c);
-  }
-  std::stable_sort(
-      t.contributors.begin(), t.contributors.end(),
-      [](const EngineContribution& a, const EngineContribution& b) { return a.contribution_bps > b.contribution_bps; });
+  t.contributors = EngineContributions(combiner, ids, alone);
   return t;
 }
 
