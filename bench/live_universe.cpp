@@ -4,6 +4,10 @@
 //   make_live_universe data --shared DIR --out OUT [--symbols 400] [--day 2025-11-07] [--warmup-days 3]
 //     OUT/replay/: N candle files over [day - warmup, day + 1), OUT/train/: the 12 base coins cut
 //     before day - warmup, OUT/universe.tsv: symbol, base, shift_days, scale (one line per symbol).
+//   make_live_universe train-data --shared DIR --daily DIR --out OUT [--symbols 400] [--days 38]
+//     OUT/data/: N candle files of the last D whole days of the 1m files, for the 400-coin training
+//     benchmark (bench/train_400.sh); OUT/universe.tsv: symbol, base, shift_days, price_scale,
+//     volume_scale, daily (the daily coin that named it, or -), file. Transforms: see MakeTrainData.
 //   make_live_universe champions --out OUT
 //     after `huracan train` wrote the 12 base champions to OUT/archive: every derived symbol gets a
 //     copy of its base coin's champion bundle (written with registry::WriteBundle, so its
@@ -41,9 +45,10 @@ namespace fs = std::filesystem;
 constexpr int kBlockShiftDays = 4;
 
 struct Args {
-  std::string shared, out, day = "2025-11-07";
+  std::string shared, daily, out, day = "2025-11-07";
   int symbols = 400;
   int warmup_days = 3;
+  int days = 38;
 };
 
 struct UniverseRow {
@@ -109,6 +114,113 @@ Status MakeData(const Args& a) {
   return Status::Ok();
 }
 
+// The nearest power of two to x > 0 (1 otherwise): scaling prices by it is exact, so every log
+// return of a scaled series is its source's bit for bit.
+double NearestPowerOfTwo(double x) {
+  if (!(x > 0) || !std::isfinite(x)) return 1.0;
+  return std::ldexp(1.0, static_cast<int>(std::lround(std::log2(x))));
+}
+
+// The 400-coin training universe. All N symbols share one calendar: the last `days` whole days
+// [end - days, end) of the 12 shared 1m files (end = the start of their last, partial day).
+//  - Symbols 0..11 are the 12 real coins as they are (BTC-USDT-PERP stays the reference).
+//  - Symbol k >= 12 takes base coin b = k mod 12 and block j = k / 12: the base's bars from
+//    shift = (4 j mod (span - days)) days earlier, re-stamped `shift` days later onto the calendar.
+//  - Its name: the next coin of `--daily` (the 1d folder, name order, skipping the 12 base coins'
+//    names and repeats) while there are any left, then `<BASE>X<kkk>-<QUOTE>`.
+//  - A symbol named after a daily coin gets that coin's level: prices times the power of two
+//    nearest its first 1d close in the calendar over the source's first close, and volumes times
+//    the power of two nearest the ratio of their mean quote volume per day over the calendar
+//    (1 when the daily coin has no bar there). Other derived symbols: prices times 2^((j mod 7) - 3).
+Status MakeTrainData(const Args& a) {
+  HURACAN_ASSIGN_OR_RETURN_CTX(std::vector<data::CatalogEntry> entries, data::ScanDataDir(a.shared, "1m"), "--shared");
+  if (entries.empty()) return NotFound(a.shared + ": no 1m candle files");
+  std::vector<data::BarSeries> bases;
+  int64_t end = 0, first = 0;
+  for (const auto& e : entries) {
+    HURACAN_ASSIGN_OR_RETURN(data::BarSeries bars, data::LoadBars(e.path));
+    if (bars.empty()) return FailedPrecondition(e.path + ": no bars");
+    const int64_t last_day = bars.ts_ms.back() / kMsPerDay * kMsPerDay;
+    end = bases.empty() ? last_day : std::min(end, last_day);
+    first = bases.empty() ? bars.ts_ms.front() : std::max(first, bars.ts_ms.front());
+    bases.push_back(std::move(bars));
+  }
+  const int span_days = static_cast<int>((end - first) / kMsPerDay);
+  if (span_days <= a.days)
+    return FailedPrecondition("--days " + std::to_string(a.days) + ": the files hold " + std::to_string(span_days) +
+                              " whole days");
+  const int64_t begin = end - a.days * kMsPerDay;
+
+  // Daily coins: names in order, without the base coins' names and repeats.
+  std::vector<data::CatalogEntry> daily;
+  if (!a.daily.empty()) {
+    HURACAN_ASSIGN_OR_RETURN_CTX(std::vector<data::CatalogEntry> d, data::ScanDataDir(a.daily, "1d"), "--daily");
+    std::map<std::string, bool> seen;
+    for (const auto& e : entries) seen[e.name.market.base] = true;
+    for (auto& e : d)
+      if (!seen[e.name.market.base]) {
+        seen[e.name.market.base] = true;
+        daily.push_back(std::move(e));
+      }
+  }
+
+  const std::string out_dir = a.out + "/data";
+  fs::create_directories(out_dir);
+  std::ofstream tsv(a.out + "/universe.tsv", std::ios::trunc);
+  tsv << "symbol\tbase\tshift_days\tprice_scale\tvolume_scale\tdaily\tfile\n";
+  size_t next_daily = 0;
+  for (int k = 0; k < a.symbols; ++k) {
+    const size_t b = static_cast<size_t>(k) % bases.size();
+    const int j = k / static_cast<int>(bases.size());
+    const data::BarSeries& src = bases[b];
+    data::Market m = entries[b].name.market;
+    const int shift_days = j == 0 ? 0 : (4 * j) % (span_days - a.days);
+    const int64_t shift = shift_days * kMsPerDay;
+    const size_t lo = data::FirstAtOrAfter(src.ts_ms, begin - shift), hi = data::FirstAtOrAfter(src.ts_ms, end - shift);
+    if (hi <= lo) return FailedPrecondition(entries[b].path + ": no bars " + std::to_string(shift_days) + " days back");
+    data::BarSeries out = src.slice(lo, hi);
+    double price_scale = 1.0, volume_scale = 1.0;
+    std::string named_after = "-";
+    if (j > 0 && next_daily < daily.size()) {
+      const data::CatalogEntry& d = daily[next_daily++];
+      named_after = d.symbol();
+      m = data::Market{d.name.market.base, m.quote, m.perp};
+      HURACAN_ASSIGN_OR_RETURN(data::BarSeries day_bars, data::LoadBars(d.path));
+      const size_t dlo = data::FirstAtOrAfter(day_bars.ts_ms, begin), dhi = data::FirstAtOrAfter(day_bars.ts_ms, end);
+      if (dhi > dlo) {
+        price_scale = NearestPowerOfTwo(day_bars.close[dlo] / out.close.front());
+        double dq = 0, sq = 0;
+        for (size_t i = dlo; i < dhi; ++i) dq += day_bars.close[i] * day_bars.volume[i];
+        for (size_t i = 0; i < out.size(); ++i) sq += out.close[i] * out.volume[i];
+        dq /= static_cast<double>(dhi - dlo);
+        sq /= static_cast<double>(a.days);
+        volume_scale = NearestPowerOfTwo(dq / (sq * price_scale));
+      }
+    } else if (j > 0) {
+      char suffix[16];
+      std::snprintf(suffix, sizeof suffix, "X%03d", k);
+      m.base += suffix;
+      price_scale = std::ldexp(1.0, j % 7 - 3);
+    }
+    out.symbol = m.id();
+    for (size_t i = 0; i < out.size(); ++i) {
+      out.ts_ms[i] += shift;
+      out.open[i] *= price_scale;
+      out.high[i] *= price_scale;
+      out.low[i] *= price_scale;
+      out.close[i] *= price_scale;
+      out.volume[i] *= volume_scale;
+    }
+    const std::string file = data::NormalisedFileName(m, "1m", out.ts_ms.front(), out.ts_ms.back());
+    HURACAN_RETURN_IF_ERROR(data::WriteParquetBars(out_dir + "/" + file, out));
+    tsv << m.id() << '\t' << entries[b].symbol() << '\t' << shift_days << '\t' << price_scale << '\t' << volume_scale
+        << '\t' << named_after << '\t' << file << '\n';
+  }
+  std::printf("%d symbols in %s (bars %s .. %s, %d days), %zu named after daily coins\n", a.symbols, out_dir.c_str(),
+              data::FormatIsoUtc(begin).c_str(), data::FormatIsoUtc(end).c_str(), a.days, next_daily);
+  return Status::Ok();
+}
+
 Result<std::vector<UniverseRow>> ReadUniverse(const std::string& path) {
   std::ifstream in(path);
   if (!in) return NotFound(path + ": not found (run `make_live_universe data` first)");
@@ -156,9 +268,11 @@ Status MakeChampions(const Args& a) {
 }
 
 int Usage() {
-  std::fprintf(stderr,
-               "usage: make_live_universe data --shared DIR --out OUT [--symbols N] [--day YYYY-MM-DD] "
-               "[--warmup-days D]\n       make_live_universe champions --out OUT\n");
+  std::fprintf(
+      stderr,
+      "usage: make_live_universe data --shared DIR --out OUT [--symbols N] [--day YYYY-MM-DD] "
+      "[--warmup-days D]\n       make_live_universe train-data --shared DIR [--daily DIR] --out OUT [--symbols N] "
+      "[--days D]\n       make_live_universe champions --out OUT\n");
   return 2;
 }
 
@@ -174,6 +288,10 @@ int main(int argc, char** argv) {
       a.shared = v;
     else if (k == "--out")
       a.out = v;
+    else if (k == "--daily")
+      a.daily = v;
+    else if (k == "--days")
+      a.days = std::atoi(v.c_str());
     else if (k == "--day")
       a.day = v;
     else if (k == "--symbols")
@@ -183,10 +301,13 @@ int main(int argc, char** argv) {
     else
       return Usage();
   }
-  if (a.out.empty() || (cmd == "data" && (a.shared.empty() || a.symbols <= 0 || a.warmup_days <= 0))) return Usage();
-  const Status st = cmd == "data"        ? MakeData(a)
-                    : cmd == "champions" ? MakeChampions(a)
-                                         : InvalidArgument("unknown command");
+  if (a.out.empty() || (cmd == "data" && (a.shared.empty() || a.symbols <= 0 || a.warmup_days <= 0)) ||
+      (cmd == "train-data" && (a.shared.empty() || a.symbols <= 0 || a.days <= 0)))
+    return Usage();
+  const Status st = cmd == "data"         ? MakeData(a)
+                    : cmd == "train-data" ? MakeTrainData(a)
+                    : cmd == "champions"  ? MakeChampions(a)
+                                          : InvalidArgument("unknown command");
   if (!st.ok()) {
     std::fprintf(stderr, "make_live_universe: %s\n", st.error().message.c_str());
     return 1;
