@@ -57,7 +57,9 @@ for n in "${counts[@]}"; do
   rm -rf "$run"
   mkdir -p "$run/data"
   # The reference (BTC-USDT-PERP) is one of the first 12 symbols, so every subset holds it.
-  tail -n +2 "$out/universe.tsv" | head -n "$n" | cut -f7 | while read -r f; do ln -s "$out/data/$f" "$run/data/"; done
+  for f in $(awk -F'\t' -v n="$n" 'NR > 1 && NR <= n + 1 {print $7}' "$out/universe.tsv"); do
+    ln -s "$out/data/$f" "$run/data/"
+  done
   set +e
   /usr/bin/time -v "$build/huracan" train --data-dir "$run/data" --symbols all --mode parallel --max-concurrent 2 \
     --threads 1 --retries 0 --archive "$run/archive" --db "$run/h.db" --run-id "bench$n" \
