@@ -3,8 +3,9 @@
 #
 #   bench/slurm_projection.sh project PER_SYMBOL_S TASK_OVERHEAD_S [START_S=0] [AFTER_S=0] [SYMBOLS=400] [SYMBOL_FILE]
 #     Prints the wall time of the run over N = 1, 4, 16, 64 array tasks (one 2-core node each, like
-#     the per-symbol time's machine):
-#       START_S + TASK_OVERHEAD_S + (symbols of the largest shard) x PER_SYMBOL_S + AFTER_S
+#     the per-symbol time's machine, running WORKERS=2 worker processes):
+#       START_S + TASK_OVERHEAD_S + ceil(symbols of the largest shard / WORKERS) x WORKERS x PER_SYMBOL_S + AFTER_S
+#     (each worker trains a symbol in WORKERS x PER_SYMBOL_S; a shard of 7 takes 4 rounds).
 #     PER_SYMBOL_S is the wall time per symbol of one task (e.g. the Training section's 3.40 s per
 #     coin with 2 workers on a 2-core machine); TASK_OVERHEAD_S what a task costs besides its
 #     symbols; START_S the delay from sbatch to the start of the last array task; AFTER_S the
@@ -13,15 +14,18 @@
 #     real `--shard i/N` split (FNV-1a 64 of the name modulo N, training/shard.h) is counted.
 #   bench/slurm_projection.sh measure [BUILD_DIR=build] [REPS=5]
 #     Measures the task overhead and the Slurm delays, then prints the projection with the
-#     placeholder 3.40 s per symbol:
+#     placeholder 3.40 s per symbol plus the measured Postgres + S3 surcharge per symbol:
 #     - under scripts/with-postgres.sh and scripts/with-s3.sh: trains the 3 sample coins (trend_ma)
-#       into run R, then REPS times a `huracan train --shard i/64` task whose shard holds none of
-#       them (process start, config, Postgres connect + migrations check, S3 archive, the scheduler
-#       on no symbol, and the run summary of R written to S3), and REPS times `huracan summary
-#       --rebuild` (the job after the array); medians;
-#     - under scripts/with-slurm.sh (root, slurm-wlm, munge): REPS times an array of 2 trivial tasks
-#       of 1 CPU (both fit on the 2-CPU node at once) plus an afterany job, like deploy/slurm/submit.sh: sbatch to the start of the first
-#       and last task, the end of the last task to the start of the dependent job; medians.
+#       into run R; REPS times the same coins sequentially with Postgres + S3 and with SQLite + a
+#       local folder (the surcharge of the cluster's backends per symbol); REPS times a
+#       `huracan train --shard i/64` task whose shard holds none of them (process start, config,
+#       Postgres connect + migrations check, S3 archive, the scheduler on no symbol, and the run
+#       summary of R written to S3); REPS times `huracan summary --rebuild` (the job after the
+#       array); medians;
+#     - under scripts/with-slurm.sh (root, slurm-wlm, munge): REPS times an array of 2 trivial
+#       tasks of 1 CPU (both fit on the 2-CPU node at once) plus an afterany job, as
+#       deploy/slurm/submit.sh submits them: sbatch to the start of the first and the last task,
+#       the end of the last task to the start of the dependent job; medians.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 self="$root/bench/slurm_projection.sh"
@@ -35,23 +39,23 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 project() {
   local per="$1" over="$2" start="${3:-0}" after="${4:-0}" symbols="${5:-400}" file="${6:-}"
   node -e "$fnv_js"'
-    const [per, over, start, after, count, file] = process.argv.slice(1);
-    const P = +per, O = +over, S = +start, A = +after;
+    const [per, over, start, after, count, file, workers] = process.argv.slice(1);
+    const P = +per, O = +over, S = +start, A = +after, W = Math.max(1, +workers || 1);
     let names = null;
     if (file) names = require("fs").readFileSync(file, "utf8").split("\n").map(s => s.trim()).filter(Boolean);
     const n = names ? names.length : +count;
-    console.log(`${n} symbols, ${P} s per symbol per task, task overhead ${O} s, start delay ${S} s, ` +
+    console.log(`${n} symbols, ${P} s per symbol per task (${W} workers), task overhead ${O} s, start delay ${S} s, ` +
                 `after the array ${A} s; largest shard: ${names ? "the real --shard split" : "ceil(symbols / N)"}`);
     console.log("| tasks N | symbols in the largest shard | wall | of which symbols | of which overhead + scheduling |");
     console.log("|---|---|---|---|---|");
     for (const N of [1, 4, 16, 64]) {
       let big = Math.ceil(n / N);
       if (names) { const c = new Array(N).fill(0); for (const s of names) c[Number(fnv(s) % BigInt(N))]++; big = Math.max(...c); }
-      const sym = big * P, rest = S + O + A, wall = sym + rest;
+      const sym = Math.ceil(big / W) * W * P, rest = S + O + A, wall = sym + rest;
       const fmt = s => s >= 120 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`;
       console.log(`| ${N} | ${big} | **${fmt(wall)}** | ${fmt(sym)} | ${fmt(rest)} (${(100 * rest / wall).toFixed(1)}%) |`);
     }
-  ' "$per" "$over" "$start" "$after" "$symbols" "$file"
+  ' "$per" "$over" "$start" "$after" "$symbols" "$file" "${WORKERS:-2}"
 }
 
 # Inside with-postgres.sh + with-s3.sh: the task overhead and the summary job's time.
@@ -77,6 +81,29 @@ measure_task() {
     const used = new Set(process.argv.slice(1).map(s => Number(fnv(s) % 64n)));
     for (let i = 0; i < 64; i++) if (!used.has(i)) { console.log(i); break; }
   ' BTCUSDT-PERP DOGEUSDT SOLUSDT)
+  # The per-symbol surcharge of the cluster's backends: the 3 sample coins, sequential, with
+  # Postgres + the S3 archive vs SQLite + a local folder (what the per-symbol time was measured with).
+  : >"$tmp/cluster"
+  : >"$tmp/local"
+  for r in $(seq 1 "$reps"); do
+    for b in cluster local; do
+      local db="$DATABASE_URL" arch="$archive"
+      [ "$b" = local ] && db="$tmp/local$r.db" arch="$tmp/archive$r"
+      t0=$(date +%s.%N)
+      "$bin" train --data-dir "$sample" --symbols all --engines trend_ma --archive "$arch" --db "$db" \
+        --run-id "$run$b$r" --mode sequential --threads 1 --promotion-rules "$tmp/rules.json" >"$tmp/$b.out" 2>&1 || {
+        cat "$tmp/$b.out" >&2
+        return 1
+      }
+      t1=$(date +%s.%N)
+      echo "$t1 - $t0" | bc >>"$tmp/$b"
+    done
+  done
+  local wc wl
+  wc=$(median <"$tmp/cluster")
+  wl=$(median <"$tmp/local")
+  echo "3 sample coins, sequential: Postgres + S3 median $wc s of $(paste -sd' ' "$tmp/cluster"); SQLite + folder median $wl s of $(paste -sd' ' "$tmp/local")"
+  echo "per-symbol surcharge of Postgres + S3: $(echo "scale=3; ($wc - $wl) / 3" | bc) s"
   : >"$tmp/task"
   : >"$tmp/summary"
   for _ in $(seq 1 "$reps"); do
@@ -166,10 +193,13 @@ case "${1:-}" in
     summ=$(sed -n 's/^summary job.*median \([0-9.]*\) s.*/\1/p' "${TMPDIR:-/tmp}/slurm_projection.$$")
     start=$(sed -n 's/^slurm delays.*-> last of 2 tasks \([0-9.]*\) s.*/\1/p' "${TMPDIR:-/tmp}/slurm_projection.$$")
     after=$(sed -n 's/^slurm delays.*afterany job \([0-9.]*\) s.*/\1/p' "${TMPDIR:-/tmp}/slurm_projection.$$")
+    extra=$(sed -n 's/^per-symbol surcharge of Postgres + S3: \(-\?[0-9.]*\) s.*/\1/p' "${TMPDIR:-/tmp}/slurm_projection.$$")
     rm -f "${TMPDIR:-/tmp}/slurm_projection.$$"
+    per=$(echo "3.40 + ${extra:-0}" | bc)
     echo
-    echo "projection with the placeholder 3.40 s per symbol (bench/train_e2e.sh, 2 workers on 2 cores):"
-    project 3.40 "$over" "${start:-0}" "$(echo "${after:-0} + ${summ:-0}" | bc)" 400
+    echo "projection with the placeholder 3.40 s per symbol (bench/train_e2e.sh, 2 workers on 2 cores, SQLite +"
+    echo "a local archive) plus the measured Postgres + S3 surcharge = $per s:"
+    project "$per" "$over" "${start:-0}" "$(echo "${after:-0} + ${summ:-0}" | bc)" 400
     ;;
   *)
     echo "usage: $0 project PER_SYMBOL_S TASK_OVERHEAD_S [START_S] [AFTER_S] [SYMBOLS] [SYMBOL_FILE] | measure [BUILD_DIR] [REPS]" >&2
