@@ -2,7 +2,7 @@
 # S3 bundle throughput (docs/BENCHMARKS.md, "S3 bundles"), against the local S3 test server
 # (scripts/with-s3.sh: npm s3rver behind the SigV4-verifying proxy on 127.0.0.1):
 #   1. trains one coin of the embedded sample (SOLUSDT, every engine) once, for a real bundle;
-#   2. bench_s3_bundles: puts and gets that bundle REPS x BUNDLES times through the s3:// store and
+#   2. bundle_throughput: puts and gets that bundle REPS x BUNDLES times through the s3:// store and
 #      a local folder in the same run, with 1 and 4 clients (threads sharing one store);
 #   3. publishing through `huracan train`: the 3 sample coins (trend_ma only, so the archive's
 #      share is visible) with an s3:// archive and with a local one, REPS times each, alternating;
@@ -18,7 +18,7 @@ reps="${3:-3}"
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 if [ -z "${HURACAN_TEST_S3_URL:-}" ]; then exec "$root/scripts/with-s3.sh" "$0" "$build" "$bundles" "$reps"; fi
 bin="$build/huracan"
-bench="$build/bench/bench_s3_bundles"
+bench="$build/bench/bundle_throughput"
 for b in "$bin" "$bench"; do
   [ -x "$b" ] || {
     echo "s3_bundles: $b not built (configure with -DHURACAN_BUILD_BENCH=ON)" >&2

@@ -1,7 +1,7 @@
-// bench_s3_bundles: bundle throughput of one or more object stores (docs/BENCHMARKS.md, "S3 bundles";
+// bundle_throughput: bundle throughput of one or more object stores (docs/BENCHMARKS.md, "S3 bundles";
 // bench/s3_bundles.sh drives it against the local S3 test server and a local folder).
 //
-//   bench_s3_bundles --bundle DIR --store URL [--store URL ...] [--bundles 24] [--clients 1,4] [--reps 3]
+//   bundle_throughput --bundle DIR --store URL [--store URL ...] [--bundles 24] [--clients 1,4] [--reps 3]
 //
 // DIR is a trained bundle (model.bin, config.json, metrics.json, sha256.txt, e.g. an archive's
 // challengers/SYMBOL/TIMESTAMP/). For every store, client count and repetition it writes the bundle
@@ -41,7 +41,7 @@ struct Args {
 
 int Usage() {
   std::fprintf(stderr,
-               "usage: bench_s3_bundles --bundle DIR --store URL [--store URL ...] [--bundles N] "
+               "usage: bundle_throughput --bundle DIR --store URL [--store URL ...] [--bundles N] "
                "[--clients 1,4] [--reps R]\n");
   return 2;
 }
@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
   if (!ParseArgs(argc, argv, a)) return Usage();
   Status s = Run(a);
   if (!s.ok()) {
-    std::fprintf(stderr, "bench_s3_bundles: %s\n", s.error().ToString().c_str());
+    std::fprintf(stderr, "bundle_throughput: %s\n", s.error().ToString().c_str());
     return 1;
   }
   return 0;
