@@ -12,6 +12,10 @@
 #     delay from the end of the array to the end of the summary job. The largest shard is
 #     ceil(SYMBOLS / N) unless SYMBOL_FILE (one symbol per line, e.g. BTCUSDT) is given: then the
 #     real `--shard i/N` split (FNV-1a 64 of the name modulo N, training/shard.h) is counted.
+#   bench/slurm_projection.sh live-names [COUNT=400] [DIR=../shared/data/candles/1m]
+#     Prints COUNT symbol names as the live benchmark's universe names them (bench/live_universe.cpp:
+#     the coins of DIR in name order, then <BASE>X<kkk><QUOTE>[-PERP] for k >= their number), one
+#     plausible SYMBOL_FILE for `project`.
 #   bench/slurm_projection.sh measure [BUILD_DIR=build] [REPS=5]
 #     Measures the task overhead and the Slurm delays, then prints the projection with the
 #     placeholder 3.40 s per symbol plus the measured Postgres + S3 surcharge per symbol:
@@ -176,6 +180,24 @@ case "${1:-}" in
     }
     project "$@"
     ;;
+  live-names)
+    count="${2:-400}"
+    dir="${3:-$root/../shared/data/candles/1m}"
+    mapfile -t coins < <(find "$dir" -maxdepth 1 -name '*_1m_*.parquet' -printf '%f\n' | sort | sed 's/_1m_.*//')
+    [ ${#coins[@]} -gt 0 ] || {
+      echo "slurm_projection: no 1m candle files in $dir" >&2
+      exit 2
+    }
+    for ((k = 0; k < count; k++)); do
+      c=${coins[k % ${#coins[@]}]}
+      base=${c%%-*} rest=${c#*-}
+      [ "$k" -ge ${#coins[@]} ] && base=$base$(printf 'X%03d' "$k")
+      quote=${rest%%-*}
+      perp=""
+      [ "$rest" != "$quote" ] && perp=-${rest#*-}
+      echo "$base$quote$perp"
+    done
+    ;;
   _task) measure_task "$2" "$3" ;;
   _slurm) measure_slurm "$2" ;;
   measure)
@@ -202,7 +224,7 @@ case "${1:-}" in
     project "$per" "$over" "${start:-0}" "$(echo "${after:-0} + ${summ:-0}" | bc)" 400
     ;;
   *)
-    echo "usage: $0 project PER_SYMBOL_S TASK_OVERHEAD_S [START_S] [AFTER_S] [SYMBOLS] [SYMBOL_FILE] | measure [BUILD_DIR] [REPS]" >&2
+    echo "usage: $0 project PER_SYMBOL_S TASK_OVERHEAD_S [START_S] [AFTER_S] [SYMBOLS] [SYMBOL_FILE] | live-names [COUNT] [DIR] | measure [BUILD_DIR] [REPS]" >&2
     exit 2
     ;;
 esac
