@@ -138,6 +138,27 @@ TEST(MechanicGates, CooloffAndFlapping) {
   EXPECT_EQ(NextBoundaryMs(t12 + 1, kMsPerHour), t12 + kMsPerHour);
 }
 
+// A rollback takes B out of the history: A -> B -> (rollback) A is rebuilt from `rolled_back`.
+TEST(MechanicGates, ARollbackBackToTheOldChampionIsFlapping) {
+  registry::ChampionPointer p;
+  p.symbol = kSymbol;
+  registry::ChampionEntry a, b;
+  a.model_id = "A";
+  a.promoted_at = "2026-01-01T00:00:00.000Z";
+  b.model_id = "B";
+  b.promoted_at = "2026-01-01T01:00:00.000Z";
+  b.rolled_back_at = "2026-01-01T02:00:00.000Z";
+  p.current = a;
+  p.rolled_back = {b};
+  const int64_t t0 = ParseSqlTimestamp(a.promoted_at);
+  auto g = MechanicGates(p, "C", t0 + 8 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].first, "flapping");
+  EXPECT_NE(g[0].second.find("A -> B -> A"), std::string::npos) << g[0].second;
+  // Outside the window (the rollback more than 24 h ago), no flapping.
+  EXPECT_TRUE(MechanicGates(p, "C", t0 + 40 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour).empty());
+}
+
 TEST(Mechanic, RefusedChallengerJoinsTheSetWithItsParent) {
   ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
   Mech m;
