@@ -31,6 +31,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/mechanic_support.h"
 #include "training/sql_ledger.h"
 
 namespace huracan::training {
@@ -109,12 +110,7 @@ struct Base {
     std::ofstream(dir + "/open.json") << base_rules << "}";
     std::ofstream(dir + "/live.json") << base_rules << R"(,"live_min_trades":10,"live_net_bps_band":5})";
     std::ofstream(dir + "/live2.json") << base_rules << R"(,"live_min_trades":2,"live_net_bps_band":5})";
-    CommandResult r =
-        RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(dir + "/train") +
-                   " --archive " + ShellQuote(dir + "/archive") + " --db " + ShellQuote(dir + "/h.db") +
-                   " --engines trend_ma --costs zero --retries 0 --mode sequential --run-id base "
-                   "--symbols ETHUSDT-PERP --promotion-rules " +
-                   ShellQuote(dir + "/open.json"));
+    CommandResult r = testing::TrainBase(dir, "train", "trend_ma", kSymbol, "open", "--mode sequential");
     ok = r.exit_code == 0;
     log = r.out + r.err;
   }
@@ -126,13 +122,10 @@ const Base& TrainedBase() {
 }
 
 // One case's copy of the base.
-struct Case {
-  std::string dir = huracan::testing::MakeTempDir("mechanic_evidence");
-  std::string archive = dir + "/archive";
-  std::string db = dir + "/h.db";
+struct Case : testing::MechanicCase {
   int64_t end_ms = TrainedBase().end_ms;
 
-  Case() { fs::copy(TrainedBase().dir, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing); }
+  Case() : MechanicCase(TrainedBase().dir, "mechanic_evidence", kSymbol) {}
   CommandResult Huracan(const std::string& args) const {
     return RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " " + args);
   }
@@ -148,31 +141,11 @@ struct Case {
                    data::FormatIsoUtc(from_ms) + " --to " + data::FormatIsoUtc(to_ms) + " --archive " +
                    ShellQuote(archive) + " --db " + ShellQuote(db) + " --symbols ETHUSDT-PERP");
   }
-  static nlohmann::json Line(const CommandResult& r) {
-    auto j = nlohmann::json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-    return j;
-  }
-  std::unique_ptr<storage::ObjectStore> Store() const {
-    auto s = storage::OpenObjectStore(archive);
-    EXPECT_TRUE(s.ok());
-    return std::move(s).value();
-  }
-  registry::ChampionPointer Pointer() const {
-    auto p = registry::ReadChampionPointer(*Store(), kSymbol);
-    EXPECT_TRUE(p.ok() && p->has_value());
-    return **p;
-  }
   int64_t PromotedAtMs() const { return ParseSqlTimestamp(Pointer().current.promoted_at); }
   std::vector<registry::ChallengerEntry> Set() const {
     auto set = registry::ReadChallengerSet(*Store(), kSymbol);
     EXPECT_TRUE(set.ok());
     return set.ok() && set->has_value() ? (*set)->challengers : std::vector<registry::ChallengerEntry>{};
-  }
-  std::unique_ptr<storage::Database> Db() const {
-    auto d = storage::OpenDatabase(db);
-    EXPECT_TRUE(d.ok());
-    return std::move(d).value();
   }
   // The live-evidence verdict of `challenger` from the shadow_trades rows, under `rules`.
   registry::LiveEvidenceVerdict Verdict(const std::string& challenger, int live_min_trades) const {
@@ -182,11 +155,6 @@ struct Case {
     rules.live_min_trades = live_min_trades;
     rules.live_net_bps_band = 5;
     return registry::DecideLiveEvidence(ev.ok() ? *ev : registry::LiveEvidence{}, rules);
-  }
-  int64_t Count(const std::string& sql, const storage::SqlParams& params = {}) const {
-    auto r = Db()->Query(sql, params);
-    EXPECT_TRUE(r.ok()) << sql;
-    return r.ok() ? *r->rows[0].Int(0) : -1;
   }
 };
 

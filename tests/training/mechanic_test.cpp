@@ -16,6 +16,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/mechanic_support.h"
 #include "training/sql_ledger.h"
 
 namespace huracan::training {
@@ -43,12 +44,7 @@ struct Base {
     }
     std::ofstream(dir + "/first.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                        << R"("sharpe_margin":0,"min_first_net_sharpe":-1000000})";
-    CommandResult r =
-        RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(dir + "/data") +
-                   " --archive " + ShellQuote(dir + "/archive") + " --db " + ShellQuote(dir + "/h.db") +
-                   " --engines trend_ma,zscore_reversion,ridge --costs zero --retries 0 --run-id base "
-                   "--symbols SOLUSDT --promotion-rules " +
-                   ShellQuote(dir + "/first.json"));
+    CommandResult r = testing::TrainBase(dir, "data", "trend_ma,zscore_reversion,ridge", "SOLUSDT", "first");
     ok = r.exit_code == 0;
     log = r.out + r.err;
   }
@@ -59,14 +55,8 @@ const Base& TrainedBase() {
   return *base;
 }
 
-struct Mech {
-  std::string dir = huracan::testing::MakeTempDir("mechanic");
-  std::string archive = dir + "/archive";
-  std::string db = dir + "/h.db";
-
-  Mech() {
-    const Base& b = TrainedBase();
-    fs::copy(b.dir, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+struct Mech : testing::MechanicCase {
+  Mech() : MechanicCase(TrainedBase().dir, "mechanic", kSymbol) {
     std::ofstream(dir + "/closed.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                         << R"("sharpe_margin":1000,"min_first_net_sharpe":-1000000})";
   }
@@ -76,28 +66,6 @@ struct Mech {
                       ShellQuote(dir + "/data") + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
                       " --costs zero --symbols SOLUSDT --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") +
                       " --now " + now + " " + extra);
-  }
-  static nlohmann::json Line(const CommandResult& r) {
-    auto j = nlohmann::json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-    return j;
-  }
-  std::unique_ptr<storage::ObjectStore> Store() {
-    auto s = storage::OpenObjectStore(archive);
-    EXPECT_TRUE(s.ok());
-    return std::move(s).value();
-  }
-  registry::ChampionPointer Pointer() {
-    auto p = registry::ReadChampionPointer(*Store(), kSymbol);
-    EXPECT_TRUE(p.ok() && p->has_value());
-    return **p;
-  }
-  int64_t Count(const std::string& sql, const storage::SqlParams& params = {}) {
-    auto d = storage::OpenDatabase(db);
-    EXPECT_TRUE(d.ok());
-    auto r = (*d)->Query(sql, params);
-    EXPECT_TRUE(r.ok()) << sql;
-    return r.ok() ? *r->rows[0].Int(0) : -1;
   }
   // The pointer loads its own bundle, without a fallback.
   void ExpectValidPointer() {
