@@ -10,8 +10,8 @@
 // bars before the split, trades the climbs long and keeps its short side off (a short after a drop
 // loses); after the split it buys the spikes and loses. A fine-tune keeps its rule and grid
 // candidate but re-calibrates the sides on the new bars: the short side turns on and wins. The
-// timeline ends at the hour of the wall clock, so the champion's promotion (wall clock) comes
-// after the data and the mechanic's `--now` can be set hours after it.
+// timeline ends at the start of the wall clock's UTC day, so the champion's promotion (wall clock)
+// comes after the data and the mechanic's `--now` can be set hours after it.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -78,12 +78,12 @@ std::string NowFlag(int64_t ms) { return registry::FormatArchiveTimestamp(ms); }
 // The trained base of this test binary: the bars, the champion trained on the bars before the split.
 struct Base {
   std::string dir = huracan::testing::MakeTempDir("mechanic_evidence_base");
-  int64_t end_ms = 0;  // the end of the mechanic's data: the wall clock's hour
+  int64_t end_ms = 0;  // the end of the mechanic's data: the start of the wall clock's UTC day
   bool ok = false;
   std::string log;
 
   Base() {
-    end_ms = (WallClock().NowMs() / kMsPerHour) * kMsPerHour;
+    end_ms = (WallClock().NowMs() / kMsPerDay) * kMsPerDay;
     const int64_t split = end_ms - 6 * kMsPerDay, start = split - 20 * kMsPerDay;
     std::mt19937_64 rng(14);
     // ETH: before the split; after it the mirror for 7 days (the last one is live-only); a second
