@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -23,6 +24,8 @@
 #include "meta/combiner.h"
 #include "regime/classifier.h"
 #include "registry/archive.h"
+#include "registry/challenger_set.h"
+#include "registry/live_evidence.h"
 #include "registry/loader.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -65,6 +68,22 @@ std::vector<std::pair<std::string, std::string>> MechanicGates(const registry::C
   for (auto it = pointer.previous.rbegin(); it != pointer.previous.rend(); ++it)
     seq.emplace_back(it->model_id, ParseSqlTimestamp(it->promoted_at));
   seq.emplace_back(pointer.current.model_id, since);
+  // A rollback takes the model rolled back from out of the history (and a promotion of a model
+  // already there drops its older entry), so A -> B -> A after a rollback is rebuilt from
+  // `rolled_back`: B was champion from its promotion until the rollback, when the model promoted
+  // before it came back.
+  if (!pointer.rolled_back.empty()) {
+    const auto history = seq;
+    for (const auto& r : pointer.rolled_back) {
+      const int64_t up = ParseSqlTimestamp(r.promoted_at);
+      const std::pair<std::string, int64_t>* back = nullptr;
+      for (const auto& h : history)
+        if (h.second < up && (!back || h.second > back->second)) back = &h;
+      seq.emplace_back(r.model_id, up);
+      if (back) seq.emplace_back(back->first, ParseSqlTimestamp(r.rolled_back_at));
+    }
+    std::stable_sort(seq.begin(), seq.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+  }
   seq.emplace_back(to_model_id, now_ms);
   size_t first = 0;
   for (size_t i = 0; i < seq.size(); ++i)
@@ -188,6 +207,25 @@ Result<Tuned> FineTune(const Parent& parent, const features::FeatureRecipe& reci
   return t;
 }
 
+// The newest challenger of `champion_id` in the coin's set whose shadow trades beside it pass the
+// live-evidence gates; nullopt when the gates are off or none passes.
+Result<std::optional<registry::ChallengerEntry>> ShadowTradedChallenger(const storage::ObjectStore& store,
+                                                                        storage::Database& db,
+                                                                        const std::string& symbol,
+                                                                        const std::string& champion_id,
+                                                                        const registry::PromotionRules& rules) {
+  std::optional<registry::ChallengerEntry> none;
+  if (rules.live_min_trades <= 0) return none;
+  HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChallengerSet> set, registry::ReadChallengerSet(store, symbol));
+  if (!set) return none;
+  for (const auto& e : set->challengers) {
+    if (e.parent_id != champion_id) continue;
+    HURACAN_ASSIGN_OR_RETURN(registry::LiveEvidence ev, registry::ReadLiveEvidence(db, symbol, e.model_id, 0));
+    if (registry::DecideLiveEvidence(ev, rules).pass) return std::optional<registry::ChallengerEntry>(e);
+  }
+  return none;
+}
+
 // Everything one symbol's pass needs that does not change between symbols.
 struct PassContext {
   const MechanicOptions* opts = nullptr;
@@ -237,11 +275,7 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
   fo.backtest.pipeline.timeframe = bars.timeframe;
   fo.backtest.pipeline.costs = cfg.costs.ForSymbol(symbol);
 
-  // Scored: tuned on the days before the scoring window, run on the window.
-  times.Begin("score");
   const size_t eval_begin = n - eval;
-  HURACAN_ASSIGN_OR_RETURN(Tuned scored,
-                           FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo, cfg));
   const std::string window =
       storage::SqlTimestamp(bars.ts_ms[eval_begin]) + "/" + storage::SqlTimestamp(bars.ts_ms[n - 1] + tf);
   const double eval_days = static_cast<double>(eval) / static_cast<double>(per_day);
@@ -251,6 +285,37 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
     bo.pipeline.meta_state = m.meta_state;
     return backtest::RunBacktestOnFrame(bars, frame, m.ptrs(), decision::PipelineMode::kCombined, bo, eval_begin, n);
   };
+  // The champion, as it is, on the scoring window.
+  ChampionEvaluator evaluate = [&](const registry::ModelBundle& b,
+                                   const std::string& model_id) -> Result<registry::ModelMetricsSummary> {
+    HURACAN_ASSIGN_OR_RETURN(registry::LoadedModel champ,
+                             registry::BindModel(b, model_id, model_id + "/", recipe, frame.names));
+    HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, run_on_window(champ));
+    return ToSummary(r.metrics, eval_days, window);
+  };
+  // With the live gates on, a challenger of this champion whose shadow trades pass them is offered
+  // again, its stored bundle as it is, instead of a new fine-tune (a new model has no shadow trades
+  // and could never pass them).
+  HURACAN_ASSIGN_OR_RETURN(
+      std::optional<registry::ChallengerEntry> shadowed,
+      ShadowTradedChallenger(store, *pc.publish.db, symbol, parent.entry.model_id, pc.publish.rules));
+  if (shadowed) {
+    HURACAN_ASSIGN_OR_RETURN(registry::ModelBundle b, registry::ReadBundle(store, shadowed->path, shadowed->sha256));
+    TrainedCoin again;
+    again.symbol = symbol;
+    again.data_end_ms = b.config.data_end_ms;
+    again.training_key = ExtraString(b, "training_key");
+    again.features_used = frame.names;
+    again.bundle = std::move(b);
+    auto out = PublishCoin(std::move(again), pc.publish, evaluate, &times);
+    if (out.ok()) out->warnings.insert(out->warnings.end(), parent.warnings.begin(), parent.warnings.end());
+    return out;
+  }
+
+  // Scored: tuned on the days before the scoring window, run on the window.
+  times.Begin("score");
+  HURACAN_ASSIGN_OR_RETURN(Tuned scored,
+                           FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo, cfg));
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult scored_run, run_on_window(scored.model));
 
   // Stored: tuned on the newest days.
@@ -294,14 +359,6 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
                          {"combined", backtest::MetricsToJson(scored_run.metrics)},
                          {"rejections", scored_run.rejections}};
 
-  // The champion, as it is, on the same window.
-  ChampionEvaluator evaluate = [&](const registry::ModelBundle& b,
-                                   const std::string& model_id) -> Result<registry::ModelMetricsSummary> {
-    HURACAN_ASSIGN_OR_RETURN(registry::LoadedModel champ,
-                             registry::BindModel(b, model_id, model_id + "/", recipe, frame.names));
-    HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, run_on_window(champ));
-    return ToSummary(r.metrics, eval_days, window);
-  };
   auto out = PublishCoin(std::move(coin), pc.publish, evaluate, &times);
   if (out.ok()) out->warnings.insert(out->warnings.end(), parent.warnings.begin(), parent.warnings.end());
   return out;

@@ -4,7 +4,9 @@
 // and refits the meta weights; no grid search. The challenger is scored on the most recent window it
 // never saw (tuned on the days before it) under the daily run's promotion rules, then tuned again
 // on the newest days and published like a daily challenger (training/publish.h) with the champion
-// as its parent, plus two gates: the cool-off and the flapping stop. Each pass is one ledger run.
+// as its parent, plus two gates: the cool-off and the flapping stop. With the live-evidence gates
+// on, a challenger of the champion in its set whose shadow trades pass them is offered again instead
+// of a new fine-tune. Each pass is one ledger run.
 #pragma once
 
 #include <cstddef>
@@ -44,7 +46,8 @@ std::string MechanicRunId(int64_t now_ms);
 
 // The gates on a promotion the rules allowed, from the champion pointer's history: "cooloff" when
 // the champion was promoted less than `cooloff_ms` before `now_ms`; "flapping" when the champions
-// promoted inside `flap_window_ms` (then `to_model_id`) return to a model they had left (A -> B -> A).
+// promoted inside `flap_window_ms` (then `to_model_id`) return to a model they had left (A -> B -> A),
+// a rollback included (`pointer.rolled_back`: B champion until its rollback, then the one before it).
 std::vector<std::pair<std::string, std::string>> MechanicGates(const registry::ChampionPointer& pointer,
                                                                const std::string& to_model_id, int64_t now_ms,
                                                                int64_t cooloff_ms, int64_t flap_window_ms);

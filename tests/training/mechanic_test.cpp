@@ -16,6 +16,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/mechanic_support.h"
 #include "training/sql_ledger.h"
 
 namespace huracan::training {
@@ -43,12 +44,7 @@ struct Base {
     }
     std::ofstream(dir + "/first.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                        << R"("sharpe_margin":0,"min_first_net_sharpe":-1000000})";
-    CommandResult r =
-        RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(dir + "/data") +
-                   " --archive " + ShellQuote(dir + "/archive") + " --db " + ShellQuote(dir + "/h.db") +
-                   " --engines trend_ma,zscore_reversion,ridge --costs zero --retries 0 --run-id base "
-                   "--symbols SOLUSDT --promotion-rules " +
-                   ShellQuote(dir + "/first.json"));
+    CommandResult r = testing::TrainBase(dir, "data", "trend_ma,zscore_reversion,ridge", "SOLUSDT", "first");
     ok = r.exit_code == 0;
     log = r.out + r.err;
   }
@@ -59,14 +55,8 @@ const Base& TrainedBase() {
   return *base;
 }
 
-struct Mech {
-  std::string dir = huracan::testing::MakeTempDir("mechanic");
-  std::string archive = dir + "/archive";
-  std::string db = dir + "/h.db";
-
-  Mech() {
-    const Base& b = TrainedBase();
-    fs::copy(b.dir, dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+struct Mech : testing::MechanicCase {
+  Mech() : MechanicCase(TrainedBase().dir, "mechanic", kSymbol) {
     std::ofstream(dir + "/closed.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                         << R"("sharpe_margin":1000,"min_first_net_sharpe":-1000000})";
   }
@@ -76,28 +66,6 @@ struct Mech {
                       ShellQuote(dir + "/data") + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
                       " --costs zero --symbols SOLUSDT --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") +
                       " --now " + now + " " + extra);
-  }
-  static nlohmann::json Line(const CommandResult& r) {
-    auto j = nlohmann::json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
-    return j;
-  }
-  std::unique_ptr<storage::ObjectStore> Store() {
-    auto s = storage::OpenObjectStore(archive);
-    EXPECT_TRUE(s.ok());
-    return std::move(s).value();
-  }
-  registry::ChampionPointer Pointer() {
-    auto p = registry::ReadChampionPointer(*Store(), kSymbol);
-    EXPECT_TRUE(p.ok() && p->has_value());
-    return **p;
-  }
-  int64_t Count(const std::string& sql, const storage::SqlParams& params = {}) {
-    auto d = storage::OpenDatabase(db);
-    EXPECT_TRUE(d.ok());
-    auto r = (*d)->Query(sql, params);
-    EXPECT_TRUE(r.ok()) << sql;
-    return r.ok() ? *r->rows[0].Int(0) : -1;
   }
   // The pointer loads its own bundle, without a fallback.
   void ExpectValidPointer() {
@@ -136,6 +104,27 @@ TEST(MechanicGates, CooloffAndFlapping) {
   EXPECT_EQ(MechanicRunId(t12), "mech-20260101T12");
   EXPECT_EQ(NextBoundaryMs(t12, kMsPerHour), t12 + kMsPerHour);
   EXPECT_EQ(NextBoundaryMs(t12 + 1, kMsPerHour), t12 + kMsPerHour);
+}
+
+// A rollback takes B out of the history: A -> B -> (rollback) A is rebuilt from `rolled_back`.
+TEST(MechanicGates, ARollbackBackToTheOldChampionIsFlapping) {
+  registry::ChampionPointer p;
+  p.symbol = kSymbol;
+  registry::ChampionEntry a, b;
+  a.model_id = "A";
+  a.promoted_at = "2026-01-01T00:00:00.000Z";
+  b.model_id = "B";
+  b.promoted_at = "2026-01-01T01:00:00.000Z";
+  b.rolled_back_at = "2026-01-01T02:00:00.000Z";
+  p.current = a;
+  p.rolled_back = {b};
+  const int64_t t0 = ParseSqlTimestamp(a.promoted_at);
+  auto g = MechanicGates(p, "C", t0 + 8 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].first, "flapping");
+  EXPECT_NE(g[0].second.find("A -> B -> A"), std::string::npos) << g[0].second;
+  // Outside the window (the rollback more than 24 h ago), no flapping.
+  EXPECT_TRUE(MechanicGates(p, "C", t0 + 40 * kMsPerHour, 6 * kMsPerHour, 24 * kMsPerHour).empty());
 }
 
 TEST(Mechanic, RefusedChallengerJoinsTheSetWithItsParent) {
