@@ -18,8 +18,9 @@ export class FakeTelegram {
     this.server = http.createServer((req, res) => this.handle(req, res));
   }
 
-  listen() {
-    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => resolve(this.server.address().port)));
+  // port 0: a free one; a given port: e.g. the one of a fake that went away, to come back on it.
+  listen(port = 0) {
+    return new Promise((resolve) => this.server.listen(port, '127.0.0.1', () => resolve(this.server.address().port)));
   }
 
   close() {

@@ -1271,6 +1271,9 @@ TEST_F(LiveFeed, AStreamGapGivesTheReplaysTradesAndDecisions) { CheckParityUnder
 TEST_F(LiveFeed, AnOutageOfStreamAndRestIsBackfilledWithoutDuplicateOrMissingBars) {
   CheckParityUnder("outage", [](const huracan::testing::FakeBinance& fake) {
     EXPECT_EQ(fake.Count("\"ev\":\"outage_end\""), 1);
+    std::printf("outage: %d websocket connections refused, %d REST calls refused, %d connections in all\n",
+                fake.Count("\"ev\":\"refused\""), fake.Count("\"ev\":\"rest_refused\""),
+                fake.Count("\"ev\":\"connect\""));
     EXPECT_GT(fake.Count("\"ev\":\"refused\"") + fake.Count("\"ev\":\"rest_refused\""), 0)
         << "the runner should have tried to reconnect while the exchange was away";
   });
