@@ -8,7 +8,6 @@
 // first quarter by more than kMaxGrowthMiB, or when the engines do not trade. Label `soak`
 // (`ctest -L soak`); part of `make test` and `make test-asan` (under the sanitizers the growth is
 // printed, not checked: ASan holds freed memory back in its quarantine by design).
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -136,36 +135,17 @@ TEST(Soak, FiftySymbolsForOneSimulatedDayKeepTheirMemoryFlatAndTrade) {
   for (const auto& s : symbols) list += (list.empty() ? "" : ",") + s;
   const double make_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_make).count();
 
-  std::vector<std::string> args = {huracan::testing::HuracanBinary(),
-                                   "live",
-                                   "--mode",
-                                   "shadow",
-                                   "--replay",
-                                   replay,
-                                   "--speed",
-                                   "max",
-                                   "--from",
-                                   kDay,
-                                   "--costs",
-                                   "zero",
-                                   "--archive",
-                                   market.archive,
-                                   "--db",
-                                   dir + "/soak.db",
-                                   "--symbols",
-                                   list};
+  using huracan::testing::ShellQuote;
+  // `exec`: the shell becomes huracan, so the child's pid is the runner's.
+  const std::string cmd = "exec " + ShellQuote(huracan::testing::HuracanBinary()) + " live --mode shadow --replay " +
+                          ShellQuote(replay) + " --speed max --from " + kDay + " --costs zero --archive " +
+                          ShellQuote(market.archive) + " --db " + ShellQuote(dir + "/soak.db") + " --symbols " + list +
+                          " >" + ShellQuote(out) + " 2>" + ShellQuote(err);
   const auto t0 = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
-    const int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644),
-              e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(o, 1);
-    dup2(e, 2);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   auto since = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
