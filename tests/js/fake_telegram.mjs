@@ -105,6 +105,19 @@ export class FakeTelegram {
 }
 
 // A text message update as the API sends it.
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `fn` every `every` ms until it returns something truthy (returned), for at most `ms` ms.
+export async function waitFor(what, fn, ms = 15000, every = 50) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+}
+
 export function message(update_id, chat_id, text, {date = Math.floor(Date.now() / 1000), username = 'operator'} = {}) {
   return {update_id, message: {message_id: update_id, date, text,
     chat: {id: chat_id, type: 'private'}, from: {id: chat_id, is_bot: false, username}}};

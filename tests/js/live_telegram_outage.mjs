@@ -10,24 +10,13 @@
 // must end on its own (exit 0). Writes WORKDIR/outage.json (the report and the figures) for the
 // C++ test, which compares the trades with a run without Telegram. Exits 1 with the first failed check.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
 import fs from 'node:fs';
-import {FakeTelegram, message} from './fake_telegram.mjs';
+import {FakeTelegram, message, sleep, waitFor} from './fake_telegram.mjs';
+import {LiveChild} from './live_child.mjs';
 
 const [binary, work, replay, archive, db, from, to, speed, badBar] = process.argv.slice(2);
 const TOKEN = '515151:OUTAGE-secret-token';
 const OPERATOR = 111;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, fn, ms = 20000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 let fake = new FakeTelegram(TOKEN);
 const port = await fake.listen();
@@ -36,13 +25,8 @@ const env = {...process.env, TELEGRAM_API_BASE: `http://127.0.0.1:${port}`, TELE
 delete env.HURACAN_CONFIG;
 delete env.HURACAN_HTTP_TOKEN;
 
-const child = spawn(binary, ['live', '--mode', 'shadow', '--replay', replay, '--from', from, '--to', to, '--speed', speed,
-  '--archive', archive, '--db', db, '--symbols', 'SOLUSDT,DOGEUSDT', '--telegram', '--serve', '0'],
-{env, cwd: work, stdio: ['ignore', 'pipe', 'pipe']});
-let out = '', err = '';
-child.stdout.on('data', (d) => (out += d));
-child.stderr.on('data', (d) => (err += d));
-const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({code, signal})));
+const live = new LiveChild(binary, ['--mode', 'shadow', '--replay', replay, '--from', from, '--to', to, '--speed', speed,
+  '--archive', archive, '--db', db, '--symbols', 'SOLUSDT,DOGEUSDT', '--telegram', '--serve', '0'], env, work);
 
 // The runner's newest bar time (ms) from the status page; 0 before the first bar.
 async function lastBar(base) {
@@ -51,13 +35,10 @@ async function lastBar(base) {
   return j.live && j.live.bars_processed > 0 ? Date.parse(j.live.feed.last_bar) : 0;
 }
 
-try {
-  const base = await waitFor('the status page', () => {
-    const m = /status page on (http:\/\/[\d.]+:\d+)/.exec(err);
-    return m && m[1];
-  });
+await live.check(async () => {
+  const base = await live.statusPage(20000);
   await waitFor('the bot to poll', () => fake.calls.some((c) => c.method === 'getUpdates'));
-  const firstBar = await waitFor('the first bar', () => lastBar(base));
+  const firstBar = await waitFor('the first bar', () => lastBar(base), 20000, 20);
   const bad = Date.parse(badBar);
   assert.ok(firstBar < bad, `the runner was past the bad bar (${badBar}) before the outage: lower SPEED`);
 
@@ -91,12 +72,12 @@ try {
     () => fake.sent().find((c) => c.body.text.includes('Live runner')));
   const stillRunning = (await lastBar(base)) < Date.parse(to);
 
-  const {code, signal} = await exited;
-  assert.equal(signal, null, err);
-  assert.equal(code, 0, err);
+  const {code, signal} = await live.exited;
+  assert.equal(signal, null, live.err);
+  assert.equal(code, 0, live.err);
   assert.ok(stillRunning, 'the run ended before the bot answered: raise the span or lower SPEED');
-  assert.ok(!(out + err).includes('OUTAGE-secret'), 'the token leaked into the output');
-  const report = JSON.parse(out);
+  assert.ok(!(live.out + live.err).includes('OUTAGE-secret'), 'the token leaked into the output');
+  const report = JSON.parse(live.out);
   const figures = {report, calls_before: calledBefore, outage_ms: outageMs, samples: bars.length,
     pace: Math.round((bars[bars.length - 1] - bars[0]) / outageMs), bar_at_down: new Date(bars[0]).toISOString(), bar_at_up: new Date(upBar).toISOString(),
     alert_pushed_after_ms: degraded.at - upAt, status_replied_after_ms: status.at - upAt,
@@ -105,10 +86,4 @@ try {
   console.log(`live_telegram_outage: ok: outage ${outageMs} ms (bar ${figures.bar_at_down} -> ${figures.bar_at_up}, ` +
     `${bars.length} samples, ${figures.pace}x real time), alert pushed ${figures.alert_pushed_after_ms} ms and /status answered ` +
     `${figures.status_replied_after_ms} ms after the return; ${report.bar_times} bar times, ${report.trades_logged} trades`);
-} catch (e) {
-  child.kill('SIGKILL');
-  console.log(`stderr of huracan live:\n${err.slice(-4000)}`);
-  throw e;
-} finally {
-  await fake.close();
-}
+}, () => fake.close());
