@@ -85,7 +85,8 @@ bench-live: deps
 # The live soak test (docs/RELIABILITY.md, "Load"): `huracan live` over the benchmark universe
 # (made from ../shared on first use), its RSS sampled over the run; fails on memory growth beyond
 # MAX_GROWTH_MIB between the first and the last quarter, or decision latency p99 beyond MAX_P99_US.
-# `soak`: 50 symbols x 1 simulated day; `soak-long`: 400 symbols x 10 days. Not part of `make test`.
+# `soak`: 50 symbols x 1 simulated day; `soak-long`: 400 symbols x 10 days. Not part of `make test`
+# (its CI-size twin on the embedded sample is: tests/soak, `ctest -L soak`).
 soak-build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan make_live_universe

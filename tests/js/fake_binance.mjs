@@ -2,7 +2,7 @@
 // "Bar sources"). It replays klines built from real candle files (read with hyparquet) and injects
 // one fault, chosen on the command line:
 //   node fake_binance.mjs --data F[,F...] --from MS --bars N [--scenario S] [--at K] [--tick-ms T]
-//        [--clients C] [--ping-every P] [--log FILE] [--tls CERT KEY]
+//        [--clients C] [--ping-every P] [--outage-ms D] [--log FILE] [--tls CERT KEY]
 // Files are named BASE-QUOTE[-PERP]_..parquet: "-PERP" files are USD-M futures (ws path /fstream,
 // REST /fapi/v1/klines), the others spot (ws /stream, REST /api/v3/klines). The websocket clients
 // ask for combined streams (`?streams=solusdt@kline_1m/...`) and get `{"stream","data"}` messages.
@@ -20,6 +20,10 @@
 //   gap          bar times K..K+4 are skipped on the stream (REST has them)
 //   stall        from K, sends nothing and answers no ping, socket kept open, until a new client
 //                connects; 2 bar times pass unsent
+//   outage       the server goes away for D ms (default 1000): closes every client socket, refuses
+//                new websocket connections (socket destroyed, logged {ev:"refused"}) and answers
+//                REST with 503 (logged {ev:"rest_refused"}); 30 bar times pass unsent (REST has
+//                them once it is back); then it comes back ({ev:"outage_end"}) and goes on
 // Every P ticks each client is pinged; pongs are logged. The log (JSON lines) records every kline
 // sent ({ev:"kline",symbol,t,x}), connections, disconnects, pongs and REST calls. Prints
 // "listening PORT" once ready.
@@ -38,7 +42,7 @@ import { toChars } from './export_csv.mjs';
 const MINUTE = 60_000;
 
 function args() {
-  const out = { scenario: 'clean', tickMs: 2, clients: 1, pingEvery: 25, log: '' };
+  const out = { scenario: 'clean', tickMs: 2, clients: 1, pingEvery: 25, outageMs: 1000, log: '' };
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i += 2) {
     const k = a[i], v = a[i + 1];
@@ -53,6 +57,7 @@ function args() {
     else if (k === '--tick-ms') out.tickMs = Number(v);
     else if (k === '--clients') out.clients = Number(v);
     else if (k === '--ping-every') out.pingEvery = Number(v);
+    else if (k === '--outage-ms') out.outageMs = Number(v);
     else if (k === '--log') out.log = v;
     else throw new Error(`unknown argument ${k}`);
   }
@@ -95,7 +100,14 @@ function klineMessage(sym, row, closed, eventTime) {
 }
 
 // ---- REST ----
+let down = false;  // the outage scenario: neither websocket nor REST answers
+
 function rest(req, res, url) {
+  if (down) {
+    log({ ev: 'rest_refused' });
+    res.writeHead(503, { 'content-type': 'text/plain' }).end('Service Unavailable');
+    return;
+  }
   const futures = url.pathname === '/fapi/v1/klines';
   if (!futures && url.pathname !== '/api/v3/klines') {
     res.writeHead(404).end('{"code":-1,"msg":"not found"}');
@@ -122,6 +134,11 @@ const server = opt.tls ? https.createServer(opt.tls, onRequest) : http.createSer
 server.on('tlsClientError', (e) => log({ ev: 'tls_error', message: String(e) }));
 const wss = new WebSocket.Server({ noServer: true });  // ws answers pings by itself
 server.on('upgrade', (req, socket, head) => {
+  if (down) {
+    log({ ev: 'refused' });
+    socket.destroy();
+    return;
+  }
   const url = new URL(req.url, 'http://127.0.0.1');
   const futures = url.pathname === '/fstream';
   if (!futures && url.pathname !== '/stream') {
@@ -196,6 +213,17 @@ function step() {
     log({ ev: 'inject', scenario: s, tick: i });
     tick += 3;
     for (const c of clients) c.ws.terminate();
+    return;  // resumes when the clients are back
+  }
+  if (s === 'outage' && i === opt.at && once(s)) {
+    log({ ev: 'inject', scenario: s, tick: i });
+    down = true;
+    tick += 30;
+    for (const c of clients) c.ws.terminate();
+    setTimeout(() => {
+      down = false;
+      log({ ev: 'outage_end', tick });
+    }, opt.outageMs);
     return;  // resumes when the clients are back
   }
   if (s === 'stall' && i === opt.at && once(s)) {

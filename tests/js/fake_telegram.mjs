@@ -18,8 +18,9 @@ export class FakeTelegram {
     this.server = http.createServer((req, res) => this.handle(req, res));
   }
 
-  listen() {
-    return new Promise((resolve) => this.server.listen(0, '127.0.0.1', () => resolve(this.server.address().port)));
+  // port 0: a free one; a given port: e.g. the one of a fake that went away, to come back on it.
+  listen(port = 0) {
+    return new Promise((resolve) => this.server.listen(port, '127.0.0.1', () => resolve(this.server.address().port)));
   }
 
   close() {
@@ -104,6 +105,19 @@ export class FakeTelegram {
 }
 
 // A text message update as the API sends it.
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Polls `fn` every `every` ms until it returns something truthy (returned), for at most `ms` ms.
+export async function waitFor(what, fn, ms = 15000, every = 50) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(every);
+  }
+}
+
 export function message(update_id, chat_id, text, {date = Math.floor(Date.now() / 1000), username = 'operator'} = {}) {
   return {update_id, message: {message_id: update_id, date, text,
     chat: {id: chat_id, type: 'private'}, from: {id: chat_id, is_bot: false, username}}};

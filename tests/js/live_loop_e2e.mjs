@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {FakeTelegram, message} from './fake_telegram.mjs';
+import {FakeTelegram, message, waitFor} from './fake_telegram.mjs';
+import {LiveChild} from './live_child.mjs';
 
 const [binary, work, data, archive, db, from, to, speed] = process.argv.slice(2);
 const TOKEN = '424242:LIVE-secret-token';
@@ -22,18 +23,7 @@ const decisions = path.join(work, 'decisions.txt');
 
 const fake = new FakeTelegram(TOKEN);
 const port = await fake.listen();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const selectorPath = path.join(archive, 'symbols_selector.json');
-
-async function waitFor(what, fn, ms = 15000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 async function get(url) {
   const r = await fetch(url, {signal: AbortSignal.timeout(5000)});
@@ -70,20 +60,12 @@ assert.match(pushed[0].text, /DOGEUSDT/);
 assert.ok(!(tr.out + tr.err).includes('LIVE-secret'), 'the token leaked into the training output');
 fake.calls.length = 0;
 
-const child = spawn(binary, ['live', '--mode', 'paper', '--replay', data, '--from', from, '--to', to, '--speed', speed,
-  '--archive', archive, '--db', db, '--decisions-out', decisions, '--telegram', '--serve', '0'],
-{env, cwd: work, stdio: ['ignore', 'pipe', 'pipe']});
-let out = '', err = '';
-child.stdout.on('data', (d) => (out += d));
-child.stderr.on('data', (d) => (err += d));
-const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({code, signal})));
+const live = new LiveChild(binary, ['--mode', 'paper', '--replay', data, '--from', from, '--to', to, '--speed', speed,
+  '--archive', archive, '--db', db, '--decisions-out', decisions, '--telegram', '--serve', '0'], env, work);
 const replies = (chat) => fake.sent().filter((c) => c.body.chat_id === chat).map((c) => c.body.text);
 
-try {
-  const base = await waitFor('the status page', () => {
-    const m = /status page on (http:\/\/[\d.]+:\d+)/.exec(err);
-    return m && m[1];
-  });
+await live.check(async () => {
+  const base = await live.statusPage();
   // The runner is trading: its first snapshot is on the page, with the selector's symbols.
   const before = JSON.parse(fs.readFileSync(selectorPath, 'utf8'));
   const first = await waitFor('the first bar', async () => {
@@ -131,21 +113,15 @@ try {
   for (const sym of selector.symbols) assert.ok(page.text.includes(sym), `the page names ${sym}`);
   assert.ok(page.text.includes('deselected') && page.text.includes('selected'), 'the page lists the swaps');
 
-  const {code, signal} = await exited;
-  assert.equal(signal, null, err);
-  assert.equal(code, 0, err);
-  assert.ok(!(out + err).includes('LIVE-secret'), 'the token leaked into the output');
+  const {code, signal} = await live.exited;
+  assert.equal(signal, null, live.err);
+  assert.equal(code, 0, live.err);
+  assert.ok(!(live.out + live.err).includes('LIVE-secret'), 'the token leaked into the output');
   // The swap was pushed to the operator, nothing to the stranger beyond the refusal.
   assert.ok(replies(OPERATOR).some((t) => t.startsWith('[champion swap] ')), JSON.stringify(replies(OPERATOR)));
   assert.equal(replies(STRANGER).length, 1);
-  const report = JSON.parse(out);
+  const report = JSON.parse(live.out);
   fs.writeFileSync(path.join(work, 'loop.json'), JSON.stringify({report, selector: selector.symbols,
     replies: replies(OPERATOR)}, null, 1));
   console.log(`live_loop_e2e: ok in ${Date.now() - t0} ms, ${report.bar_times} bar times, ${report.trades_logged} trades`);
-} catch (e) {
-  child.kill('SIGKILL');
-  console.log(`stderr of huracan live:\n${err.slice(-4000)}`);
-  throw e;
-} finally {
-  await fake.close();
-}
+}, () => fake.close());

@@ -28,6 +28,7 @@
 #include "data/timestamps.h"
 #include "features/recipe.h"
 #include "live/fake_binance.h"
+#include "live/sample_market.h"
 #include "live/status.h"
 #include "live/symbols_selector.h"
 #include "live/trade_log.h"
@@ -45,64 +46,6 @@ namespace fs = std::filesystem;
 using huracan::testing::CommandResult;
 using huracan::testing::RunCommand;
 using huracan::testing::ShellQuote;
-
-// A replay folder (the candle files, linked), champions trained before `cut` in `archive`.
-struct Market {
-  std::string dir;
-  std::string data;                          // the whole files, replayed and backtested
-  std::string archive;                       // champions trained on the bars before the cut
-  std::map<std::string, std::string> files;  // symbol id -> file
-
-  Market(const std::vector<std::string>& sources, const std::string& cut, const std::string& train_symbols)
-      : dir(huracan::testing::MakeTempDir("live-runner")), data(dir + "/data"), archive(dir + "/archive") {
-    fs::create_directories(data);
-    const int64_t cut_ms = *data::ParseIsoUtc(cut);
-    std::map<std::string, data::BarSeries> loaded;
-    std::string key = "live-market\n" + cut + "\n" + train_symbols;
-    for (const std::string& src : sources) {
-      const std::string name = fs::path(src).filename().string();
-      fs::create_symlink(fs::absolute(src), data + "/" + name);
-      auto bars = data::LoadBars(src);
-      EXPECT_TRUE(bars.ok()) << src;
-      files[bars->symbol] = data + "/" + name;
-      loaded.emplace(name, std::move(*bars));
-      key += "\n" + fs::absolute(src).string() + " " + std::to_string(fs::file_size(src)) + " " +
-             std::to_string(fs::last_write_time(src).time_since_epoch().count());
-    }
-    const std::string rules = R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
-                              R"("sharpe_margin":0.1,"min_first_net_sharpe":-1000000})";
-    std::ofstream(dir + "/rules.json") << rules;
-    const std::string train = dir + "/train";
-    fs::create_directories(train);
-    for (const auto& [name, bars] : loaded)
-      std::ofstream(train + "/" + fs::path(name).stem().string() + ".csv")
-          << data::BarsToCsv(bars.slice(0, data::FirstAtOrAfter(bars.ts_ms, cut_ms)));
-    // Training is the expensive part and the same in every test of a run: done once, then copied.
-    EXPECT_TRUE(huracan::testing::CachedFolder(key + "\n" + rules, archive,
-                                               [&](const std::string& out) { return Train(out, train_symbols); }));
-  }
-
-  // Trains champions of `symbols` on the bars before the cut into `to_archive` (`env`: settings,
-  // e.g. another features.recipe).
-  bool Train(const std::string& to_archive, const std::string& symbols, const std::string& env = "") const {
-    auto tr = Huracan("train --mode sequential --retries 0 --data-dir " + ShellQuote(dir + "/train") + " --archive " +
-                          ShellQuote(to_archive) + " --db " + ShellQuote(to_archive + ".db") + " --promotion-rules " +
-                          ShellQuote(dir + "/rules.json") + " --costs zero --symbols " + symbols,
-                      env);
-    EXPECT_EQ(tr.exit_code, 0) << tr.out << tr.err;
-    return tr.exit_code == 0;
-  }
-
-  CommandResult Huracan(const std::string& args, const std::string& env = "") const {
-    return RunCommand("cd " + ShellQuote(dir) + " && " + env + " " + ShellQuote(huracan::testing::HuracanBinary()) +
-                      " " + args);
-  }
-  std::string Live(const std::string& mode, const std::string& span, const std::string& db,
-                   const std::string& extra) const {
-    return "live --mode " + mode + " --replay " + ShellQuote(data) + " " + span + " --archive " + ShellQuote(archive) +
-           " --db " + ShellQuote(db) + " " + extra;
-  }
-};
 
 std::string Num(double v) {
   std::ostringstream s;
@@ -240,12 +183,6 @@ void CheckCrashRecovery(const Market& m, const std::string& span, const std::vec
   // Both runs logged into the one archive; ids are the same, so each trade is there once.
   EXPECT_EQ(in_files, want.size());
 }
-
-// The embedded sample, always: SOL, DOGE and their BTC reference.
-struct SampleMarket : Market {
-  SampleMarket() : Market(huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet"), kCut, "all") {}
-  static constexpr char kCut[] = "2025-10-25";
-};
 
 TEST(LiveRunner, SampleParityWithTheFrozenBacktest) {
   SampleMarket m;
@@ -1299,7 +1236,9 @@ class LiveFeed : public ::testing::Test {
                             env);
   }
 
-  void CheckParityUnder(const std::string& scenario) {
+  // `also`: further checks on the fake after the run (its log).
+  void CheckParityUnder(const std::string& scenario,
+                        const std::function<void(const huracan::testing::FakeBinance&)>& also = {}) {
     auto fake = Fake(scenario);
     ASSERT_GT(fake->port(), 0) << "the fake did not start";
     const std::string db = market_->dir + "/feed-" + scenario + ".db",
@@ -1313,6 +1252,7 @@ class LiveFeed : public ::testing::Test {
     EXPECT_EQ(got.size(), want.size());
     EXPECT_TRUE(got == want) << scenario << ": decisions differ";
     EXPECT_GT(fake->Count("\"ev\":\"rest\""), 0) << "warm-up and backfill come from REST";
+    if (also) also(*fake);
   }
 
   static Market* market_;
@@ -1324,6 +1264,20 @@ std::vector<TradeRecord>* LiveFeed::replay_trades_ = nullptr;
 TEST_F(LiveFeed, ADisconnectGivesTheReplaysTradesAndDecisions) { CheckParityUnder("disconnect"); }
 
 TEST_F(LiveFeed, AStreamGapGivesTheReplaysTradesAndDecisions) { CheckParityUnder("gap"); }
+
+// The exchange goes away for a second (websocket refused, REST 503) while 30 bar times pass, then
+// comes back: the runner reconnects, backfills the 30 bars from REST and trades on; decisions at
+// every bar (none missing, none twice) and trades are the uninterrupted replay's.
+TEST_F(LiveFeed, AnOutageOfStreamAndRestIsBackfilledWithoutDuplicateOrMissingBars) {
+  CheckParityUnder("outage", [](const huracan::testing::FakeBinance& fake) {
+    EXPECT_EQ(fake.Count("\"ev\":\"outage_end\""), 1);
+    std::printf("outage: %d websocket connections refused, %d REST calls refused, %d connections in all\n",
+                fake.Count("\"ev\":\"refused\""), fake.Count("\"ev\":\"rest_refused\""),
+                fake.Count("\"ev\":\"connect\""));
+    EXPECT_GT(fake.Count("\"ev\":\"refused\"") + fake.Count("\"ev\":\"rest_refused\""), 0)
+        << "the runner should have tried to reconnect while the exchange was away";
+  });
+}
 
 // Killed (the test hook: SIGKILL after the trades of bar 100 are logged, before the state is
 // saved), then restarted on the same feed (which waits while no client is connected): the saved
