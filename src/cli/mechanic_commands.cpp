@@ -42,6 +42,7 @@ Status Resolve(const MechanicArgs& a, training::MechanicOptions* o) {
   HURACAN_ASSIGN_OR_RETURN(o->cooloff_ms, SpanMs(s.String("mechanic.cooloff"), "mechanic.cooloff"));
   HURACAN_ASSIGN_OR_RETURN(o->flap_window_ms, SpanMs(s.String("mechanic.flap_window"), "mechanic.flap_window"));
   o->max_challengers = static_cast<size_t>(s.Int("mechanic.max_challengers"));
+  o->extra_trees = static_cast<int>(s.Int("mechanic.extra_trees"));
   return Status::Ok();
 }
 

@@ -262,6 +262,11 @@ std::vector<KeyDecl> Build() {
           .Default(std::to_string(registry::kDefaultMaxChallengersPerSymbol))
           .Range(1, 100)
           .ReadBy({"mechanic"}));
+  rows.push_back(
+      D("mechanic.extra_trees", Type::kInt, "Warm start: trees added to each XGBoost booster per fine-tune (0 = off)")
+          .Default("10")
+          .Range(0, 1000)
+          .ReadBy({"mechanic"}));
   // engines, features
   rows.push_back(D("engines.run", Type::kList, "Engines that run: all, or a list of engine ids (huracan engines list)")
                      .Default("all")

@@ -89,6 +89,12 @@ class Engine {
   // (reason "off"), so a caller may skip it.
   virtual bool active() const { return true; }
 
+  // The mechanic's warm start (docs/MECHANIC.md): an engine with a boosted model continues it by
+  // `extra_trees` more trees on the window's rows, with the parameters it was trained with, and
+  // returns the trees it added. Engines without one (the default), an unfitted engine or a window
+  // with too few rows add none and change nothing.
+  virtual Result<int> WarmStart(const TrainWindow& /*window*/, int /*extra_trees*/) { return 0; }
+
   // Parameter candidates Fit tries (grid points, thresholds), the engine's share of the trial
   // count N of the deflated Sharpe ratio.
   virtual int trials() const { return 1; }

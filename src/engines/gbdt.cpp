@@ -1,7 +1,8 @@
 // gbdt: XGBoost regressor of the 30-minute forward return (bps) on every feature of the frame.
 // Trained through ml::XgbBooster (hist, 60 rounds, depth 5, eta 0.1, subsample/colsample 0.8,
 // min_child_weight 50, seed and nthread from the TrainWindow); inference runs on the compiled
-// forest (ml::XgbForest), which evaluates the trees exactly as XGBoost's CPU predictor.
+// forest (ml::XgbForest), which evaluates the trees exactly as XGBoost's CPU predictor. The
+// mechanic's warm start continues the booster with the same settings (ContinueModel).
 #include <array>
 
 #include "engines/engine_table.h"
@@ -19,12 +20,18 @@ class Gbdt : public ScoreModelEngine {
   Status TrainCandidate(int, const ModelData& d, const TrainWindow& w) override {
     std::vector<float> x(d.x.begin(), d.x.end());
     std::vector<float> y(d.y.begin(), d.y.end());
-    ml::XgbParams p = ModelXgbParams(w);
-    p.objective = "reg:squarederror";
-    p.max_depth = 5;
-    p.min_child_weight = 50;
-    HURACAN_ASSIGN_OR_RETURN(std::string json, TrainXgbJson(x, y, d.rows, d.cols, p));
+    HURACAN_ASSIGN_OR_RETURN(std::string json, TrainXgbJson(x, y, d.rows, d.cols, Params(w)));
     return LoadModel(json);
+  }
+
+  Result<int> ContinueModel(const ModelData& d, const TrainWindow& w, int extra_trees) override {
+    std::vector<float> x(d.x.begin(), d.x.end());
+    std::vector<float> y(d.y.begin(), d.y.end());
+    HURACAN_ASSIGN_OR_RETURN(std::string json,
+                             ContinueXgbJson(model_json_, x, y, d.rows, d.cols, Params(w), extra_trees));
+    const size_t before = forest_.num_trees();
+    HURACAN_RETURN_IF_ERROR(LoadModel(json));
+    return static_cast<int>(forest_.num_trees() - before);
   }
 
   double PredictGathered(const double* x) const override {
@@ -45,6 +52,8 @@ class Gbdt : public ScoreModelEngine {
     model_json_ = std::string(bytes);
     return Status::Ok();
   }
+
+  static ml::XgbParams Params(const TrainWindow& w) { return ModelXgbParams(w, "reg:squarederror", 5, 50); }
 
   const char* buy_reason() const override { return "gbdt up"; }
   const char* sell_reason() const override { return "gbdt down"; }

@@ -6,6 +6,8 @@
 // return > cost). An XGBoost classifier (binary:logistic, 60 rounds, depth 4) on every feature
 // plus the primary direction and vote predicts P(label = 1); events with P >= threshold pass.
 // Train on the first 70% of the window (purged by h), threshold and calibration on the rest.
+// The mechanic's warm start adds trees to the classifier on the window's events (same settings);
+// the threshold and the calibration are kept (meta_label has no re-calibration).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -89,50 +91,17 @@ class MetaLabel : public Engine {
     const double edge_floor = w.net_edge_floor_bps;
     const size_t split = SplitRow(w.begin, w.end);
 
-    struct Event {
-      size_t t;
-      int dir, vote;
-      float label;
-    };
     std::vector<Event> train, cal;
-    double x[kMaxRuleFeatures];
-    for (size_t t = w.begin; t < w.end; ++t) {
-      if (fwd[t] != fwd[t]) continue;
-      int vote = 0;
-      for (const Primary& p : primaries_) {
-        for (size_t k = 0; k < p.idx.size(); ++k) x[k] = f.columns[p.idx[k]][t];
-        vote += p.spec->signal(x, p.spec->grid[p.spec->loose_candidate].data());
-      }
-      if (vote == 0) continue;
-      int d = vote > 0 ? 1 : -1;
-      double sigma = f.columns[vol_idx_][t] * std::sqrt(static_cast<double>(h));
-      if (!(sigma > 0)) continue;
-      Event e{t, d, vote, TripleBarrier(bars, t, h, d, sigma, cost, fwd[t])};
-      if (t + h < split)
+    for (const Event& e : Events(w, fwd, h)) {
+      if (e.t + h < split)
         train.push_back(e);
-      else if (t >= split)
+      else if (e.t >= split)
         cal.push_back(e);
     }
-    if (train.size() < 200 || cal.size() < 100) return Status::Ok();  // too few primary events: off
+    if (train.size() < kMinModelRows || cal.size() < 100) return Status::Ok();  // too few primary events: off
 
-    // Train the classifier on a deterministic subsample.
-    std::vector<size_t> pick(train.size());
-    for (size_t i = 0; i < pick.size(); ++i) pick[i] = i;
-    pick = Subsample(pick, kMaxModelRows);
-    const size_t nc = idx_.size() + kExtra;
-    std::vector<float> xm(pick.size() * nc), y(pick.size());
-    for (size_t r = 0; r < pick.size(); ++r) {
-      const Event& e = train[pick[r]];
-      for (size_t j = 0; j < idx_.size(); ++j) xm[r * nc + j] = static_cast<float>(f.columns[idx_[j]][e.t]);
-      xm[r * nc + idx_.size()] = static_cast<float>(e.dir);
-      xm[r * nc + idx_.size() + 1] = static_cast<float>(e.vote);
-      y[r] = e.label;
-    }
-    ml::XgbParams p = ModelXgbParams(w);
-    p.objective = "binary:logistic";
-    p.max_depth = 4;
-    p.min_child_weight = 5;
-    HURACAN_ASSIGN_OR_RETURN(std::string json, TrainXgbJson(xm, y, pick.size(), nc, p));
+    const Rows rows = TrainingRows(f, train);
+    HURACAN_ASSIGN_OR_RETURN(std::string json, TrainXgbJson(rows.x, rows.y, rows.n, rows.cols, Params(w)));
     HURACAN_RETURN_IF_ERROR(LoadModel(json));
 
     // Out-of-sample threshold and calibration.
@@ -159,6 +128,22 @@ class MetaLabel : public Engine {
     }
     fitted_ = best > 0;
     return Status::Ok();
+  }
+
+  Result<int> WarmStart(const TrainWindow& w, int extra_trees) override {
+    HURACAN_RETURN_IF_ERROR(ValidateWindow(w, kId));
+    if (!fitted_ || extra_trees <= 0) return 0;
+    if (max_idx_ < 0 || max_idx_ >= static_cast<int>(w.features->cols()) || primaries_.size() != kNumPrimaries)
+      return WithContext(FailedPrecondition("Bind the frame's feature names before WarmStart"), EngineContext(kId));
+    const int h = HorizonBars(*w.bars, kHorizon);
+    const std::vector<Event> events = Events(w, ForwardReturns(*w.bars, w.begin, w.end, h), h);
+    if (events.size() < kMinModelRows) return 0;
+    const Rows rows = TrainingRows(*w.features, events);
+    HURACAN_ASSIGN_OR_RETURN(std::string json,
+                             ContinueXgbJson(model_json_, rows.x, rows.y, rows.n, rows.cols, Params(w), extra_trees));
+    const size_t before = forest_.num_trees();
+    HURACAN_RETURN_IF_ERROR(LoadModel(json));
+    return static_cast<int>(forest_.num_trees() - before);
   }
 
   EngineOutput Infer(const FeatureRow& row) const override {
@@ -221,6 +206,63 @@ class MetaLabel : public Engine {
   }
 
  private:
+  struct Event {
+    size_t t;
+    int dir, vote;
+    float label;
+  };
+  // The classifier's rows: the model features, the primary direction and vote; labels.
+  struct Rows {
+    std::vector<float> x, y;
+    size_t n = 0, cols = 0;
+  };
+
+  static ml::XgbParams Params(const TrainWindow& w) { return ModelXgbParams(w, "binary:logistic", 4, 5); }
+
+  // The primary events of the window's labelled rows (fwd = ForwardReturns over the window), in time
+  // order, each with its triple-barrier label.
+  std::vector<Event> Events(const TrainWindow& w, const std::vector<double>& fwd, int h) const {
+    const data::BarSeries& bars = *w.bars;
+    const features::FeatureFrame& f = *w.features;
+    std::vector<Event> out;
+    double x[kMaxRuleFeatures];
+    for (size_t t = w.begin; t < w.end; ++t) {
+      if (fwd[t] != fwd[t]) continue;
+      int vote = 0;
+      for (const Primary& p : primaries_) {
+        for (size_t k = 0; k < p.idx.size(); ++k) x[k] = f.columns[p.idx[k]][t];
+        vote += p.spec->signal(x, p.spec->grid[p.spec->loose_candidate].data());
+      }
+      if (vote == 0) continue;
+      int d = vote > 0 ? 1 : -1;
+      double sigma = f.columns[vol_idx_][t] * std::sqrt(static_cast<double>(h));
+      if (!(sigma > 0)) continue;
+      out.push_back(Event{t, d, vote, TripleBarrier(bars, t, h, d, sigma, w.round_trip_cost_bps, fwd[t])});
+    }
+    return out;
+  }
+
+  // The classifier's training rows from a deterministic subsample of `events`.
+  Rows TrainingRows(const features::FeatureFrame& f, const std::vector<Event>& events) const {
+    std::vector<size_t> pick(events.size());
+    for (size_t i = 0; i < pick.size(); ++i) pick[i] = i;
+    pick = Subsample(pick, kMaxModelRows);
+    Rows r;
+    r.n = pick.size();
+    r.cols = idx_.size() + kExtra;
+    r.x.resize(r.n * r.cols);
+    r.y.resize(r.n);
+    for (size_t i = 0; i < r.n; ++i) {
+      const Event& e = events[pick[i]];
+      float* row = &r.x[i * r.cols];
+      for (size_t j = 0; j < idx_.size(); ++j) row[j] = static_cast<float>(f.columns[idx_[j]][e.t]);
+      row[idx_.size()] = static_cast<float>(e.dir);
+      row[idx_.size() + 1] = static_cast<float>(e.vote);
+      r.y[i] = e.label;
+    }
+    return r;
+  }
+
   static float TripleBarrier(const data::BarSeries& bars, size_t t, int h, int d, double sigma, double cost,
                              double fwd) {
     const double entry = bars.close[t];

@@ -28,8 +28,11 @@ void ModelState::Load(ml::ByteReader& r) {
   model = r.Str();
 }
 
-ml::XgbParams ModelXgbParams(const TrainWindow& w) {
+ml::XgbParams ModelXgbParams(const TrainWindow& w, const char* objective, int max_depth, double min_child_weight) {
   ml::XgbParams p;
+  p.objective = objective;
+  p.max_depth = max_depth;
+  p.min_child_weight = min_child_weight;
   p.num_rounds = 60;
   p.eta = 0.1;
   p.seed = w.seed;
@@ -37,11 +40,44 @@ ml::XgbParams ModelXgbParams(const TrainWindow& w) {
   return p;
 }
 
+namespace {
+
+Result<ml::XgbMatrix> LabelledMatrix(const std::vector<float>& x, const std::vector<float>& y, size_t rows, size_t cols,
+                                     int nthread) {
+  HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, ml::XgbMatrix::FromDense(x, rows, cols, nthread));
+  HURACAN_RETURN_IF_ERROR(m.SetLabels(y));
+  return m;
+}
+
+// Training rows `rows` of the window: the model features and the forward return, winsorised at 4 sd.
+ModelData MakeModelData(const features::FeatureFrame& f, const std::vector<int>& idx, const std::vector<size_t>& rows,
+                        const std::vector<double>& fwd) {
+  ModelData data;
+  data.cols = idx.size();
+  data.rows = rows.size();
+  data.x = GatherRows(f, idx, rows);
+  data.y.reserve(data.rows);
+  double s = 0, ss = 0;
+  for (size_t t : rows) s += fwd[t], ss += fwd[t] * fwd[t];
+  double n = static_cast<double>(data.rows), m = s / n;
+  double sd = std::sqrt(std::max(0.0, ss / n - m * m));
+  for (size_t t : rows) data.y.push_back(std::clamp(fwd[t], m - 4 * sd, m + 4 * sd));
+  return data;
+}
+
+}  // namespace
+
 Result<std::string> TrainXgbJson(const std::vector<float>& x, const std::vector<float>& y, size_t rows, size_t cols,
                                  const ml::XgbParams& p) {
-  HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, ml::XgbMatrix::FromDense(x, rows, cols, p.nthread));
-  HURACAN_RETURN_IF_ERROR(m.SetLabels(y));
+  HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, LabelledMatrix(x, y, rows, cols, p.nthread));
   HURACAN_ASSIGN_OR_RETURN(ml::XgbBooster b, ml::XgbBooster::Train(m, p));
+  return b.Save("json");
+}
+
+Result<std::string> ContinueXgbJson(std::string_view model, const std::vector<float>& x, const std::vector<float>& y,
+                                    size_t rows, size_t cols, const ml::XgbParams& p, int extra_rounds) {
+  HURACAN_ASSIGN_OR_RETURN(ml::XgbMatrix m, LabelledMatrix(x, y, rows, cols, p.nthread));
+  HURACAN_ASSIGN_OR_RETURN(ml::XgbBooster b, ml::XgbBooster::Continue(model, m, p, extra_rounds));
   return b.Save("json");
 }
 
@@ -107,19 +143,9 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
     else if (t >= split)
       cal_rows.push_back(t);
   }
-  if (train_rows.size() < 200 || cal_rows.size() < 100) return Status::Ok();  // too little data: off
+  if (train_rows.size() < kMinModelRows || cal_rows.size() < 100) return Status::Ok();  // too little data: off
   train_rows = Subsample(train_rows, kMaxModelRows);
-
-  ModelData data;
-  data.cols = idx_.size();
-  data.rows = train_rows.size();
-  data.x = GatherRows(*w.features, idx_, train_rows);
-  data.y.reserve(data.rows);
-  double s = 0, ss = 0;
-  for (size_t t : train_rows) s += fwd[t], ss += fwd[t] * fwd[t];
-  double n = static_cast<double>(data.rows), m = s / n;
-  double sd = std::sqrt(std::max(0.0, ss / n - m * m));
-  for (size_t t : train_rows) data.y.push_back(std::clamp(fwd[t], m - 4 * sd, m + 4 * sd));
+  const ModelData data = MakeModelData(*w.features, idx_, train_rows, fwd);
 
   const double cost = w.round_trip_cost_bps;
   const double edge_floor = w.net_edge_floor_bps;
@@ -160,11 +186,29 @@ Status ScoreModelEngine::Fit(const TrainWindow& w) {
   return Status::Ok();
 }
 
+Status ScoreModelEngine::CheckBound(const TrainWindow& w, const char* call) const {
+  if (max_idx_ < 0 || max_idx_ >= static_cast<int>(w.features->cols()))
+    return WithContext(FailedPrecondition(std::string("Bind the frame's feature names before ") + call),
+                       EngineContext(id()));
+  return Status::Ok();
+}
+
+Result<int> ScoreModelEngine::WarmStart(const TrainWindow& w, int extra_trees) {
+  HURACAN_RETURN_IF_ERROR(ValidateWindow(w, id()));
+  if (!fitted_ || extra_trees <= 0) return 0;
+  HURACAN_RETURN_IF_ERROR(CheckBound(w, "WarmStart"));
+  const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, HorizonBars(*w.bars, horizon_minutes()));
+  std::vector<size_t> rows;
+  for (size_t t = w.begin; t < w.end; ++t)
+    if (fwd[t] == fwd[t]) rows.push_back(t);
+  if (rows.size() < kMinModelRows) return 0;
+  return ContinueModel(MakeModelData(*w.features, idx_, Subsample(rows, kMaxModelRows), fwd), w, extra_trees);
+}
+
 Status ScoreModelEngine::Recalibrate(const TrainWindow& w) {
   HURACAN_RETURN_IF_ERROR(ValidateWindow(w, id()));
   if (!fitted_) return Status::Ok();
-  if (max_idx_ < 0 || max_idx_ >= static_cast<int>(w.features->cols()))
-    return WithContext(FailedPrecondition("Bind the frame's feature names before Recalibrate"), EngineContext(id()));
+  HURACAN_RETURN_IF_ERROR(CheckBound(w, "Recalibrate"));
   const int h = HorizonBars(*w.bars, horizon_minutes());
   const std::vector<double> fwd = ForwardReturns(*w.bars, w.begin, w.end, h);
   const double cost = w.round_trip_cost_bps;

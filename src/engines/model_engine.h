@@ -16,6 +16,7 @@
 namespace huracan::engines {
 
 inline constexpr size_t kMaxModelRows = 50000;    // training rows (every k-th row beyond this)
+inline constexpr size_t kMinModelRows = 200;      // fewer training rows: no model (Fit) or no extra trees
 inline constexpr size_t kMaxModelFeatures = 512;  // Infer gathers into a stack buffer of this size
 inline constexpr double kThresholdQuantiles[] = {0.80, 0.90, 0.95, 0.98};
 
@@ -41,6 +42,9 @@ class ScoreModelEngine : public Engine {
   // above the threshold on the whole window give each side's edge and confidence. An unfitted
   // engine stays off.
   Status Recalibrate(const TrainWindow& window);
+  // The mechanic's warm start: ContinueModel on every labelled row of the window (labels as Fit's);
+  // the threshold and the calibration are kept (Recalibrate after it). An unfitted engine adds none.
+  Result<int> WarmStart(const TrainWindow& window, int extra_trees) override;
   EngineOutput Infer(const FeatureRow& row) const override;
   std::string SaveParams() const override;
   Status LoadParams(std::string_view bytes) override;
@@ -56,6 +60,11 @@ class ScoreModelEngine : public Engine {
   // rows too and returns the index of the candidate it kept; `candidates()` says how many exist.
   virtual int candidates() const { return 1; }
   virtual Status TrainCandidate(int candidate, const ModelData& train, const TrainWindow& w) = 0;
+  // Continues the kept model by `extra_trees` trees on `train` and returns the trees it added;
+  // a model without trees (ridge) keeps the default: none.
+  virtual Result<int> ContinueModel(const ModelData& /*train*/, const TrainWindow& /*w*/, int /*extra_trees*/) {
+    return 0;
+  }
   virtual double PredictGathered(const double* x) const = 0;  // x: model features in model order
   virtual std::string SaveModel() const = 0;
   virtual Status LoadModel(std::string_view bytes) = 0;
@@ -65,6 +74,7 @@ class ScoreModelEngine : public Engine {
 
  private:
   Status Resolve();
+  Status CheckBound(const TrainWindow& w, const char* call) const;
 
   std::vector<std::string> bound_names_;  // names given to Bind
   std::vector<std::string> model_names_;  // the model's features, in model order
@@ -90,12 +100,18 @@ struct ModelState {
   void Load(ml::ByteReader& r);
 };
 
-// The XGBoost settings gbdt and meta_label share (60 rounds, eta 0.1, seed and nthread from the
-// window; the ml::XgbParams defaults otherwise). The caller sets objective, depth, min_child_weight.
-ml::XgbParams ModelXgbParams(const TrainWindow& w);
+// The XGBoost settings of gbdt and meta_label: the given objective, depth and min_child_weight, 60
+// rounds, eta 0.1, seed and nthread from the window; the ml::XgbParams defaults otherwise. Fit and
+// the warm start use the same.
+ml::XgbParams ModelXgbParams(const TrainWindow& w, const char* objective, int max_depth, double min_child_weight);
 // Trains a booster on row-major float rows `x` with labels `y` and returns its JSON model.
 Result<std::string> TrainXgbJson(const std::vector<float>& x, const std::vector<float>& y, size_t rows, size_t cols,
                                  const ml::XgbParams& p);
+
+// The warm start's counterpart of TrainXgbJson: `extra_rounds` more trees on the JSON model `model`
+// (ml::XgbBooster::Continue), returned as JSON.
+Result<std::string> ContinueXgbJson(std::string_view model, const std::vector<float>& x, const std::vector<float>& y,
+                                    size_t rows, size_t cols, const ml::XgbParams& p, int extra_rounds);
 
 // Gathers rows `rows` of the frame columns `idx` into a row-major matrix.
 std::vector<double> GatherRows(const features::FeatureFrame& f, const std::vector<int>& idx,

@@ -88,14 +88,10 @@ XgbBooster& XgbBooster::operator=(XgbBooster&& o) noexcept {
   return *this;
 }
 
-Result<XgbBooster> XgbBooster::Train(const XgbMatrix& train, const XgbParams& p) {
-  if (!train.handle()) return InvalidArgument("xgboost train: empty matrix");
-  if (p.num_rounds < 1) return InvalidArgument("xgboost train: num_rounds must be >= 1");
-  XgbBooster b;
-  DMatrixHandle mats[1] = {train.handle()};
-  BoosterHandle h = nullptr;
-  HURACAN_XGB(XGBoosterCreate(mats, 1, &h));
-  b.h_ = h;
+namespace {
+
+// The training parameters of `p` on booster `h` (Train and Continue set the same ones).
+Status SetTrainParams(BoosterHandle h, const XgbParams& p) {
   const std::pair<std::string, std::string> params[] = {
       {"booster", "gbtree"},
       {"tree_method", "hist"},
@@ -112,7 +108,40 @@ Result<XgbBooster> XgbBooster::Train(const XgbMatrix& train, const XgbParams& p)
   };
   for (const auto& [k, v] : params) HURACAN_XGB(XGBoosterSetParam(h, k.c_str(), v.c_str()));
   for (const auto& [k, v] : p.extra) HURACAN_XGB(XGBoosterSetParam(h, k.c_str(), v.c_str()));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<XgbBooster> XgbBooster::Train(const XgbMatrix& train, const XgbParams& p) {
+  if (!train.handle()) return InvalidArgument("xgboost train: empty matrix");
+  if (p.num_rounds < 1) return InvalidArgument("xgboost train: num_rounds must be >= 1");
+  XgbBooster b;
+  DMatrixHandle mats[1] = {train.handle()};
+  BoosterHandle h = nullptr;
+  HURACAN_XGB(XGBoosterCreate(mats, 1, &h));
+  b.h_ = h;
+  HURACAN_RETURN_IF_ERROR(SetTrainParams(h, p));
   for (int it = 0; it < p.num_rounds; ++it) HURACAN_XGB(XGBoosterUpdateOneIter(h, it, train.handle()));
+  return b;
+}
+
+Result<XgbBooster> XgbBooster::Continue(std::string_view model, const XgbMatrix& train, const XgbParams& p,
+                                        int extra_rounds) {
+  if (extra_rounds < 0) return InvalidArgument("xgboost continue: extra_rounds must be >= 0");
+  if (extra_rounds == 0) return Load(model, p.nthread);
+  if (model.empty()) return InvalidArgument("xgboost continue: empty model bytes");
+  if (!train.handle()) return InvalidArgument("xgboost continue: empty matrix");
+  XgbBooster b;
+  DMatrixHandle mats[1] = {train.handle()};
+  BoosterHandle h = nullptr;
+  HURACAN_XGB(XGBoosterCreate(mats, 1, &h));
+  b.h_ = h;
+  HURACAN_XGB(XGBoosterLoadModelFromBuffer(h, model.data(), model.size()));
+  HURACAN_RETURN_IF_ERROR(SetTrainParams(h, p));
+  HURACAN_XGB(XGBoosterSetParam(h, "seed_per_iteration", "1"));
+  HURACAN_ASSIGN_OR_RETURN(const int done, b.BoostedRounds());
+  for (int it = done; it < done + extra_rounds; ++it) HURACAN_XGB(XGBoosterUpdateOneIter(h, it, train.handle()));
   return b;
 }
 

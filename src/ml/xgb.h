@@ -67,6 +67,14 @@ class XgbBooster {
   static Result<XgbBooster> Train(const XgbMatrix& train, const XgbParams& params);
   // Loads a model saved by Save ("ubj" or "json" bytes; the format is detected by XGBoost).
   static Result<XgbBooster> Load(std::string_view bytes, int nthread = 1);
+  // Training continuation (a warm start): loads `model` (bytes saved by Save), sets `params` (those
+  // it was trained with; num_rounds is not used) and boosts `extra_rounds` more trees on `train`,
+  // numbered after the model's own rounds. The existing trees and base score are kept. The random
+  // stream is seeded from `params.seed` and the round number (XGBoost's seed_per_iteration), so the
+  // result does not depend on what the process trained before. extra_rounds = 0 loads the model as
+  // it is.
+  static Result<XgbBooster> Continue(std::string_view model, const XgbMatrix& train, const XgbParams& params,
+                                     int extra_rounds);
 
   // Predictions (transformed by the objective, or raw margins).
   Result<std::vector<float>> Predict(const XgbMatrix& m, bool output_margin = false) const;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -152,16 +153,18 @@ Result<Parent> ResolveParent(const storage::ObjectStore& store, const std::strin
 }
 
 struct Tuned {
-  registry::LoadedModel model;    // engines re-calibrated, regime and meta state refitted
-  std::vector<std::string> kept;  // engines without a re-calibration, as the champion had them
+  registry::LoadedModel model;             // engines re-calibrated, regime and meta state refitted
+  std::vector<std::string> kept;           // engines left as the champion had them (no re-calibration, no trees)
+  std::map<std::string, int> trees_added;  // warm-started engines: the trees each one got
   std::vector<EngineContribution> contributors;
 };
 
-// Binds a fresh copy of the champion and fine-tunes it on rows [begin, end): the engines'
-// edges and confidences, the regime thresholds, and the meta weights from the engines' trades.
+// Binds a fresh copy of the champion and fine-tunes it on rows [begin, end): `extra_trees` more
+// trees on each booster, the engines' edges and confidences, the regime thresholds, and the meta
+// weights from the engines' trades.
 Result<Tuned> FineTune(const Parent& parent, const features::FeatureRecipe& recipe, const data::BarSeries& bars,
                        const features::FeatureFrame& frame, const std::vector<double>& qv, size_t begin, size_t end,
-                       const backtest::FoldOptions& fo, const CoinPipelineConfig& cfg) {
+                       const backtest::FoldOptions& fo, const CoinPipelineConfig& cfg, int extra_trees) {
   const std::string& id = parent.entry.model_id;
   Tuned t;
   HURACAN_ASSIGN_OR_RETURN(t.model, registry::BindModel(parent.bundle, id, id + "/", recipe, frame.names));
@@ -178,11 +181,13 @@ Result<Tuned> FineTune(const Parent& parent, const features::FeatureRecipe& reci
   std::vector<std::string> ids;
   for (auto& e : t.model.engines) {
     ids.emplace_back(e->id());
+    HURACAN_ASSIGN_OR_RETURN_CTX(const int trees, e->WarmStart(w, extra_trees), id);
+    if (trees > 0) t.trees_added[std::string(e->id())] = trees;
     if (auto* rule = dynamic_cast<engines::RuleEngine*>(e.get())) {
       HURACAN_RETURN_IF_ERROR_CTX(rule->Recalibrate(w), id);
     } else if (auto* model = dynamic_cast<engines::ScoreModelEngine*>(e.get())) {
       HURACAN_RETURN_IF_ERROR_CTX(model->Recalibrate(w), id);
-    } else {
+    } else if (trees == 0) {
       t.kept.emplace_back(e->id());  // no re-calibration for this kind: kept as the champion had it
     }
   }
@@ -315,19 +320,27 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
   // Scored: tuned on the days before the scoring window, run on the window.
   times.Begin("score");
   HURACAN_ASSIGN_OR_RETURN(Tuned scored,
-                           FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo, cfg));
+                           FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo, cfg,
+                                    opts.extra_trees));
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult scored_run, run_on_window(scored.model));
 
   // Stored: tuned on the newest days.
   times.Begin("final_tune");
-  HURACAN_ASSIGN_OR_RETURN(Tuned final_tune, FineTune(parent, recipe, bars, frame, qv, n - calib, n, fo, cfg));
+  HURACAN_ASSIGN_OR_RETURN(Tuned final_tune,
+                           FineTune(parent, recipe, bars, frame, qv, n - calib, n, fo, cfg, opts.extra_trees));
+  // The warm start shapes the challenger only where a booster took trees: other champions keep the
+  // key (and the bundle) they had without it.
+  const std::string warm_start =
+      final_tune.trees_added.empty() && scored.trees_added.empty()
+          ? ""
+          : "\nextra_trees=" + std::to_string(opts.extra_trees) + ":" + nlohmann::json(final_tune.trees_added).dump();
   TrainedCoin coin;
   coin.symbol = symbol;
   coin.data_end_ms = bars.ts_ms.back() + tf;
   coin.training_key =
       Sha256Hex("huracan-mechanic/v1\n" + pc.publish.run_id + "\n" + symbol + "\n" + parent.entry.model_id + "\n" +
                 parent.entry.sha256 + "\n" + SeriesHash(bars) + "\n" + (ref ? SeriesHash(*ref) : "-") + "\n" +
-                recipe.hash() + "\n" + opts.Describe() + "\n" + HURACAN_VERSION);
+                recipe.hash() + "\n" + opts.Describe() + warm_start + "\n" + HURACAN_VERSION);
   coin.oos = ToSummary(scored_run.metrics, eval_days, window);
   coin.contributors = final_tune.contributors;
   coin.features_used = frame.names;
@@ -355,6 +368,7 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
                           {"scoring_window", window},
                           {"kept_engines", final_tune.kept},
                           {"warnings", parent.warnings}};
+  if (!final_tune.trees_added.empty()) bc.extra["mechanic"]["extra_trees"] = final_tune.trees_added;
   coin.bundle.metrics = {{"window", window},
                          {"combined", backtest::MetricsToJson(scored_run.metrics)},
                          {"rejections", scored_run.rejections}};

@@ -1,7 +1,8 @@
 // `huracan mechanic`: the hourly fine-tune (docs/MECHANIC.md). For each symbol with a champion it
 // loads the champion's bundle and, on data up to the last closed bar, re-calibrates the engines'
 // edges and confidences (RuleEngine / ScoreModelEngine::Recalibrate) and the regime thresholds
-// and refits the meta weights; no grid search. The challenger is scored on the most recent window it
+// and refits the meta weights; no grid search. Engines with an XGBoost booster first get a few
+// extra trees on the same days (Engine::WarmStart). The challenger is scored on the most recent window it
 // never saw (tuned on the days before it) under the daily run's promotion rules, then tuned again
 // on the newest days and published like a daily challenger (training/publish.h) with the champion
 // as its parent, plus two gates: the cool-off and the flapping stop. With the live-evidence gates
@@ -35,6 +36,7 @@ struct MechanicOptions {
   std::size_t max_challengers = registry::kDefaultMaxChallengersPerSymbol;
   int calib_days = 5;           // days a fine-tune re-calibrates on
   int eval_days = 14;           // the scoring window: the most recent days, never tuned on
+  int extra_trees = 10;         // warm start: trees added to each booster per fine-tune (0 = off)
   CoinPipelineConfig pipeline;  // recipe, timeframe, quality, costs, rules, warm-up, reference, nthread
 
   std::string DbUrl() const;

@@ -283,6 +283,60 @@ TEST(Engines, LoadRejectsForeignBytes) {
   EXPECT_NE(st.error().message.find("trend_ma"), std::string::npos) << st.error().message;
 }
 
+// The mechanic's warm start: an engine with a booster gets exactly the extra trees on the new
+// rows, deterministically, its forecasts there move, and the extended model reloads bit for bit;
+// 0 trees, and engines without a booster, change nothing.
+TEST(Engines, WarmStartAddsTreesToBoostedEnginesOnly) {
+  Fitted& f = Shared();
+  TrainWindow recent = Window(f.syn, f.syn.bars.size());
+  recent.begin = f.train_end;
+  std::vector<double> buf;
+  for (const char* id : {"gbdt", "meta_label", "ridge", "trend_ma"}) {
+    SCOPED_TRACE(id);
+    const Engine& champ = f.Get(id);
+    const std::string bytes = champ.SaveParams();
+    auto tuned = [&](int trees, int* added) {
+      auto e = Make(id);
+      EXPECT_TRUE(e->Bind(f.syn.frame.names).ok());
+      EXPECT_TRUE(e->LoadParams(bytes).ok());
+      auto r = e->WarmStart(recent, trees);
+      EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+      *added = r.ok() ? *r : -1;
+      return e;
+    };
+    int added = -1;
+    EXPECT_EQ(tuned(0, &added)->SaveParams(), bytes);
+    EXPECT_EQ(added, 0);
+    auto e = tuned(5, &added);
+    const bool boosted = std::string(id) == "gbdt" || std::string(id) == "meta_label";
+    if (!boosted) {
+      EXPECT_EQ(added, 0);
+      EXPECT_EQ(e->SaveParams(), bytes);
+      continue;
+    }
+    ASSERT_TRUE(champ.active()) << "the planted data gives both models an edge";
+    EXPECT_EQ(added, 5);
+    EXPECT_NE(e->SaveParams(), bytes);
+    EXPECT_EQ(e->active(), champ.active()) << "threshold and calibration are kept";
+    int again = -1;
+    EXPECT_EQ(tuned(5, &again)->SaveParams(), e->SaveParams()) << "deterministic";
+    auto reloaded = Make(id);
+    ASSERT_TRUE(reloaded->Bind(f.syn.frame.names).ok());
+    ASSERT_TRUE(reloaded->LoadParams(e->SaveParams()).ok());
+    EXPECT_EQ(reloaded->SaveParams(), e->SaveParams());
+    int moved = 0, rows = 0;
+    for (size_t t = f.train_end; t < f.syn.bars.size(); t += 11, ++rows) {
+      FeatureRow row = RowAt(f.syn, t, buf);
+      ASSERT_TRUE(SameOutput(e->Infer(row), reloaded->Infer(row))) << "row " << t;
+      if (const auto* m = dynamic_cast<const ScoreModelEngine*>(e.get()))
+        moved += m->Score(row) != dynamic_cast<const ScoreModelEngine&>(champ).Score(row);
+    }
+    if (std::string(id) == "gbdt") {
+      EXPECT_GT(moved, rows / 2) << "the extra trees change the forecasts on the new rows";
+    }
+  }
+}
+
 TEST(Engines, GridPickIsDeterministic) {
   Synthetic s = MakeSynthetic(kEdgeRows, true, 21);
   for (const char* id : {"rsi_reversal", "trend_ma", "gbdt", "meta_label"}) {

@@ -41,6 +41,27 @@ Data MakeData(size_t rows, size_t cols, bool binary, uint32_t seed) {
 
 bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+// The compiled forest of `b` reproduces XGBoost's own predictions on the rows of `d` (matrix `m`).
+void ExpectForestMatches(const XgbBooster& b, const XgbMatrix& m, const Data& d, size_t trees, bool binary) {
+  auto pred = b.Predict(m);
+  auto margin = b.Predict(m, /*output_margin=*/true);
+  ASSERT_TRUE(pred.ok() && margin.ok());
+  auto forest = XgbForest::FromJson(*b.Save("json"));
+  ASSERT_TRUE(forest.ok()) << forest.error().message;
+  EXPECT_EQ(forest->num_trees(), trees);
+  EXPECT_EQ(forest->num_features(), static_cast<int>(d.cols));
+  EXPECT_EQ(forest->logistic(), binary);
+  int exact = 0;
+  for (size_t i = 0; i < d.rows; ++i) {
+    float fm = forest->PredictMargin(&d.x[i * d.cols]);
+    float fp = forest->Predict(&d.x[i * d.cols]);
+    ASSERT_NEAR(fm, (*margin)[i], 1e-5) << "row " << i;
+    ASSERT_NEAR(fp, (*pred)[i], 1e-6) << "row " << i;
+    exact += SameBits(fm, (*margin)[i]);
+  }
+  EXPECT_GT(exact, static_cast<int>(d.rows * 0.99)) << "margins should match bit for bit";
+}
+
 TEST(Xgb, TrainsPredictsAndRoundTripsBitIdentical) {
   Data d = MakeData(3000, 6, false, 1);
   auto m = XgbMatrix::FromDense(d.x, d.rows, d.cols, 1);
@@ -100,24 +121,67 @@ TEST(Xgb, ForestMatchesXgboostPredictions) {
     p.num_rounds = 40;
     auto b = XgbBooster::Train(*m, p);
     ASSERT_TRUE(b.ok()) << b.error().message;
-    auto pred = b->Predict(*m);
-    auto margin = b->Predict(*m, /*output_margin=*/true);
-    ASSERT_TRUE(pred.ok() && margin.ok());
-    auto forest = XgbForest::FromJson(*b->Save("json"));
-    ASSERT_TRUE(forest.ok()) << forest.error().message;
-    EXPECT_EQ(forest->num_trees(), 40u);
-    EXPECT_EQ(forest->num_features(), 8);
-    EXPECT_EQ(forest->logistic(), binary);
-    int exact = 0;
-    for (size_t i = 0; i < d.rows; ++i) {
-      float fm = forest->PredictMargin(&d.x[i * d.cols]);
-      float fp = forest->Predict(&d.x[i * d.cols]);
-      ASSERT_NEAR(fm, (*margin)[i], 1e-5) << "row " << i;
-      ASSERT_NEAR(fp, (*pred)[i], 1e-6) << "row " << i;
-      exact += SameBits(fm, (*margin)[i]);
-    }
-    EXPECT_GT(exact, static_cast<int>(d.rows * 0.99)) << "margins should match bit for bit";
+    ExpectForestMatches(*b, *m, d, 40, binary);
   }
+}
+
+// Warm start: a model continued on new data keeps its trees, gets exactly the extra ones, moves
+// toward the new data, and the compiled forest of the extended model still reproduces XGBoost.
+TEST(Xgb, ContinueAddsExactlyTheExtraTrees) {
+  for (bool binary : {false, true}) {
+    SCOPED_TRACE(binary ? "binary:logistic" : "reg:squarederror");
+    Data old_d = MakeData(2000, 6, binary, 11);
+    Data new_d = MakeData(1500, 6, binary, 12);
+    for (float& y : new_d.y) y = binary ? 1.f - y : y + 2.f;  // the relation moved
+    auto mo = XgbMatrix::FromDense(old_d.x, old_d.rows, old_d.cols, 1);
+    auto mn = XgbMatrix::FromDense(new_d.x, new_d.rows, new_d.cols, 1);
+    ASSERT_TRUE(mo.ok() && mn.ok());
+    ASSERT_TRUE(mo->SetLabels(old_d.y).ok());
+    ASSERT_TRUE(mn->SetLabels(new_d.y).ok());
+    XgbParams p;
+    p.objective = binary ? "binary:logistic" : "reg:squarederror";
+    p.num_rounds = 20;
+    auto b = XgbBooster::Train(*mo, p);
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    const std::string model = *b->Save("json");
+    auto before = b->Predict(*mn);
+    ASSERT_TRUE(before.ok());
+
+    // 0 extra trees: the model as it was.
+    auto same = XgbBooster::Continue(model, *mn, p, 0);
+    ASSERT_TRUE(same.ok()) << same.error().message;
+    EXPECT_EQ(*same->BoostedRounds(), 20);
+    auto same_pred = same->Predict(*mn);
+    ASSERT_TRUE(same_pred.ok());
+    for (size_t i = 0; i < new_d.rows; ++i) ASSERT_TRUE(SameBits((*before)[i], (*same_pred)[i])) << "row " << i;
+
+    auto c = XgbBooster::Continue(model, *mn, p, 7);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    EXPECT_EQ(*c->BoostedRounds(), 27);
+    auto after = c->Predict(*mn);
+    ASSERT_TRUE(after.ok());
+    double err_before = 0, err_after = 0;
+    for (size_t i = 0; i < new_d.rows; ++i) {
+      err_before += std::fabs((*before)[i] - new_d.y[i]);
+      err_after += std::fabs((*after)[i] - new_d.y[i]);
+    }
+    EXPECT_LT(err_after, 0.9 * err_before) << "the extra trees learn from the new data";
+    ExpectForestMatches(*c, *mn, new_d, 27, binary);
+
+    // Deterministic, whatever the process trained in between.
+    XgbParams other = p;
+    other.seed = 99;
+    ASSERT_TRUE(XgbBooster::Train(*mn, other).ok());
+    auto again = XgbBooster::Continue(model, *mn, p, 7);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again->Save("json"), *c->Save("json"));
+  }
+  Data d = MakeData(300, 3, false, 13);
+  auto m = XgbMatrix::FromDense(d.x, d.rows, d.cols, 1);
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE(XgbBooster::Continue("not a model", *m, XgbParams{}, 3).ok());
+  EXPECT_FALSE(XgbBooster::Continue("", *m, XgbParams{}, 0).ok());
+  EXPECT_FALSE(XgbBooster::Continue("{}", *m, XgbParams{}, -1).ok());
 }
 
 TEST(Xgb, BadParameterReturnsXgboostText) {

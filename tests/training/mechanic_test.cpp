@@ -1,5 +1,5 @@
 // `huracan mechanic`: its gates (pure), and end to end on the embedded sample: one champion trained
-// once for the whole binary (SOLUSDT, three engines, zero costs), copied into each case's own
+// once for the whole binary (SOLUSDT, four engines with meta_label's booster, zero costs), copied into each case's own
 // folder, the clock fixed with --now. The gates inside PublishCoin: publish_test.cpp.
 #include "training/mechanic.h"
 
@@ -30,23 +30,26 @@ using huracan::testing::ShellQuote;
 constexpr char kSymbol[] = "SOLUSDT";
 constexpr char kNow[] = "20270101T000000Z";  // well after the champion's promotion (wall clock)
 
-// The trained base: data folder, archive and database with SOLUSDT's champion.
+// The trained base: data folder, archive and database with SOLUSDT's champion (trained once per
+// build and ctest run: every case runs in its own process).
 struct Base {
   std::string dir = huracan::testing::MakeTempDir("mechanic_base");
   bool ok = false;
   std::string log;
 
   Base() {
-    fs::create_directories(dir + "/data");
-    for (const auto& f : huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet")) {
-      const std::string name = fs::path(f).filename().string();
-      if (name.rfind("BTC", 0) == 0 || name.rfind("SOL", 0) == 0) fs::copy_file(f, dir + "/data/" + name);
-    }
-    std::ofstream(dir + "/first.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
+    ok = huracan::testing::CachedFolder("mechanic_base", dir, [this](const std::string& d) {
+      fs::create_directories(d + "/data");
+      for (const auto& f : huracan::testing::ListFiles(huracan::testing::SampleDir(), ".parquet")) {
+        const std::string name = fs::path(f).filename().string();
+        if (name.rfind("BTC", 0) == 0 || name.rfind("SOL", 0) == 0) fs::copy_file(f, d + "/data/" + name);
+      }
+      std::ofstream(d + "/first.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                        << R"("sharpe_margin":0,"min_first_net_sharpe":-1000000})";
-    CommandResult r = testing::TrainBase(dir, "data", "trend_ma,zscore_reversion,ridge", "SOLUSDT", "first");
-    ok = r.exit_code == 0;
-    log = r.out + r.err;
+      CommandResult r = testing::TrainBase(d, "data", "trend_ma,zscore_reversion,ridge,meta_label", "SOLUSDT", "first");
+      log = r.out + r.err;
+      return r.exit_code == 0;
+    });
   }
 };
 
@@ -151,6 +154,41 @@ TEST(Mechanic, RefusedChallengerJoinsTheSetWithItsParent) {
   EXPECT_EQ(m.Count("SELECT COUNT(*) FROM models WHERE model_id = ? AND kind = 'challenger' AND parent_id = ?",
                     {id, champion}),
             1);
+}
+
+// The warm start: the champion's XGBoost booster gets mechanic.extra_trees (default 10) more trees,
+// recorded in config.json; two passes on the same inputs store byte-identical bundles; 0 is the
+// fine-tune without it. The booster is meta_label's: gbdt finds no edge net of costs on the embedded
+// sample (off, so no trees); its warm start is tested in tests/engines.
+TEST(Mechanic, WarmStartAddsTreesToTheBoosterDeterministically) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  auto challenger = [](Mech& m, const std::string& extra) {
+    auto r = m.Run(kNow, "closed", extra);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto set = registry::ReadChallengerSet(*m.Store(), kSymbol);
+    EXPECT_TRUE(set.ok() && set->has_value() && (*set)->challengers.size() == 1u);
+    return (*set)->challengers.at(0);
+  };
+  auto mechanic_extra = [](Mech& m, const registry::ChallengerEntry& c) {
+    auto b = registry::ReadBundle(*m.Store(), c.path, c.sha256);
+    EXPECT_TRUE(b.ok()) << b.error().message;
+    return b->config.extra.at("mechanic");
+  };
+  Mech a, b;
+  const registry::ChallengerEntry ca = challenger(a, ""), cb = challenger(b, "");
+  EXPECT_EQ(ca.sha256, cb.sha256) << "same inputs, same bundle";
+  EXPECT_EQ(ca.model_id, cb.model_id);
+  const nlohmann::json mech = mechanic_extra(a, ca);
+  EXPECT_EQ(mech.value("extra_trees", nlohmann::json()), nlohmann::json({{"meta_label", 10}})) << mech.dump();
+  EXPECT_TRUE(mech.at("kept_engines").empty()) << "meta_label took trees: not kept as it was; " << mech.dump();
+
+  Mech off;
+  std::ofstream(off.dir + "/off.yaml") << "mechanic:\n  extra_trees: 0\n";
+  const registry::ChallengerEntry co = challenger(off, "--config " + ShellQuote(off.dir + "/off.yaml"));
+  EXPECT_NE(co.sha256, ca.sha256);
+  const nlohmann::json mech_off = mechanic_extra(off, co);
+  EXPECT_FALSE(mech_off.contains("extra_trees")) << mech_off.dump();
+  EXPECT_EQ(mech_off.at("kept_engines"), nlohmann::json({"meta_label"})) << mech_off.dump();
 }
 
 // Nothing in the sample trades through the combiner, so a fine-tuned challenger never beats its
