@@ -414,14 +414,17 @@ TEST(StatusServer, ChallengersAgainstTheChampionOnThePageAndInTheJson) {
   o.archive_dir = f.archive;
   o.db = f.db.get();
   o.live_gates = f.gates;
-  StatusServer server(o);
-  ASSERT_TRUE(server.Start().ok());
-  httplib::Client client("127.0.0.1", server.port());
-  client.set_read_timeout(5, 0);
-  auto page = client.Get("/");
-  ASSERT_TRUE(page);
-  EXPECT_EQ(page->status, 200);
-  const std::string& html = page->body;
+  // GET `path` from a server with these options: the body of a 200 answer.
+  auto get = [](const ServeOptions& opts, const std::string& path) {
+    StatusServer server(opts);
+    EXPECT_TRUE(server.Start().ok());
+    httplib::Client client("127.0.0.1", server.port());
+    client.set_read_timeout(5, 0);
+    auto r = client.Get(path);
+    EXPECT_TRUE(r && r->status == 200) << path;
+    return r ? r->body : std::string();
+  };
+  const std::string html = get(o, "/");
   const size_t table = html.find("<table id=\"challengers\">");
   ASSERT_NE(table, std::string::npos) << html;
   const std::string row = html.substr(table);
@@ -430,9 +433,7 @@ TEST(StatusServer, ChallengersAgainstTheChampionOnThePageAndInTheJson) {
                            "<td class=\"num\">3.00</td><td class=\"num\">5.21</td>",
                            "needs 6 more trades; the band holds (net bps lower bound 5.21)"})
     EXPECT_NE(row.find(cell), std::string::npos) << cell << "\n" << row;
-  auto api = client.Get("/api/status");
-  ASSERT_TRUE(api);
-  const auto j = nlohmann::json::parse(api->body);
+  const auto j = nlohmann::json::parse(get(o, "/api/status"));
   ASSERT_EQ(j["champions"].size(), 1u);
   const auto& ch = j["champions"][0]["challengers"];
   ASSERT_EQ(ch.size(), 1u);
@@ -465,23 +466,16 @@ TEST(StatusServer, ChallengersAgainstTheChampionOnThePageAndInTheJson) {
   board.Publish(snap);
   ServeOptions lo = o;
   lo.board = &board;
-  StatusServer with_live(lo);
-  ASSERT_TRUE(with_live.Start().ok());
-  httplib::Client lc("127.0.0.1", with_live.port());
-  lc.set_read_timeout(5, 0);
-  auto lp = lc.Get("/");
-  ASSERT_TRUE(lp);
-  EXPECT_NE(lp->body.find("live evidence enough for promotion"), std::string::npos);
-  auto la = lc.Get("/api/status");
-  ASSERT_TRUE(la);
-  const auto lj = nlohmann::json::parse(la->body);
+  const std::string live_html = get(lo, "/");
+  EXPECT_NE(live_html.find("live evidence enough for promotion"), std::string::npos);
+  const auto lj = nlohmann::json::parse(get(lo, "/api/status"));
   EXPECT_EQ(lj["live"]["symbols"]["SOLUSDT"]["challengers"][0]["trades"], 4);
   EXPECT_EQ(lj["champions"][0]["challengers"][0]["distance"], "live evidence enough for promotion");
   const char* env_out = std::getenv("HURACAN_ARTIFACTS_DIR");
   const std::string artifacts =
       env_out ? env_out : fs::path(testing::HuracanBinary()).parent_path().string() + "/artifacts";
   fs::create_directories(artifacts);
-  std::ofstream(artifacts + "/status_challengers.html") << lp->body;
+  std::ofstream(artifacts + "/status_challengers.html") << live_html;
 }
 
 // The daily summary (HTML, JSON and text) shows each coin's challengers as the run left them
