@@ -43,6 +43,7 @@ Result<control::BotOptions> BotOptionsFromSettings(const config::Settings& s) {
   o.poll_timeout_s = s.Int("telegram.poll_timeout_seconds");
   o.stale_after_ms = s.Int("telegram.stale_command_seconds") * 1000;
   o.archive_dir = s.String("archive.url");
+  o.live_gates = s.InlineRules();  // promotion.live_*: the challengers' distance from promotion (/champions)
   return o;
 }
 

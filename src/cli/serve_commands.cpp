@@ -30,6 +30,7 @@ Result<int> RunServeCommand(const ServeArgs& a) {
   o.token = s.Get("http.token").set ? s.String("http.token") : "";
   if (a.threads < 1) return InvalidArgument("--threads must be >= 1");
   o.threads = a.threads;
+  o.live_gates = s.InlineRules();  // promotion.live_*: the challengers' distance from promotion
   HURACAN_ASSIGN_OR_RETURN(auto db, storage::OpenDatabase(s.DatabaseUrl()));
   HURACAN_RETURN_IF_ERROR_CTX(storage::Migrate(*db), db->Describe());
   o.db = db.get();

@@ -99,9 +99,9 @@ std::string PausedFlagPath(const std::string& archive_dir) { return archive_dir 
 
 namespace {
 
-// The live gates: the running process's (its status), else off.
+// The live gates: the running process's (its status), else the context's (the settings).
 registry::PromotionRules LiveGates(const ControlContext& ctx) {
-  registry::PromotionRules rules;
+  registry::PromotionRules rules = ctx.live_gates;
   if (ctx.board)
     if (auto st = ctx.board->Latest()) {
       rules.live_min_trades = st->promotion_live_min_trades;

@@ -31,6 +31,9 @@ struct ControlContext {
   int64_t now_ms = 0;
   std::string source;                        // who is acting, for the selector's `source` and the pause flag's `by`
   const live::StatusBoard* board = nullptr;  // inside `huracan live`: the runner's status
+  // The live promotion gates shown beside each challenger when no live runner's status is given
+  // (the promotion.live_* settings); a runner's status carries its own.
+  registry::PromotionRules live_gates = {};
 };
 
 std::string SelectorPath(const std::string& archive_dir);    // ARCHIVE/symbols_selector.json

@@ -91,6 +91,7 @@ ControlContext StatusServer::Context(const std::string& source) const {
   ctx.db = opts_.db;
   ctx.now_ms = opts_.now_ms();
   ctx.source = source;
+  ctx.live_gates = opts_.live_gates;
   return ctx;
 }
 

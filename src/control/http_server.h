@@ -32,6 +32,7 @@ struct ServeOptions {
   // HURACAN_HTTP_TOKEN: empty = every action is refused (403). Never logged nor shown.
   std::string token;
   const live::StatusBoard* board = nullptr;  // null: no live runner attached
+  registry::PromotionRules live_gates;       // without a live runner: the live gates shown (settings)
   std::function<int64_t()> now_ms;           // wall clock (epoch ms)
   // Connections served at once, each on a thread of its own made on demand (more wait in order).
   int threads = 64;

@@ -71,6 +71,37 @@ std::string Cell(const std::string& text, bool num = false) {
   return std::string(num ? "<td class=\"num\">" : "<td>") + HtmlEscape(text) + "</td>";
 }
 
+// The champion against its challengers (each coin's outcome "challengers", as the run left them):
+// their shadow trades and the champion's over the same period, and the distance from promotion.
+// Empty when no coin has a challenger.
+std::string ChallengersTable(const training::DailySummary& s) {
+  std::string rows;
+  for (const auto& c : s.symbols) {
+    if (!c.has_outcome) continue;
+    for (const Json& ch : c.outcome.challengers) {
+      const Json v = ch.value("live", Json::object());
+      const bool on = v.value("enabled", false);
+      rows += "<tr>" + Cell(c.symbol) + Cell(c.outcome.champion_after) + Cell(Str(ch, "model_id")) +
+              Cell(Str(ch, "source")) + Cell(FormatNumber(Num(v, "challenger_trades"), 0), true) +
+              Cell(FormatNumber(Num(v, "challenger_net_bps"), 2), true) +
+              Cell(FormatNumber(Num(v, "champion_trades"), 0), true) +
+              Cell(FormatNumber(Num(v, "champion_net_bps"), 2), true) +
+              Cell(on ? FormatNumber(Num(v, "trades_needed"), 0) : "-", true) +
+              Cell(on && v.contains("band_holds") ? (v.value("band_holds", false) ? "yes" : "no") : "-") +
+              Cell(Str(ch, "distance")) + "</tr>";
+    }
+  }
+  if (rows.empty()) return "";
+  return "<h2>Champions against their challengers</h2>"
+         "<p class=\"muted\">Shadow trades of each challenger beside the champion, and the champion's over the same "
+         "period (net bps per trade); the distance from the live promotion gates "
+         "(promotion.live_min_trades, promotion.live_net_bps_band).</p>"
+         "<table id=\"challengers\"><tr><th>symbol</th><th>champion</th><th>challenger</th><th>source</th>"
+         "<th>shadow trades</th><th>net bps/trade</th><th>champion trades</th><th>champion net bps/trade</th>"
+         "<th>trades needed</th><th>band holds</th><th>distance from promotion</th></tr>" +
+         rows + "</table>\n";
+}
+
 }  // namespace
 
 std::string RenderSummaryHtml(const training::DailySummary& s, const storage::ObjectStore& store) {
@@ -97,6 +128,7 @@ std::string RenderSummaryHtml(const training::DailySummary& s, const storage::Ob
     b += "</tr>";
   }
   b += "</table>\n";
+  b += ChallengersTable(s);
 
   // Per coin: OOS equity and cost attribution, from the bundle's metrics.json.
   b += "<h2>Per coin: OOS equity and cost attribution</h2>";

@@ -300,7 +300,10 @@ StatusData CollectStatus(const ControlContext& ctx, const live::StatusBoard* boa
   StatusData d;
   d.now_ms = ctx.now_ms;
   if (board != nullptr) d.live = board->Latest();
-  if (auto r = Champions(ctx); r.ok())
+  // The challengers' distance from promotion uses the live runner's gates when one is attached.
+  ControlContext with_board = ctx;
+  if (with_board.board == nullptr) with_board.board = board;
+  if (auto r = Champions(with_board); r.ok())
     d.champions = std::move(*r);
   else
     d.champions_problem = r.error().message;

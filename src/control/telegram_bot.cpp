@@ -231,7 +231,7 @@ class Bot {
       result = "not a command";
     } else {
       ++stats_.executed;
-      ControlContext ctx{o_.archive_dir, db_, now, "telegram " + who, o_.board};
+      ControlContext ctx{o_.archive_dir, db_, now, "telegram " + who, o_.board, o_.live_gates};
       CommandOutcome out = Execute(ctx, *parsed);
       reply = std::move(out.reply);
       result = std::move(out.result);

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "live/status.h"
+#include "registry/promotion.h"
 #include "storage/database.h"
 
 namespace huracan::control {
@@ -70,6 +71,7 @@ struct BotOptions {
   const std::atomic<bool>* stop = nullptr;
   // The live runner's status (/status shows its figures); null: the bot runs alone.
   const live::StatusBoard* board = nullptr;
+  registry::PromotionRules live_gates;  // without a live runner: the live gates /champions shows (settings)
 };
 
 // Outgoing messages under the limits: parts of at most 4096 characters, at most one message per

@@ -161,6 +161,10 @@ struct Slot {
   std::map<std::string, std::string> challenger_errors;
   std::vector<std::pair<int64_t, double>> champion_bps;
   FileStamp challenger_stamp;
+  // The set as read at each change (after this bar time; INT64_MIN: at the start), saved in the
+  // state so that a restart's catch-up runs the challengers the saved run ran, from the same bars.
+  std::vector<std::pair<int64_t, std::vector<registry::ChallengerEntry>>> challenger_sets;
+  bool restored = false;  // started from a saved blob: its challenger sets, not the file's
   const std::string& model_id() const {
     static const std::string kNone;
     return model ? model->model_id : kNone;
@@ -386,6 +390,26 @@ struct LiveRunner::Impl {
       for (const auto& [at, on] : pause_changes) p.push_back({at, on});
       j["pause"] = std::move(p);
     }
+    // Challengers (only when the symbol ever had a set): each change of the set, and each running
+    // challenger's executor and meta state, checked like the champion's after a catch-up.
+    if (!s.challenger_sets.empty()) {
+      nlohmann::ordered_json sets = nlohmann::ordered_json::array();
+      for (const auto& [at, entries] : s.challenger_sets) {
+        nlohmann::ordered_json list = nlohmann::ordered_json::array();
+        for (const auto& e : entries) list.push_back(nlohmann::ordered_json::parse(e.ToJson().dump()));
+        sets.push_back({{"after", at}, {"challengers", std::move(list)}});
+      }
+      j["challenger_sets"] = std::move(sets);
+    }
+    if (!s.challengers.empty()) {
+      nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+      for (const ChallengerRun& c : s.challengers)
+        runs.push_back({{"model_id", c.entry.model_id},
+                        {"executor", c.driver->executor().SaveState()},
+                        {"meta", c.driver->pipeline().meta().Save()},
+                        {"failed", c.failed}});
+      j["challengers"] = std::move(runs);
+    }
     return j.dump();
   }
   bool Persisted(const Slot& s) const { return s.driver || !s.requests.empty() || s.ever_traded; }
@@ -463,6 +487,10 @@ struct LiveRunner::Impl {
       }
       if (blob && blob->contains("pause") && saved_pause_changes.empty())
         for (const auto& p : (*blob)["pause"]) saved_pause_changes.emplace_back(p[0].get<int64_t>(), p[1].get<bool>());
+      if (blob) {
+        slot.restored = true;
+        HURACAN_RETURN_IF_ERROR(RestoreChallengerSets(slot, *blob));
+      }
       if (!start_entry && !Selected(symbol)) continue;
       if (start_none) continue;
       LiveSymbolReport& rep = report.symbols[symbol];
@@ -495,7 +523,11 @@ struct LiveRunner::Impl {
     }
     for (Slot& s : slots) {
       if (o.max_challengers > 0) s.challenger_stamp = StampKey(registry::ChallengerSetKey(s.symbol));
-      ReadChallengers(s);
+      // A restart starts with the set the saved run started with; its changes are replayed.
+      if (s.restored)
+        ReplayChallengerSets(s, INT64_MIN);
+      else
+        ReadChallengers(s, INT64_MIN);
       HURACAN_RETURN_IF_ERROR(SyncChallengers(s, challenger_closed));
     }
     if (!o.decisions_out.empty()) {
@@ -580,8 +612,10 @@ struct LiveRunner::Impl {
 
   // ----- challengers
 
-  // Reads the symbol's challenger set; an unreadable one leaves the current set as it is.
-  void ReadChallengers(Slot& s) {
+  // Reads the symbol's challenger set at the boundary after `after_ms` (INT64_MIN: the start); an
+  // unreadable one leaves the current set as it is. A change (or a retry of bundles that did not
+  // load) is recorded for the restart state.
+  void ReadChallengers(Slot& s, int64_t after_ms) {
     if (o.max_challengers == 0) return;
     auto set = registry::ReadChallengerSet(*store, s.symbol);
     if (!set.ok()) {
@@ -589,8 +623,41 @@ struct LiveRunner::Impl {
                    set.error().message.c_str());
       return;
     }
-    s.wanted_challengers = *set ? (*set)->challengers : std::vector<registry::ChallengerEntry>{};
+    std::vector<registry::ChallengerEntry> entries =
+        *set ? (*set)->challengers : std::vector<registry::ChallengerEntry>{};
+    if (entries != s.wanted_challengers || !s.challenger_errors.empty())
+      s.challenger_sets.emplace_back(after_ms, entries);
+    s.wanted_challengers = std::move(entries);
     s.challenger_errors.clear();
+  }
+
+  // A restart's catch-up: the set changes the saved run recorded at the boundary after `after_ms`.
+  static void ReplayChallengerSets(Slot& s, int64_t after_ms) {
+    for (const auto& [at, entries] : s.challenger_sets)
+      if (at == after_ms) {
+        s.wanted_challengers = entries;
+        s.challenger_errors.clear();
+      }
+  }
+
+  // The saved run's challenger set changes, from a symbol's blob.
+  Status RestoreChallengerSets(Slot& s, const nlohmann::json& blob) const {
+    if (!blob.contains("challenger_sets")) return Status::Ok();
+    const std::string where = state_store->path() + ": " + s.symbol + ": challenger_sets";
+    const auto& sets = blob["challenger_sets"];
+    if (!sets.is_array()) return DataLoss(where + " is not a list");
+    for (const auto& change : sets) {
+      if (!change.is_object() || !change.contains("after") || !change["after"].is_number_integer() ||
+          !change.contains("challengers") || !change["challengers"].is_array())
+        return DataLoss(where + ": an entry is not {after, challengers}");
+      std::vector<registry::ChallengerEntry> entries;
+      for (const auto& e : change["challengers"]) {
+        HURACAN_ASSIGN_OR_RETURN(registry::ChallengerEntry entry, registry::ChallengerEntry::FromJson(e, where));
+        entries.push_back(std::move(entry));
+      }
+      s.challenger_sets.emplace_back(change["after"].get<int64_t>(), std::move(entries));
+    }
+    return Status::Ok();
   }
 
   TradeRecord ChallengerRecord(const execution::Trade& t, const ChallengerRun& c) const {
@@ -802,7 +869,7 @@ struct LiveRunner::Impl {
       const FileStamp st = StampKey(registry::ChallengerSetKey(s.symbol), &s.challenger_stamp);
       if (!force && st == s.challenger_stamp) continue;
       s.challenger_stamp = st;
-      ReadChallengers(s);
+      ReadChallengers(s, after_ms);
     }
   }
 
@@ -1144,12 +1211,14 @@ Result<LiveReport> LiveRunner::Impl::Run(BarSource& source) {
       while (pause_i < saved_pause_changes.size() && saved_pause_changes[pause_i].first == ts)
         paused = saved_pause_changes[pause_i++].second;
       pause_changes.assign(saved_pause_changes.begin(), saved_pause_changes.begin() + pause_i);
-      for (Slot& s : slots)
+      for (Slot& s : slots) {
         for (const SwapRequest& r : s.requests)
           if (r.after_ms == ts) {
             s.want_id = r.model_id, s.want_path = r.path, s.want_reason = r.reason;
             s.pending = r.model_id != s.model_id();
           }
+        ReplayChallengerSets(s, ts);
+      }
     } else if (PollDue()) {
       auto p = store->Exists(kPauseKey);
       const bool now_paused = p.ok() && *p;

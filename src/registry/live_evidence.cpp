@@ -55,6 +55,7 @@ nlohmann::json LiveEvidenceVerdict::ToJson() const {
           {"diff_lower_bps", JsonNumber(diff_lower_bps)},
           {"trades_needed", trades_needed},
           {"bps_short", JsonNumber(bps_short)},
+          {"band_holds", band_holds},
           {"failed_rules", failed_rules},
           {"reason", reason}};
 }
@@ -64,10 +65,12 @@ std::string LiveEvidenceDistance(const LiveEvidenceVerdict& v) {
   if (v.pass) return "live evidence enough for promotion";
   std::string s;
   if (v.trades_needed > 0) s += fmt::format("{} more trades", v.trades_needed);
-  if (v.bps_short > 0 || v.challenger_trades == 0)
-    s += fmt::format("{}net bps lower bound {:.2f} ({:.2f} bps short)", s.empty() ? "" : ", ", v.diff_lower_bps,
-                     v.bps_short);
-  return "needs " + s;
+  if (!v.band_holds)
+    return "needs " + s +
+           fmt::format("{}net bps lower bound {:.2f} ({:.2f} bps short)", s.empty() ? "" : ", ", v.diff_lower_bps,
+                       v.bps_short);
+  // Only the count is short: the band condition holds so far.
+  return "needs " + s + fmt::format("; the band holds (net bps lower bound {:.2f})", v.diff_lower_bps);
 }
 
 LiveEvidenceVerdict DecideLiveEvidence(const LiveEvidence& evidence, const PromotionRules& rules) {
@@ -85,6 +88,7 @@ LiveEvidenceVerdict DecideLiveEvidence(const LiveEvidence& evidence, const Promo
   v.diff_lower_bps = v.diff_bps - kZ95 * se;
   v.trades_needed = std::max<int64_t>(0, rules.live_min_trades - v.challenger_trades);
   v.bps_short = std::max(0.0, -rules.live_net_bps_band - v.diff_lower_bps);
+  v.band_holds = v.challenger_trades > 0 && v.bps_short <= 0;
   if (!v.enabled) return v;
   std::vector<std::string> why;
   if (v.trades_needed > 0) {
@@ -92,7 +96,7 @@ LiveEvidenceVerdict DecideLiveEvidence(const LiveEvidence& evidence, const Promo
     why.push_back(
         fmt::format("{}: {} shadow trades < {}", kRuleLiveTrades, v.challenger_trades, rules.live_min_trades));
   }
-  if (v.challenger_trades == 0 || v.bps_short > 0) {
+  if (!v.band_holds) {
     v.failed_rules.push_back(kRuleLiveNetBps);
     why.push_back(fmt::format(
         "{}: shadow net bps {:.2f} vs champion {:.2f}, 95% lower bound of the difference "

@@ -35,13 +35,15 @@ struct LiveEvidenceVerdict {
   double diff_lower_bps = 0;                            // lower bound of the 95 % interval of diff
   int64_t trades_needed = 0;                            // more challenger trades the count gate wants
   double bps_short = 0;                                 // how far diff_lower is below -band (0 when not)
-  std::vector<std::string> failed_rules;                // kRuleLiveTrades, kRuleLiveNetBps
-  std::string reason;                                   // "" when passed; "code: why; code: why"
+  bool band_holds = false;                // the live_net_bps condition: challenger trades and diff_lower >= -band
+  std::vector<std::string> failed_rules;  // kRuleLiveTrades, kRuleLiveNetBps
+  std::string reason;                     // "" when passed; "code: why; code: why"
   nlohmann::json ToJson() const;
 };
 
 // One line: "live gates off", "live evidence enough for promotion", or what is missing, e.g.
-// "needs 12 more trades, net bps lower bound -3.10 (1.10 bps short)".
+// "needs 12 more trades, net bps lower bound -3.10 (1.10 bps short)", or, when only trades are
+// missing, "needs 12 more trades; the band holds (net bps lower bound -0.40)".
 std::string LiveEvidenceDistance(const LiveEvidenceVerdict& v);
 
 // Pure. The interval is Welch's normal approximation: diff +- 1.96 * sqrt(var_c/n_c + var_k/n_k)

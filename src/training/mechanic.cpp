@@ -18,6 +18,7 @@
 #include "core/sha256.h"
 #include "costs/cost_presets.h"
 #include "data/catalog.h"
+#include "data/timestamps.h"
 #include "engines/model_engine.h"
 #include "engines/rule_engine.h"
 #include "features/builder.h"
@@ -25,6 +26,7 @@
 #include "meta/combiner.h"
 #include "regime/classifier.h"
 #include "registry/archive.h"
+#include "registry/bundle.h"
 #include "registry/challenger_set.h"
 #include "registry/live_evidence.h"
 #include "registry/loader.h"
@@ -113,6 +115,7 @@ nlohmann::json MechanicRun::ToJson() const {
           {"already_done", already_done},
           {"promoted", promoted},
           {"refused", refused},
+          {"skipped", skipped},
           {"failed", failed},
           {"alerts", alerts},
           {"symbol_seconds", per_symbol_seconds},
@@ -126,6 +129,7 @@ struct Parent {
   registry::ChampionEntry entry;
   registry::ModelBundle bundle;
   std::vector<std::string> warnings;
+  bool resumed = false;  // the champion an interrupted pass of this run already replaced
 };
 
 std::string ExtraString(const registry::ModelBundle& b, const char* key) {
@@ -145,11 +149,52 @@ Result<Parent> ResolveParent(const storage::ObjectStore& store, const std::strin
     for (const auto& e : pointer->previous) {
       if (e.model_id != parent_id) continue;
       HURACAN_ASSIGN_OR_RETURN(registry::ModelBundle b, registry::ReadBundle(store, e.path, e.sha256));
-      return Parent{e, std::move(b), {}};
+      return Parent{e, std::move(b), {}, true};
     }
   }
   HURACAN_ASSIGN_OR_RETURN(registry::LoadedChampion champ, registry::LoadChampion(store, symbol));
   return Parent{champ.entry, std::move(champ.bundle), champ.warnings};
+}
+
+// The newest challenger the mechanic stored for `symbol` from `parent_id` (its `models` row, the
+// newest first, then its bundle's config.json): its model id and the end of its data.
+struct PreviousTune {
+  std::string model_id;
+  int64_t data_end_ms = 0;
+  // Promoted (then rolled back), or refused by a gate whose answer can change without new data (the
+  // cool-off, flapping, the live evidence): tuned again (the same inputs give the same bundle and
+  // model id) and judged again.
+  bool gate_may_change = false;
+};
+Result<std::optional<PreviousTune>> NewestTuneFrom(storage::Database& db, const storage::ObjectStore& store,
+                                                   const std::string& symbol, const std::string& parent_id) {
+  HURACAN_ASSIGN_OR_RETURN(storage::SqlRows rows,
+                           db.Query("SELECT model_id, params FROM models WHERE symbol = ? AND parent_id = ? "
+                                    "ORDER BY created_at DESC, model_id DESC",
+                                    {symbol, parent_id}));
+  for (const auto& row : rows.rows) {
+    auto model_id = row.String(0);
+    auto params = row.String(1);
+    if (!model_id.ok() || !params.ok()) continue;
+    const nlohmann::json j = nlohmann::json::parse(*params, nullptr, false);
+    if (!j.is_object() || !j.contains("challenger_path") || !j["challenger_path"].is_string()) continue;
+    const std::string key = j["challenger_path"].get<std::string>() + registry::kConfigFile;
+    auto text = store.Get(key);
+    if (!text.ok()) continue;
+    const nlohmann::json cj = nlohmann::json::parse(*text, nullptr, false);
+    auto config = registry::BundleConfig::FromJson(cj, key);
+    if (!config.ok() || !config->extra.contains("mechanic")) continue;  // a daily run's model
+    // A promoted one that is no longer the champion was rolled back: the flapping gate answers.
+    bool gate_may_change = j.value("promoted", false);
+    if (j.contains("failed_rules") && j["failed_rules"].is_array())
+      for (const auto& rule : j["failed_rules"])
+        if (rule.is_string()) {
+          const std::string r = rule.get<std::string>();
+          gate_may_change = gate_may_change || r == "cooloff" || r == "flapping" || r.rfind("live_", 0) == 0;
+        }
+    return std::optional<PreviousTune>(PreviousTune{*model_id, config->data_end_ms, gate_may_change});
+  }
+  return std::optional<PreviousTune>();
 }
 
 struct Tuned {
@@ -239,7 +284,9 @@ struct PassContext {
   int64_t now_ms = 0;
 };
 
-Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc) {
+// Tunes and publishes one symbol. When nothing changed since the newest challenger tuned from the
+// same champion (the same last closed bar), nothing is tuned or written: `skipped` is set instead.
+Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc, nlohmann::json& skipped) {
   const MechanicOptions& opts = *pc.opts;
   const CoinPipelineConfig& cfg = opts.pipeline;
   storage::ObjectStore& store = *pc.publish.store;
@@ -255,6 +302,27 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
   // Only closed bars: those that end at or before now.
   const int64_t tf = std::max<int64_t>(1, data::TimeframeMs(bars.timeframe));
   bars = bars.slice(0, FirstAtOrAfter(bars.ts_ms, pc.now_ms - tf + 1));
+  // With the live gates on, a challenger of this champion whose shadow trades pass them is offered
+  // again, its stored bundle as it is, instead of a new fine-tune (a new model has no shadow trades
+  // and could never pass them).
+  HURACAN_ASSIGN_OR_RETURN(
+      std::optional<registry::ChallengerEntry> shadowed,
+      ShadowTradedChallenger(store, *pc.publish.db, symbol, parent.entry.model_id, pc.publish.rules));
+  // Nothing new (the same last closed bar as the newest challenger tuned from this champion, refused
+  // by rules that only new data can change): no second fine-tune of the same data.
+  if (!bars.empty() && !parent.resumed && !shadowed) {
+    HURACAN_ASSIGN_OR_RETURN(std::optional<PreviousTune> previous,
+                             NewestTuneFrom(*pc.publish.db, store, symbol, parent.entry.model_id));
+    const int64_t data_end = bars.ts_ms.back() + tf;
+    if (previous && previous->data_end_ms == data_end && !previous->gate_may_change) {
+      skipped = {{"symbol", symbol},
+                 {"reason", "unchanged"},
+                 {"model_id", previous->model_id},
+                 {"parent_id", parent.entry.model_id},
+                 {"data_end", data::FormatIsoUtc(data_end)}};
+      return CoinOutcome{};
+    }
+  }
   const size_t per_day = static_cast<size_t>(kMsPerDay / tf);
   const size_t calib = static_cast<size_t>(opts.calib_days) * per_day;
   const size_t eval = static_cast<size_t>(opts.eval_days) * per_day;
@@ -298,12 +366,7 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
     HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult r, run_on_window(champ));
     return ToSummary(r.metrics, eval_days, window);
   };
-  // With the live gates on, a challenger of this champion whose shadow trades pass them is offered
-  // again, its stored bundle as it is, instead of a new fine-tune (a new model has no shadow trades
-  // and could never pass them).
-  HURACAN_ASSIGN_OR_RETURN(
-      std::optional<registry::ChallengerEntry> shadowed,
-      ShadowTradedChallenger(store, *pc.publish.db, symbol, parent.entry.model_id, pc.publish.rules));
+  // A challenger offered again (above) is published even when no new bar has closed.
   if (shadowed) {
     HURACAN_ASSIGN_OR_RETURN(registry::ModelBundle b, registry::ReadBundle(store, shadowed->path, shadowed->sha256));
     TrainedCoin again;
@@ -319,9 +382,8 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc)
 
   // Scored: tuned on the days before the scoring window, run on the window.
   times.Begin("score");
-  HURACAN_ASSIGN_OR_RETURN(Tuned scored,
-                           FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo, cfg,
-                                    opts.extra_trees));
+  HURACAN_ASSIGN_OR_RETURN(Tuned scored, FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo,
+                                                  cfg, opts.extra_trees));
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult scored_run, run_on_window(scored.model));
 
   // Stored: tuned on the newest days.
@@ -436,9 +498,10 @@ Result<MechanicRun> RunMechanicOnce(const MechanicOptions& given, const Clock& c
     }
     const int64_t t0 = clock.MonotonicMs();
     HURACAN_RETURN_IF_ERROR(ledger.MarkRunning(run.run_id, symbol, clock.NowMs()));
+    nlohmann::json skipped;
     Result<CoinOutcome> outcome = [&]() -> Result<CoinOutcome> {
       try {
-        return TuneSymbol(symbol, pc);
+        return TuneSymbol(symbol, pc, skipped);
       } catch (const std::exception& e) {
         return Internal(symbol + ": unexpected exception: " + e.what());
       }
@@ -449,6 +512,15 @@ Result<MechanicRun> RunMechanicOnce(const MechanicOptions& given, const Clock& c
       run.failed.push_back({{"symbol", symbol}, {"error", outcome.error().message}});
       HURACAN_RETURN_IF_ERROR(
           ledger.MarkFinished(run.run_id, symbol, LedgerStatus::kFailed, clock.NowMs(), outcome.error().message));
+      continue;
+    }
+    if (!skipped.is_null()) {
+      const std::string why = fmt::format(
+          "challenger {} from champion {} already covers the bars up to {}", skipped["model_id"].get<std::string>(),
+          skipped["parent_id"].get<std::string>(), skipped["data_end"].get<std::string>());
+      std::fprintf(stderr, "mechanic: %s: skipped (unchanged): %s\n", symbol.c_str(), why.c_str());
+      HURACAN_RETURN_IF_ERROR(ledger.MarkFinished(run.run_id, symbol, LedgerStatus::kDone, clock.NowMs(), ""));
+      run.skipped.push_back(std::move(skipped));
       continue;
     }
     ++run.challengers;

@@ -62,7 +62,10 @@ struct MechanicRun {
   std::vector<std::string> promoted;                 // "SYMBOL: model_id"
   nlohmann::json refused = nlohmann::json::array();  // {symbol, model_id, failed_rules, reason}
   nlohmann::json failed = nlohmann::json::array();   // {symbol, error}
-  std::vector<std::string> alerts;                   // flapping stops, one line each
+  // Symbols with nothing new since the newest challenger tuned from the same champion (the same
+  // last closed bar): nothing tuned or stored. {symbol, reason: "unchanged", model_id, parent_id, data_end}
+  nlohmann::json skipped = nlohmann::json::array();
+  std::vector<std::string> alerts;  // flapping stops, one line each
   nlohmann::json per_symbol_seconds = nlohmann::json::object();
   double seconds = 0;
 

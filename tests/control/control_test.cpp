@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "control/alert_pusher.h"
+#include "control/challenger_fixture.h"
 #include "control/commands.h"
+#include "control/scripted_transport.h"
 #include "control/telegram_bot.h"
 #include "core/fs.h"
 #include "live/symbols_selector.h"
@@ -120,30 +122,6 @@ TEST(TelegramBot, RedactsTheToken) {
   EXPECT_EQ(RedactToken("GET /bot12:ab/getUpdates and 12:ab", "12:ab"), "GET /bot<token>/getUpdates and <token>");
   EXPECT_EQ(RedactToken("x", ""), "x");
 }
-
-// Scripted HTTP: each call pops the next answer (default: ok with an empty result).
-class ScriptedTransport : public HttpTransport {
- public:
-  struct Call {
-    std::string url, body;
-    int64_t at_ms;
-  };
-  explicit ScriptedTransport(const Clock& clock) : clock_(clock) {}
-  Result<HttpResponse> PostJson(const std::string& url, const std::string& body, int64_t) override {
-    calls.push_back({url, body, clock_.MonotonicMs()});
-    const bool poll = url.find("/getUpdates") != std::string::npos;
-    auto& q = poll ? polls : sends;
-    if (q.empty()) return HttpResponse{200, R"({"ok":true,"result":[]})"};
-    auto r = q.front();
-    q.pop_front();
-    return r;
-  }
-  std::deque<Result<HttpResponse>> polls, sends;
-  std::vector<Call> calls;
-
- private:
-  const Clock& clock_;
-};
 
 TEST(TelegramBot, HonoursRetryAfterRateLimitsAndRedacts) {
   const std::string dir = MakeArchive({{"SOLUSDT", 1}});
@@ -349,6 +327,47 @@ TEST(ControlCommands, StatusShowsTheLiveRunnerWhenAttached) {
   EXPECT_NE(text.find("feed: replay, fresh"), std::string::npos) << text;
   EXPECT_NE(text.find("degraded: BTCUSDT-PERP (gap of 3 bars)"), std::string::npos) << text;
   EXPECT_NE(text.find("Status (from the archive):\nchampions: 2"), std::string::npos) << text;
+}
+
+// /champions on Telegram (the bot loop on a scripted Bot API): each challenger under its
+// champion, live: its shadow trades and net bps per trade against the champion's over the same
+// period, and the distance from promotion under the live gates of the settings (no live runner).
+TEST(TelegramBot, ChampionsShowsEachChallengerAgainstTheChampion) {
+  ChallengerFixture f;
+  auto reply = [&](const registry::PromotionRules& gates, int update_id) {
+    SimulatedClock clock(AuditedBot::kNowS * 1000);
+    ScriptedTransport http(clock);
+    BotOptions o;
+    o.token = "t";
+    o.chat_ids = {7};
+    o.archive_dir = f.archive;
+    o.live_gates = gates;
+    o.max_updates = 1;
+    o.max_polls = 3;
+    http.polls.push_back(HttpResponse{
+        200,
+        nlohmann::json(
+            {{"ok", true}, {"result", nlohmann::json::array({Message(update_id, 7, AuditedBot::kNowS, "/champions")})}})
+            .dump()});
+    auto st = RunBot(o, clock, http, f.db.get(), [](const std::string&) {});
+    EXPECT_TRUE(st.ok() && st->executed == 1);
+    std::string text;
+    for (const auto& c : http.calls)
+      if (c.url.find("/sendMessage") != std::string::npos)
+        text += nlohmann::json::parse(c.body)["text"].get<std::string>();
+    return text;
+  };
+  std::string text = reply(f.gates, 1);
+  EXPECT_NE(text.find("\nSOLUSDT: SOLUSDT@20251108T020000Z, age "), std::string::npos) << text;
+  EXPECT_NE(text.find("\n  challenger SOLUSDT@20251108T030000Z (mechanic): 4 shadow trades, 10.00 bps/trade vs "
+                      "champion 3.00 (4 trades); needs 6 more trades; the band holds (net bps lower bound 5.21)"),
+            std::string::npos)
+      << text;
+  // The gates off (promotion.live_min_trades 0, the default): the same figures, no distance.
+  text = reply(registry::PromotionRules{}, 2);  // the offset file has moved past update 1
+  EXPECT_NE(text.find("4 shadow trades, 10.00 bps/trade vs champion 3.00 (4 trades); live gates off"),
+            std::string::npos)
+      << text;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "control/challenger_fixture.h"
 #include "control/html.h"
 #include "control/http_server.h"
 #include "control/report.h"
@@ -401,6 +402,125 @@ TEST(StatusServer, BrowserLoadsStatusPageAndDailyReport) {
   EXPECT_GE(rp["points"], 12);
   EXPECT_GE(rp["bars"], 15);  // five cost bars per coin
   server.Stop();
+}
+
+// The status page on the real server (no live runner: the live gates of the settings): the
+// challengers table and /api/status's champions[].challengers, each challenger against the
+// champion with its distance from promotion. The page is kept in build/artifacts/.
+TEST(StatusServer, ChallengersAgainstTheChampionOnThePageAndInTheJson) {
+  ChallengerFixture f;
+  ServeOptions o;
+  o.port = 0;
+  o.archive_dir = f.archive;
+  o.db = f.db.get();
+  o.live_gates = f.gates;
+  // GET `path` from a server with these options: the body of a 200 answer.
+  auto get = [](const ServeOptions& opts, const std::string& path) {
+    StatusServer server(opts);
+    EXPECT_TRUE(server.Start().ok());
+    httplib::Client client("127.0.0.1", server.port());
+    client.set_read_timeout(5, 0);
+    auto r = client.Get(path);
+    EXPECT_TRUE(r && r->status == 200) << path;
+    return r ? r->body : std::string();
+  };
+  const std::string html = get(o, "/");
+  const size_t table = html.find("<table id=\"challengers\">");
+  ASSERT_NE(table, std::string::npos) << html;
+  const std::string row = html.substr(table);
+  for (const char* cell : {"<td>SOLUSDT@20251108T020000Z</td><td>SOLUSDT@20251108T030000Z</td><td>mechanic</td>",
+                           "<td class=\"num\">4</td><td class=\"num\">10.00</td><td class=\"num\">4</td>"
+                           "<td class=\"num\">3.00</td><td class=\"num\">5.21</td>",
+                           "needs 6 more trades; the band holds (net bps lower bound 5.21)"})
+    EXPECT_NE(row.find(cell), std::string::npos) << cell << "\n" << row;
+  const auto j = nlohmann::json::parse(get(o, "/api/status"));
+  ASSERT_EQ(j["champions"].size(), 1u);
+  const auto& ch = j["champions"][0]["challengers"];
+  ASSERT_EQ(ch.size(), 1u);
+  EXPECT_EQ(ch[0]["model_id"], ChallengerFixture::kChallenger);
+  EXPECT_EQ(ch[0]["live"]["challenger_trades"], 4);
+  EXPECT_DOUBLE_EQ(ch[0]["live"]["challenger_net_bps"].get<double>(), 10.0);
+  EXPECT_EQ(ch[0]["live"]["champion_trades"], 4);
+  EXPECT_DOUBLE_EQ(ch[0]["live"]["champion_net_bps"].get<double>(), 3.0);
+  EXPECT_EQ(ch[0]["live"]["trades_needed"], 6);
+  EXPECT_EQ(ch[0]["live"]["band_holds"], true);
+  EXPECT_EQ(ch[0]["live"]["enabled"], true);
+  EXPECT_EQ(ch[0]["distance"], "needs 6 more trades; the band holds (net bps lower bound 5.21)");
+
+  // Inside `huracan live` the runner's gates (its status) apply, and its own this-run figures
+  // are in live.symbols.SYM.challengers.
+  live::StatusBoard board;
+  auto snap = Synthetic(NowMs());
+  snap->promotion_live_min_trades = 4;
+  snap->promotion_live_net_bps_band = 5;
+  live::ChallengerStatus cs;
+  cs.model_id = ChallengerFixture::kChallenger;
+  cs.since_ms = snap->as_of_ms - 3600000;
+  cs.trades = 4;
+  cs.net_bps = 10;
+  cs.champion_trades = 4;
+  cs.champion_net_bps = 3;
+  cs.diff_lower_bps = 5.21;
+  cs.gates_on = cs.evidence_ok = true;
+  snap->symbols["SOLUSDT"].challengers = {cs};
+  board.Publish(snap);
+  ServeOptions lo = o;
+  lo.board = &board;
+  const std::string live_html = get(lo, "/");
+  EXPECT_NE(live_html.find("live evidence enough for promotion"), std::string::npos);
+  const auto lj = nlohmann::json::parse(get(lo, "/api/status"));
+  EXPECT_EQ(lj["live"]["symbols"]["SOLUSDT"]["challengers"][0]["trades"], 4);
+  EXPECT_EQ(lj["champions"][0]["challengers"][0]["distance"], "live evidence enough for promotion");
+  const char* env_out = std::getenv("HURACAN_ARTIFACTS_DIR");
+  const std::string artifacts =
+      env_out ? env_out : fs::path(testing::HuracanBinary()).parent_path().string() + "/artifacts";
+  fs::create_directories(artifacts);
+  std::ofstream(artifacts + "/status_challengers.html") << live_html;
+}
+
+// The daily summary (HTML, JSON and text) shows each coin's challengers as the run left them
+// (outcome.challengers): trades, net bps against the champion's, trades needed, the band.
+TEST(Report, ChallengersAgainstTheChampionInTheDailySummary) {
+  ChallengerFixture f;
+  auto store = storage::OpenObjectStore(f.archive);
+  ASSERT_TRUE(store.ok());
+  auto ev = registry::ReadLiveEvidence(*f.db, ChallengerFixture::kSymbol, ChallengerFixture::kChallenger, 0);
+  ASSERT_TRUE(ev.ok());
+  const registry::LiveEvidenceVerdict v = registry::DecideLiveEvidence(*ev, f.gates);
+  training::DailySummary s;
+  s.date = "2025-11-08";
+  s.run_id = "20251108";
+  training::SymbolSummary c;
+  c.symbol = ChallengerFixture::kSymbol;
+  c.status = training::LedgerStatus::kDone;
+  c.has_outcome = true;
+  c.outcome.symbol = c.symbol;
+  c.outcome.champion_before = c.outcome.champion_after = ChallengerFixture::kChampion;
+  c.outcome.challengers.push_back({{"model_id", ChallengerFixture::kChallenger},
+                                   {"source", "mechanic"},
+                                   {"live", v.ToJson()},
+                                   {"distance", registry::LiveEvidenceDistance(v)}});
+  s.symbols.push_back(c);
+  const std::string html = RenderSummaryHtml(s, **store);
+  const size_t table = html.find("<table id=\"challengers\">");
+  ASSERT_NE(table, std::string::npos) << html;
+  EXPECT_NE(html.find("<td>SOLUSDT</td><td>SOLUSDT@20251108T020000Z</td><td>SOLUSDT@20251108T030000Z</td>"
+                      "<td>mechanic</td><td class=\"num\">4</td><td class=\"num\">10.00</td><td class=\"num\">4</td>"
+                      "<td class=\"num\">3.00</td><td class=\"num\">6</td><td>yes</td>"
+                      "<td>needs 6 more trades; the band holds (net bps lower bound 5.21)</td>",
+                      table),
+            std::string::npos)
+      << html.substr(table);
+  const auto j = s.ToJson();
+  const auto& ch = j["symbols"][0]["outcome"]["challengers"][0];
+  EXPECT_EQ(ch["live"]["trades_needed"], 6);
+  EXPECT_EQ(ch["live"]["band_holds"], true);
+  EXPECT_EQ(ch["live"]["champion_trades"], 4);
+  EXPECT_NE(training::FormatSummaryText(s).find("challenger SOLUSDT@20251108T030000Z (mechanic): 4 shadow trades"),
+            std::string::npos);
+  // A summary without challengers has no such table.
+  s.symbols[0].outcome.challengers = nlohmann::json::array();
+  EXPECT_EQ(RenderSummaryHtml(s, **store).find("id=\"challengers\""), std::string::npos);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -638,6 +639,7 @@ class LiveLoop : public ::testing::Test {
     o.decisions_out = decisions_;
     o.poll_seconds = poll_seconds_;
     o.state_dir = state_dir;
+    o.crash_at_bar = crash_at_bar_;
     o.status = board;
     o.alerts = alerts;
     SimulatedClock clock(*data::ParseIsoUtc(SampleMarket::kCut));
@@ -711,6 +713,7 @@ class LiveLoop : public ::testing::Test {
   std::string recipe_ = "default";  // features.recipe
   std::string decisions_;           // --decisions-out
   double poll_seconds_ = 0;         // live.poll_seconds (an s3:// archive)
+  int64_t crash_at_bar_ = 0;        // the SIGKILL test hook (run in a death test's child)
   static Market* market_;
   static registry::ChampionEntry* second_;
 };
@@ -1035,6 +1038,65 @@ TEST_F(LiveLoop, AChallengerIsShadowTradedAndLeavesTheChampionAlone) {
   EXPECT_TRUE(registry::DecideLiveEvidence(*ev, rules).pass);
   rules.live_min_trades += 1;
   EXPECT_EQ(registry::DecideLiveEvidence(*ev, rules).failed_rules, std::vector<std::string>{registry::kRuleLiveTrades});
+}
+
+// Challengers across kill -9 and restarts: the set changes during the run (a challenger joins at
+// bar K, as the mechanic adds one); the restart state records the change and each challenger's
+// executor and meta state, so the catch-up runs the challenger from the same bar as the saved
+// run did. Its shadow trades, and the status's figures, are the uninterrupted run's, each once.
+TEST_F(LiveLoop, ChallengersSurviveAKillAndRestartWithTheUninterruptedShadowTrades) {
+  to_ = "2025-10-25T12:00";  // the state is saved (fsync) at each bar: keep it short
+  const Outcome base = RunLoop(market_->archive, market_->dir + "/chr-base.db");
+  ASSERT_FALSE(base.trades.empty());
+  const int64_t from = *data::ParseIsoUtc(SampleMarket::kCut);
+  const int64_t k = base.trades.front().time_ms;  // the champion traded before the challenger joins
+  const auto k_bar = static_cast<int>((k - from) / kTf) + 1;
+  ASSERT_LT(k_bar + 250, 720) << "the first trade should close early in the span";
+  auto join_at_k = [](const std::string& archive, int64_t at) {
+    return [archive, at](int64_t ts) {
+      if (ts == at) SetChallengers(archive, true);
+    };
+  };
+  const std::string a1 = Archive("chr-once");
+  StatusBoard once_board;
+  const Outcome once = RunLoop(a1, market_->dir + "/chr-once.db", join_at_k(a1, k), INT64_MIN, "", &once_board);
+  ASSERT_TRUE(once.error.empty()) << once.error;
+  const std::vector<TradeRecord> shadow = Only(once.trades, true);
+  ASSERT_FALSE(shadow.empty()) << "zero costs: the challenger should trade";
+  for (const auto& t : shadow) EXPECT_GT(EntryMs(t), k) << "the challenger runs from the bar after K";
+
+  // Killed (SIGKILL, after the trade logs, before the state save) before and after K, restarted
+  // each time from the state.
+  const std::string a2 = Archive("chr-crash"), db = market_->dir + "/chr-crash.db", state = market_->dir + "/chr-state";
+  for (const int n : {k_bar - 1 > 0 ? k_bar - 1 : 1, 100, 100}) {
+    crash_at_bar_ = n;
+    EXPECT_EXIT(RunLoop(a2, db, join_at_k(a2, k), INT64_MIN, state), ::testing::KilledBySignal(SIGKILL), "")
+        << "killed after " << n << " bar times";
+  }
+  crash_at_bar_ = 0;
+  StatusBoard board;
+  const Outcome resumed = RunLoop(a2, db, {}, INT64_MIN, state, &board);
+  ASSERT_TRUE(resumed.error.empty()) << resumed.error;
+  EXPECT_GT(resumed.report.caught_up, 0);
+  EXPECT_EQ(Only(resumed.trades, true), shadow);
+  EXPECT_EQ(resumed.trades, once.trades);
+  // The status after the restart counts each shadow trade once, as the uninterrupted run's.
+  const auto want = once_board.Latest(), got = board.Latest();
+  ASSERT_NE(want, nullptr);
+  ASSERT_NE(got, nullptr);
+  const auto& w = want->symbols.at("SOLUSDT").challengers;
+  const auto& g = got->symbols.at("SOLUSDT").challengers;
+  ASSERT_EQ(w.size(), 1u);
+  ASSERT_EQ(g.size(), 1u);
+  EXPECT_EQ(g[0].trades, static_cast<int64_t>(shadow.size()));
+  EXPECT_EQ(g[0].trades, w[0].trades);
+  EXPECT_DOUBLE_EQ(g[0].net_bps, w[0].net_bps);
+  EXPECT_EQ(g[0].since_ms, w[0].since_ms);
+  EXPECT_EQ(g[0].champion_trades, w[0].champion_trades);
+  // The state file holds the change and the challenger's state.
+  std::ifstream in(state + "/state.json");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("challenger_sets"), std::string::npos);
 }
 
 // A challenger removed from the set stops at the next bar; its open virtual position closes at

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time_units.h"
+#include "data/catalog.h"
 #include "registry/archive.h"
 #include "registry/challenger_set.h"
 #include "registry/champion.h"
@@ -189,6 +190,69 @@ TEST(Mechanic, WarmStartAddsTreesToTheBoosterDeterministically) {
   const nlohmann::json mech_off = mechanic_extra(off, co);
   EXPECT_FALSE(mech_off.contains("extra_trees")) << mech_off.dump();
   EXPECT_EQ(mech_off.at("kept_engines"), nlohmann::json({"meta_label"})) << mech_off.dump();
+}
+
+// A pass with nothing new (the same last closed bar, the same champion) stores no second
+// challenger: the symbol is reported as skipped, and no bundle, set entry or models row is
+// added. Once new bars have closed, the next pass stores a new challenger.
+TEST(Mechanic, AnUnchangedPassStoresNoSecondChallenger) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  Mech m;
+  const std::string champion = m.Pointer().current.model_id;
+  Result<data::BarSeries> bars = NotFound("no SOL file");
+  for (const auto& f : huracan::testing::ListFiles(m.dir + "/data", ".parquet"))
+    if (fs::path(f).filename().string().rfind("SOL", 0) == 0) bars = data::LoadBars(f);
+  ASSERT_TRUE(bars.ok() && !bars->empty());
+  // An hour before the data's end: the bars of the last hour have not closed yet.
+  const std::string early = registry::FormatArchiveTimestamp(bars->ts_ms.back() + kMsPerMinute - kMsPerHour);
+  auto challengers = [&] { return m.Count("SELECT COUNT(*) FROM models WHERE kind = 'challenger'"); };
+  auto stored = [&] {
+    auto list = registry::Archive(*m.Store()).ListChallengers(kSymbol);
+    EXPECT_TRUE(list.ok());
+    return list.ok() ? list->size() : 0;
+  };
+
+  const size_t before = stored();  // the daily run's own bundle
+  auto r = m.Run(early, "closed", "--run-id mech-a");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto line = Mech::Line(r);
+  EXPECT_EQ(line["challengers"], 1) << r.out;
+  EXPECT_TRUE(line["skipped"].empty()) << r.out;
+  ASSERT_EQ(line["refused"].size(), 1u) << r.out;
+  const std::string first = line["refused"][0]["model_id"];
+  const int64_t promotions = m.Count("SELECT COUNT(*) FROM promotions");
+
+  // The same clock again (another run id: a later pass of the hour): nothing new.
+  r = m.Run(early, "closed", "--run-id mech-b");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  line = Mech::Line(r);
+  EXPECT_EQ(line["challengers"], 0) << r.out;
+  EXPECT_TRUE(line["refused"].empty()) << r.out;
+  ASSERT_EQ(line["skipped"].size(), 1u) << r.out;
+  EXPECT_EQ(line["skipped"][0]["symbol"], kSymbol);
+  EXPECT_EQ(line["skipped"][0]["reason"], "unchanged");
+  EXPECT_EQ(line["skipped"][0]["model_id"], first);
+  EXPECT_EQ(line["skipped"][0]["parent_id"], champion);
+  EXPECT_NE(r.err.find("SOLUSDT: skipped (unchanged)"), std::string::npos) << r.err;
+  EXPECT_EQ(challengers(), 1);
+  EXPECT_EQ(stored(), before + 1);
+  EXPECT_EQ(m.Count("SELECT COUNT(*) FROM promotions"), promotions);
+  EXPECT_EQ(m.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = 'mech-b' AND status = 'done'"), 1);
+  auto set = registry::ReadChallengerSet(*m.Store(), kSymbol);
+  ASSERT_TRUE(set.ok() && set->has_value());
+  ASSERT_EQ((*set)->challengers.size(), 1u);
+  EXPECT_EQ((*set)->challengers[0].model_id, first);
+
+  // New bars have closed since: a new challenger.
+  r = m.Run(kNow, "closed", "--run-id mech-c");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  line = Mech::Line(r);
+  EXPECT_EQ(line["challengers"], 1) << r.out;
+  EXPECT_TRUE(line["skipped"].empty()) << r.out;
+  ASSERT_EQ(line["refused"].size(), 1u) << r.out;
+  EXPECT_NE(line["refused"][0]["model_id"], first);
+  EXPECT_EQ(challengers(), 2);
+  EXPECT_EQ(stored(), before + 2);
 }
 
 // Nothing in the sample trades through the combiner, so a fine-tuned challenger never beats its
