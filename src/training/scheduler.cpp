@@ -193,6 +193,7 @@ class RunState {
         HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> claimed, ClaimJob(job.symbols));
         if (!claimed.empty()) HURACAN_RETURN_IF_ERROR(Launch(std::move(claimed)));
       }
+      if (queue_.empty() && workers_.empty() && steal_.empty()) break;  // nothing left to wait for
       Wait();
       now = Now();
       for (auto& w : workers_) {
@@ -251,9 +252,22 @@ class RunState {
   // Claims the next symbol of the steal list that is neither done nor held, and launches a worker
   // for it; false when the list is used up.
   Result<bool> StealOne() {
+    if (steal_.empty()) return false;
+    // One look at the ledger first, so that the symbols already done or held elsewhere (most of
+    // them, late in a run) cost no claim each; the claim alone decides for the others.
+    HURACAN_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, ledger_->Entries(run_id_));
+    std::map<std::string_view, const LedgerEntry*> by_symbol;
+    for (const LedgerEntry& e : entries) by_symbol[e.symbol] = &e;
+    const int64_t now_ms = clock_->NowMs();
     while (!steal_.empty()) {
       std::string sym = std::move(steal_.front());
       steal_.pop_front();
+      auto it = by_symbol.find(sym);
+      if (it != by_symbol.end()) {
+        const LedgerEntry& e = *it->second;
+        const bool held = !e.claim_owner.empty() && e.claim_owner != owner_ && e.claim_expires_ms > now_ms;
+        if (e.status == LedgerStatus::kDone || held) continue;
+      }
       HURACAN_ASSIGN_OR_RETURN(ClaimResult c,
                                ledger_->Claim(run_id_, sym, owner_, clock_->NowMs(), opts_.claim_lease_ms));
       if (c != ClaimResult::kClaimed) continue;
