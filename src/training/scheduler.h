@@ -17,8 +17,9 @@
 // Work stealing: Run's `steal` list holds symbols of other shards. Whenever a slot is free and no
 // job of its own is ready, the run claims the next of them that is neither done nor held under a
 // live lease and trains it in a worker of its own (one symbol per worker); those it cannot claim
-// (or that the ledger, read once per steal, shows done or held) are passed over for good. The claim keeps every symbol trained once: the owner later finds a
-// stolen symbol held (it waits, looking again every second instead of every heartbeat) or done.
+// (or that the ledger, read once per steal, shows done or held) are passed over for good. The
+// claim keeps every symbol trained once: the owner later finds a stolen symbol held (it waits,
+// looking again every second instead of every heartbeat) or done.
 #pragma once
 
 #include <cstdint>
