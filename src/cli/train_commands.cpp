@@ -53,6 +53,7 @@ struct TrainArgs {
   training::TrainOptions opts;
   std::string mode = "parallel";
   std::string shard;
+  bool no_steal = false;
   std::string worker_symbols;
 };
 
@@ -83,6 +84,8 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
                     "Per-symbol limit; a stuck worker is killed (default 30; 0 = none)");
   train->add_option("--retries", args->opts.retries, "Extra attempts for a failed or timed-out symbol (default 1)");
   train->add_option("--shard", args->shard, "i/N: train only this machine's stable share of the symbols");
+  train->add_flag("--no-steal", args->no_steal,
+                  "With --shard: do not train other shards' symbols after this one's (training.shard_steal)");
   train->add_option("--threads", args->opts.threads, "Threads per worker (default: cores / concurrent workers)");
   train->add_option("--claim-lease-seconds", args->opts.claim_lease_seconds,
                     "Lease of a symbol's claim; a dead run's claims are taken over after it (default 120)");
@@ -95,6 +98,7 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
       if (!args->shard.empty()) {
         HURACAN_ASSIGN_OR_RETURN(opts.shard, training::ParseShard(args->shard));
       }
+      if (args->no_steal) opts.shard_steal = false;
       if (opts.timeout_minutes < 0) return InvalidArgument("--timeout-minutes must be >= 0");
       opts.self_exe = SelfExe();
       WallClock clock;
@@ -103,6 +107,8 @@ void RegisterTrainCommands(CLI::App& app, Action* out) {
       std::printf("run %s: %zu symbols, %d done (%d already done before), %d failed, %d timed out\n",
                   rep.run_id.c_str(), rep.symbols.size(), rep.count(training::LedgerStatus::kDone), rep.skipped(),
                   rep.count(training::LedgerStatus::kFailed), rep.count(training::LedgerStatus::kTimeout));
+      if (rep.stolen() > 0)
+        std::printf("run %s: %d of these symbols stolen from other shards\n", rep.run_id.c_str(), rep.stolen());
       std::printf("summary: %s/%s (huracan summary --date %s --archive %s)\n", opts.archive.c_str(),
                   r.summary_key.c_str(), r.summary_date.c_str(), opts.archive.c_str());
       PushSummary(opts.archive, r.summary_date);

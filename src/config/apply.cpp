@@ -18,6 +18,7 @@ Status ApplyToTrainOptions(const Settings& s, training::TrainOptions* o) {
   o->threads = static_cast<int>(s.Int("training.threads"));
   o->claim_lease_seconds = s.Double("training.claim_lease_seconds");
   o->claim_heartbeat_seconds = s.Double("training.claim_heartbeat_seconds");
+  o->shard_steal = s.Bool("training.shard_steal");
   o->engines = s.EnginesSpec();
   o->promotion_rules = s.String("promotion.rules_file");
   o->history_days = static_cast<int>(s.Int("training.history_days"));

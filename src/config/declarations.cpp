@@ -249,6 +249,11 @@ std::vector<KeyDecl> Build() {
                      .Range(0, 86400)
                      .Flag("--claim-heartbeat-seconds", {"train"})
                      .ReadBy({"train"}));
+  rows.push_back(D("training.shard_steal", Type::kBool,
+                   "With --shard: after its own symbols, a task trains other shards' symbols it can claim in the "
+                   "run ledger (work stealing; --no-steal turns it off)")
+                     .Default(train.shard_steal ? "true" : "false")
+                     .ReadBy({"train"}));
   // mechanic (docs/MECHANIC.md)
   rows.push_back(D("mechanic.cooloff", Type::kString, "A champion flips at most once per this span (30m, 6h, 1d)")
                      .Default("6h")

@@ -64,6 +64,11 @@ void ConsoleProgress::OnSymbolStart(const std::string& symbol, int attempt) {
     Redraw();
 }
 
+void ConsoleProgress::OnSteal(const std::string& symbol) {
+  ++total_;
+  if (!tty_) Log(fmt::format("train: {} stolen from another shard", symbol));
+}
+
 void ConsoleProgress::OnSymbolEnd(const std::string& symbol, LedgerStatus status, double seconds,
                                   const std::string& detail, int64_t retry_in_ms) {
   running_.erase(symbol);

@@ -16,6 +16,8 @@ class ProgressSink {
   virtual ~ProgressSink() = default;
   virtual void OnRunStart(const std::string& run_id, int total, int already_done) = 0;
   virtual void OnSymbolStart(const std::string& symbol, int attempt) = 0;
+  // A symbol of another shard claimed by work stealing; its start and end follow as usual.
+  virtual void OnSteal(const std::string& /*symbol*/) {}
   // status: done / failed / timeout; `retry_in_ms` > 0 when another attempt is scheduled.
   virtual void OnSymbolEnd(const std::string& symbol, LedgerStatus status, double seconds, const std::string& detail,
                            int64_t retry_in_ms) = 0;
@@ -40,6 +42,7 @@ class ConsoleProgress final : public ProgressSink {
 
   void OnRunStart(const std::string& run_id, int total, int already_done) override;
   void OnSymbolStart(const std::string& symbol, int attempt) override;
+  void OnSteal(const std::string& symbol) override;
   void OnSymbolEnd(const std::string& symbol, LedgerStatus status, double seconds, const std::string& detail,
                    int64_t retry_in_ms) override;
   void OnTick() override;

@@ -60,6 +60,11 @@ int RunReport::skipped() const {
   for (const auto& o : symbols) n += o.skipped ? 1 : 0;
   return n;
 }
+int RunReport::stolen() const {
+  int n = 0;
+  for (const auto& o : symbols) n += o.stolen ? 1 : 0;
+  return n;
+}
 bool RunReport::all_done() const { return count(LedgerStatus::kDone) == static_cast<int>(symbols.size()); }
 
 int HybridBatchSize(int n, int workers, int batch_min, int batch_max) {
@@ -90,6 +95,10 @@ constexpr int64_t kMaxWaitMs = 1000;  // the loop wakes at least this often
 constexpr int64_t kSimulatedPollMs = 10;
 
 constexpr size_t kStderrTail = 4000;
+// While a run steals, a symbol of its own that another owner holds is looked at again this often
+// (not every heartbeat): a stealer holds it only while it trains it, and the owner should not
+// wait a whole heartbeat after that.
+constexpr int64_t kStealBusyPollMs = 1000;
 
 struct Job {
   std::vector<std::string> symbols;
@@ -136,7 +145,7 @@ std::string LastLines(const std::string& tail, int n) {
 class RunState {
  public:
   RunState(const SchedulerOptions& opts, const WorkerCommand& cmd, RunLedger* ledger, const Clock* clock,
-           ProgressSink* progress, std::string run_id, std::string owner)
+           ProgressSink* progress, std::string run_id, std::string owner, const std::vector<std::string>& steal)
       : opts_(opts),
         cmd_(cmd),
         ledger_(ledger),
@@ -144,11 +153,16 @@ class RunState {
         progress_(progress),
         run_id_(std::move(run_id)),
         owner_(std::move(owner)),
-        heartbeat_ms_(opts.heartbeat_ms > 0 ? opts.heartbeat_ms : std::max<int64_t>(1, opts.claim_lease_ms / 4)) {}
+        heartbeat_ms_(opts.heartbeat_ms > 0 ? opts.heartbeat_ms : std::max<int64_t>(1, opts.claim_lease_ms / 4)),
+        busy_poll_ms_(steal.empty() ? heartbeat_ms_ : std::min(heartbeat_ms_, kStealBusyPollMs)),
+        steal_(steal.begin(), steal.end()) {}
 
   ~RunState() {
     for (auto& w : workers_) KillAndReap(*w);
   }
+
+  // The outcomes of the symbols stolen from other shards, in the order they were claimed.
+  std::deque<SymbolOutcome>& stolen() { return stolen_; }
 
   Status Run(std::vector<SymbolOutcome*> todo) {
     for (auto* o : todo) outcomes_[o->symbol] = o;
@@ -158,7 +172,7 @@ class RunState {
     size_t slots = opts_.mode == SchedulerMode::kSequential ? 1 : static_cast<size_t>(opts_.max_concurrent);
     next_heartbeat_ = Now() + heartbeat_ms_;
 
-    while (!queue_.empty() || !workers_.empty()) {
+    while (!queue_.empty() || !workers_.empty() || !steal_.empty()) {
       int64_t now = Now();
       if (now >= next_heartbeat_) {
         // Best effort: a failed renewal is tried again at the next heartbeat.
@@ -169,12 +183,17 @@ class RunState {
       // Launch ready jobs into free slots.
       while (workers_.size() < slots) {
         auto it = std::find_if(queue_.begin(), queue_.end(), [&](const Job& j) { return j.not_before <= now; });
-        if (it == queue_.end()) break;
+        if (it == queue_.end()) {
+          HURACAN_ASSIGN_OR_RETURN(bool stole, StealOne());
+          if (!stole) break;
+          continue;
+        }
         Job job = std::move(*it);
         queue_.erase(it);
         HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> claimed, ClaimJob(job.symbols));
         if (!claimed.empty()) HURACAN_RETURN_IF_ERROR(Launch(std::move(claimed)));
       }
+      if (queue_.empty() && workers_.empty() && steal_.empty()) break;  // nothing left to wait for
       Wait();
       now = Now();
       for (auto& w : workers_) {
@@ -218,7 +237,7 @@ class RunState {
       if (c == ClaimResult::kClaimed) {
         claimed.push_back(sym);
       } else if (c == ClaimResult::kBusy) {
-        queue_.push_back(Job{{sym}, Now() + heartbeat_ms_});
+        queue_.push_back(Job{{sym}, Now() + busy_poll_ms_});
       } else {
         SymbolOutcome* o = outcomes_.at(sym);
         o->status = LedgerStatus::kDone;
@@ -228,6 +247,39 @@ class RunState {
       }
     }
     return claimed;
+  }
+
+  // Claims the next symbol of the steal list that is neither done nor held, and launches a worker
+  // for it; false when the list is used up.
+  Result<bool> StealOne() {
+    if (steal_.empty()) return false;
+    // One look at the ledger first, so that the symbols already done or held elsewhere (most of
+    // them, late in a run) cost no claim each; the claim alone decides for the others.
+    HURACAN_ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries, ledger_->Entries(run_id_));
+    std::map<std::string_view, const LedgerEntry*> by_symbol;
+    for (const LedgerEntry& e : entries) by_symbol[e.symbol] = &e;
+    const int64_t now_ms = clock_->NowMs();
+    while (!steal_.empty()) {
+      std::string sym = std::move(steal_.front());
+      steal_.pop_front();
+      auto it = by_symbol.find(sym);
+      if (it != by_symbol.end()) {
+        const LedgerEntry& e = *it->second;
+        const bool held = !e.claim_owner.empty() && e.claim_owner != owner_ && e.claim_expires_ms > now_ms;
+        if (e.status == LedgerStatus::kDone || held) continue;
+      }
+      HURACAN_ASSIGN_OR_RETURN(ClaimResult c,
+                               ledger_->Claim(run_id_, sym, owner_, clock_->NowMs(), opts_.claim_lease_ms));
+      if (c != ClaimResult::kClaimed) continue;
+      SymbolOutcome& o = stolen_.emplace_back();
+      o.symbol = sym;
+      o.stolen = true;
+      outcomes_[sym] = &o;
+      progress_->OnSteal(sym);
+      HURACAN_RETURN_IF_ERROR(Launch({sym}));
+      return true;
+    }
+    return false;
   }
 
   Status Launch(std::vector<std::string> symbols) {
@@ -478,7 +530,10 @@ class RunState {
   std::string run_id_;
   std::string owner_;
   int64_t heartbeat_ms_;
+  int64_t busy_poll_ms_;  // how soon a symbol another owner holds is claimed again
   int64_t next_heartbeat_ = 0;
+  std::deque<std::string> steal_;     // symbols of other shards not tried yet
+  std::deque<SymbolOutcome> stolen_;  // stable addresses: outcomes_ points into it
   std::map<std::string, SymbolOutcome*> outcomes_;
   std::deque<Job> queue_;
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -487,7 +542,8 @@ class RunState {
 
 }  // namespace
 
-Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<std::string>& symbols) {
+Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<std::string>& symbols,
+                                 const std::vector<std::string>& steal) {
   HURACAN_RETURN_IF_ERROR(opts_.Validate());
   if (cmd_.argv.empty()) return InvalidArgument("scheduler: empty worker command");
   const int64_t t0 = clock_->MonotonicMs();
@@ -514,8 +570,9 @@ Result<RunReport> Scheduler::Run(const std::string& run_id, const std::vector<st
   const std::string owner = opts_.claim_owner.empty() ? MakeClaimOwner() : opts_.claim_owner;
   Status st;
   {
-    RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id, owner);
+    RunState state(opts_, cmd_, ledger_, clock_, progress_, run_id, owner, steal);
     st = state.Run(todo);
+    for (SymbolOutcome& o : state.stolen()) report.symbols.push_back(std::move(o));
   }  // every worker is reaped here, so nothing of ours still trains a released symbol
   // Unfinished symbols (failed, timed out, or a scheduler error) are free for the next retry.
   Status released = ledger_->ReleaseClaims(run_id, owner);

@@ -14,6 +14,12 @@
 // `claim_owner`; the loop renews the leases every `heartbeat_ms` and releases them at the end. A
 // symbol another owner holds waits (no attempt counted) and is tried again every heartbeat until
 // it is done (counted as skipped: done elsewhere) or its lease has ended (taken over).
+// Work stealing: Run's `steal` list holds symbols of other shards. Whenever a slot is free and no
+// job of its own is ready, the run claims the next of them that is neither done nor held under a
+// live lease and trains it in a worker of its own (one symbol per worker); those it cannot claim
+// (or that the ledger, read once per steal, shows done or held) are passed over for good. The
+// claim keeps every symbol trained once: the owner later finds a stolen symbol held (it waits,
+// looking again every second instead of every heartbeat) or done.
 #pragma once
 
 #include <cstdint>
@@ -61,14 +67,16 @@ struct SymbolOutcome {
   std::string error;        // last error (failed / timeout)
   std::string result_json;  // the worker's `done` payload
   double seconds = 0;       // wall time of the last attempt
+  bool stolen = false;      // another shard's symbol, claimed and trained here by work stealing
 };
 
 struct RunReport {
   std::string run_id;
-  std::vector<SymbolOutcome> symbols;  // in the order given to Run
+  std::vector<SymbolOutcome> symbols;  // in the order given to Run, then the stolen ones
   double seconds = 0;
   int count(LedgerStatus s) const;
   int skipped() const;
+  int stolen() const;
   bool all_done() const;
 };
 
@@ -84,8 +92,10 @@ class Scheduler {
 
   // Enrolls the symbols in the ledger, skips those already done, runs the rest. Errors are
   // returned only for the scheduler's own failures (ledger unreachable, cannot fork); symbol
-  // failures are outcomes.
-  Result<RunReport> Run(const std::string& run_id, const std::vector<std::string>& symbols);
+  // failures are outcomes. `steal`: symbols of other shards to steal once this run's own work
+  // leaves a slot free (StealOrder); they are not enrolled, and appear in the report only when stolen.
+  Result<RunReport> Run(const std::string& run_id, const std::vector<std::string>& symbols,
+                        const std::vector<std::string>& steal = {});
 
  private:
   SchedulerOptions opts_;

@@ -44,4 +44,27 @@ std::vector<std::string> FilterShard(const std::vector<std::string>& symbols, co
   return out;
 }
 
+std::vector<std::string> StealOrder(const std::vector<std::string>& symbols, const Shard& shard) {
+  std::vector<std::string> out;
+  if (shard.is_whole()) return out;
+  const auto count = static_cast<uint64_t>(shard.count);
+  std::vector<std::vector<std::string>> others;  // others[k]: shard (index + 1 + k) % count
+  others.resize(count - 1);
+  for (const auto& s : symbols) {
+    const uint64_t owner = StableSymbolHash(s) % count;
+    if (owner == static_cast<uint64_t>(shard.index)) continue;
+    others[(owner + count - static_cast<uint64_t>(shard.index) - 1) % count].push_back(s);
+  }
+  for (bool any = true; any;) {
+    any = false;
+    for (auto& list : others) {
+      if (list.empty()) continue;
+      out.push_back(std::move(list.back()));
+      list.pop_back();
+      any = true;
+    }
+  }
+  return out;
+}
+
 }  // namespace huracan::training

@@ -32,4 +32,11 @@ bool InShard(std::string_view symbol, const Shard& shard);
 // The symbols of `symbols` that belong to `shard`, in their original order.
 std::vector<std::string> FilterShard(const std::vector<std::string>& symbols, const Shard& shard);
 
+// The symbols of `symbols` outside `shard`, in the order a task that has finished its own shard
+// tries to steal them (work stealing, docs/DEPLOY.md): the last symbol of shard index+1, of
+// index+2, ... (wrapping around), then the last but one of each, and so on. Owners train their
+// lists from the front, so a stealer meets an owner as late as possible, and stealers that start
+// from different shards rarely contend for one symbol. Empty for a whole (1/1) shard.
+std::vector<std::string> StealOrder(const std::vector<std::string>& symbols, const Shard& shard);
+
 }  // namespace huracan::training

@@ -3,8 +3,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 namespace huracan::training {
 
@@ -25,6 +27,16 @@ void MaybeHang(std::string_view symbol) {
   const char* env = std::getenv("HURACAN_TEST_HANG_SYMBOL");
   if (!env || symbol != env) return;
   for (;;) ::pause();
+}
+
+void MaybeSlow(std::string_view symbol) {
+  const char* env = std::getenv("HURACAN_TEST_SLOW_SYMBOL");
+  if (!env) return;
+  std::string_view spec(env);
+  const auto colon = spec.rfind(':');
+  if (colon == std::string_view::npos || spec.substr(0, colon) != symbol) return;
+  const double secs = std::atof(std::string(spec.substr(colon + 1)).c_str());
+  if (secs > 0) std::this_thread::sleep_for(std::chrono::duration<double>(secs));
 }
 
 }  // namespace huracan::training

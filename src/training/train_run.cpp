@@ -78,6 +78,8 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   HURACAN_ASSIGN_OR_RETURN(std::vector<std::string> selected,
                            data::SelectSymbols(entries, opts.symbols, opts.pipeline.timeframe));
   std::vector<std::string> symbols = FilterShard(selected, opts.shard);
+  const std::vector<std::string> steal =
+      opts.shard_steal ? StealOrder(selected, opts.shard) : std::vector<std::string>{};
 
   HURACAN_ASSIGN_OR_RETURN(std::unique_ptr<storage::Database> db, storage::OpenDatabase(opts.DbUrl()));
   HURACAN_RETURN_IF_ERROR(storage::Migrate(*db));
@@ -108,7 +110,9 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
 
   std::fprintf(stderr, "train: run %s, %zu of %zu symbols%s, mode %s x%d, %d thread(s) per worker, db %s, archive %s\n",
                run_id.c_str(), symbols.size(), selected.size(),
-               opts.shard.is_whole() ? "" : (" (shard " + opts.shard.ToString() + ")").c_str(),
+               opts.shard.is_whole()
+                   ? ""
+                   : (" (shard " + opts.shard.ToString() + (steal.empty() ? "" : ", then stealing") + ")").c_str(),
                SchedulerModeName(so.mode), concurrent, threads, db->Describe().c_str(), store->Describe().c_str());
 
   // XGBoost's OpenMP threads spin while waiting by default, which is ruinous when workers share
@@ -120,7 +124,7 @@ Result<TrainRunResult> RunTraining(const TrainOptions& opts, const Clock& clock)
   ConsoleProgress progress = ConsoleProgress::ForStderr();
   Scheduler scheduler(so, cmd, &ledger, &clock, &progress);
   TrainRunResult out;
-  HURACAN_ASSIGN_OR_RETURN(out.report, scheduler.Run(run_id, symbols));
+  HURACAN_ASSIGN_OR_RETURN(out.report, scheduler.Run(run_id, symbols, steal));
 
   HURACAN_RETURN_IF_ERROR(WriteRunSummary(*db, *store, run_id, now, clock, &out));
   out.exit_code = out.report.all_done() ? 0 : 1;
@@ -175,6 +179,7 @@ Status RunTrainWorker(const TrainOptions& given, const std::vector<std::string>&
   for (const std::string& symbol : symbols) {
     emit({WorkerEvent::Kind::kStart, symbol, ""});
     MaybeHang(symbol);
+    MaybeSlow(symbol);
     Result<CoinOutcome> outcome = [&]() -> Result<CoinOutcome> {
       HURACAN_ASSIGN_OR_RETURN(
           CoinInputs in, ResolveCoinInputs(entries, symbol, opts.pipeline.timeframe, opts.pipeline.reference_symbol));

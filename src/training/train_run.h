@@ -31,6 +31,7 @@ struct TrainOptions {
   double claim_lease_seconds = 120;    // a symbol's claim lasts this long unless renewed
   double claim_heartbeat_seconds = 0;  // renewal interval; 0: a quarter of the lease
   Shard shard;
+  bool shard_steal = true;      // with a shard: steal other shards' symbols after its own (StealOrder)
   int threads = 0;              // threads per worker; 0: cores / concurrent workers (at least 1)
   std::string self_exe;         // the huracan binary that runs the workers
   std::string engines;          // comma list of engine ids; empty = all

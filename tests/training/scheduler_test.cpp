@@ -291,6 +291,43 @@ TEST(Scheduler, ASymbolDoneByAnotherOwnerIsNotTrainedAgain) {
   EXPECT_EQ(f.Count("B"), 0);
 }
 
+TEST(Scheduler, StealsTheOtherShardsSymbolsItCanClaimAfterItsOwn) {
+  Fixture f;
+  SchedulerOptions o = Fast(SchedulerMode::kSequential);
+  o.claim_owner = "me:1:aaaa";
+  const int64_t t0 = f.sim.NowMs();
+  // Of the other shards' symbols, C is done and D held by a live owner: neither is stolen.
+  ASSERT_EQ(*f.ledger.Claim("r1", "C", "other:2:bbbb", t0, 600000), ClaimResult::kClaimed);
+  ASSERT_TRUE(f.ledger.MarkFinished("r1", "C", LedgerStatus::kDone, t0, "").ok());
+  ASSERT_EQ(*f.ledger.Claim("r1", "D", "other:2:bbbb", t0, 600000), ClaimResult::kClaimed);
+  Scheduler s(o, f.cmd, &f.ledger, f.clock, f.progress);
+  auto r = s.Run("r1", {"A", "B"}, {"C", "D", "E", "F"});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->symbols.size(), 4u);
+  EXPECT_TRUE(r->all_done());
+  EXPECT_EQ(r->stolen(), 2);
+  EXPECT_EQ(r->skipped(), 0);
+  EXPECT_FALSE(r->symbols[1].stolen);
+  EXPECT_EQ(r->symbols[2].symbol, "E");
+  EXPECT_TRUE(r->symbols[2].stolen);
+  EXPECT_EQ(r->symbols[3].symbol, "F");
+  for (const char* sym : {"A", "B", "E", "F"}) EXPECT_EQ(f.Count(sym), 1) << sym;
+  EXPECT_EQ(f.Count("C"), 0);
+  EXPECT_EQ(f.Count("D"), 0);
+  auto entries = f.ledger.Entries("r1");
+  EXPECT_EQ(FindEntry(*entries, "E")->claim_owner, "me:1:aaaa");
+  EXPECT_EQ(FindEntry(*entries, "E")->status, LedgerStatus::kDone);
+  EXPECT_EQ(FindEntry(*entries, "D")->claim_owner, "other:2:bbbb");
+  EXPECT_EQ(f.sim.NowMs() - t0 < 600000, true) << "a held symbol of another shard is passed over, not waited for";
+  // E's owner runs later: E is done, so it is skipped, not trained again.
+  SchedulerOptions owner = o;
+  owner.claim_owner = "owner:3:cccc";
+  auto later = f.Run(owner, {"E"});
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->symbols[0].skipped);
+  EXPECT_EQ(f.Count("E"), 1);
+}
+
 TEST(Scheduler, RejectsBadOptions) {
   Fixture f;
   SchedulerOptions o = Fast(SchedulerMode::kParallel);

@@ -62,6 +62,39 @@ TEST(Shard, ShareDoesNotDependOnTheOtherSymbols) {
   for (auto& s : FilterShard(half, Shard{1, 4})) EXPECT_NE(std::find(big.begin(), big.end(), s), big.end()) << s;
 }
 
+TEST(Shard, StealOrderTakesEveryOtherShardsSymbolOnceFromTheBackRoundRobin) {
+  auto symbols = ManySymbols();
+  for (int n : {2, 4, 16}) {
+    for (int i = 0; i < n; ++i) {
+      const Shard me{i, n};
+      auto steal = StealOrder(symbols, me);
+      // Every symbol outside the own shard, once; none of the own shard.
+      std::multiset<std::string> seen(steal.begin(), steal.end());
+      EXPECT_EQ(steal.size() + FilterShard(symbols, me).size(), symbols.size()) << i << "/" << n;
+      for (const auto& s : symbols) EXPECT_EQ(seen.count(s), InShard(s, me) ? 0u : 1u) << s;
+      // First the last symbol of shard i+1, then of i+2, ...; each shard's list from its end.
+      auto next = FilterShard(symbols, Shard{(i + 1) % n, n});
+      ASSERT_FALSE(next.empty());
+      EXPECT_EQ(steal.front(), next.back());
+      for (int j = 0; j < n; ++j) {
+        if (j == i) continue;
+        auto theirs = FilterShard(symbols, Shard{j, n});
+        std::vector<std::string> in_order;
+        for (const auto& s : steal)
+          if (InShard(s, Shard{j, n})) in_order.push_back(s);
+        EXPECT_EQ(in_order, std::vector<std::string>(theirs.rbegin(), theirs.rend())) << j << " of " << n;
+      }
+      // Round robin: the first n-1 stolen symbols come from n-1 different shards.
+      if (n <= 4) {
+        std::set<uint64_t> owners;
+        for (size_t k = 0; k + 1 < static_cast<size_t>(n); ++k) owners.insert(StableSymbolHash(steal[k]) % n);
+        EXPECT_EQ(owners.size(), static_cast<size_t>(n - 1));
+      }
+    }
+  }
+  EXPECT_TRUE(StealOrder(symbols, Shard{0, 1}).empty());
+}
+
 TEST(Backoff, DoublesUpToTheCap) {
   RetryPolicy p;
   p.base_ms = 100;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/shard.h"
 
 namespace huracan::training {
 namespace {
@@ -220,8 +222,8 @@ TEST(TrainE2E, BundleConfigHoldsTheCostsItWasJudgedUnder) {
 
 TEST(TrainE2E, ShardsSplitTheRunAcrossMachines) {
   TrainRun r;
-  auto a = r.Train("--run-id s1 --shard 0/2");
-  auto b = r.Train("--run-id s1 --shard 1/2");
+  auto a = r.Train("--run-id s1 --shard 0/2 --no-steal");
+  auto b = r.Train("--run-id s1 --shard 1/2 --no-steal");
   ASSERT_EQ(a.exit_code, 0) << a.err;
   ASSERT_EQ(b.exit_code, 0) << b.err;
   // Together: every symbol once, none twice.
@@ -404,16 +406,18 @@ std::string RowsDigest(TrainRun& r) {
 }
 
 // `workers` `huracan train` processes on one run id at once, each one worker process at a time
-// (a waiting process looks at a busy symbol again every heartbeat: 0.5 s here); returns their outputs (stdout +
-// stderr), after checking that each exits 0.
-std::vector<std::string> TrainConcurrently(TrainRun& r, const std::string& run, int workers) {
+// (a waiting process looks at a busy symbol again every heartbeat: 0.5 s here), process i with
+// `extra(i)` and the environment `env`; returns their outputs (stdout + stderr), after checking
+// that each exits 0.
+std::vector<std::string> TrainAtOnce(TrainRun& r, const std::string& run, int workers,
+                                     const std::function<std::string(int)>& extra, const std::string& env = "") {
   std::string script;
   for (int i = 0; i < workers; ++i) {
-    script += "(" + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " + ShellQuote(r.data) +
-              " --archive " + ShellQuote(r.archive) + " --db " + ShellQuote(r.db) +
+    script += "(" + env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " train --data-dir " +
+              ShellQuote(r.data) + " --archive " + ShellQuote(r.archive) + " --db " + ShellQuote(r.db) +
               " --engines trend_ma --promotion-rules " + ShellQuote(r.rules) + " --run-id " + run +
-              " --retries 0 --mode parallel --max-concurrent 1 --threads 1 --claim-heartbeat-seconds 0.5 >" +
-              ShellQuote(r.dir + "/o" + std::to_string(i)) + " 2>&1; echo $? >" +
+              " --retries 0 --mode parallel --max-concurrent 1 --threads 1 --claim-heartbeat-seconds 0.5 " + extra(i) +
+              " >" + ShellQuote(r.dir + "/o" + std::to_string(i)) + " 2>&1; echo $? >" +
               ShellQuote(r.dir + "/rc" + std::to_string(i)) + ") & ";
   }
   script += "wait";
@@ -425,10 +429,22 @@ std::vector<std::string> TrainConcurrently(TrainRun& r, const std::string& run, 
     std::string code((std::istreambuf_iterator<char>(rc)), std::istreambuf_iterator<char>());
     std::string text((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
     EXPECT_EQ(code, "0\n") << "worker " << i << ": " << text;
-    EXPECT_NE(text.find("3 symbols, 3 done"), std::string::npos) << text;
     outs.push_back(text);
   }
   return outs;
+}
+
+std::vector<std::string> TrainConcurrently(TrainRun& r, const std::string& run, int workers) {
+  auto outs = TrainAtOnce(r, run, workers, [](int) { return std::string(); });
+  for (const auto& text : outs) EXPECT_NE(text.find("3 symbols, 3 done"), std::string::npos) << text;
+  return outs;
+}
+
+// How many times `needle` occurs in `text`.
+int Occurrences(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
 }
 
 // Every symbol trained exactly once by 4 invocations of one run id: one `started` log line and one
@@ -436,9 +452,7 @@ std::vector<std::string> TrainConcurrently(TrainRun& r, const std::string& run, 
 void ExpectFourWorkersTrainEachSymbolOnce(TrainRun& r, const std::string& run) {
   auto outs = TrainConcurrently(r, run, 4);
   int started = 0;
-  for (const auto& o : outs)
-    for (size_t p = o.find(" started (attempt"); p != std::string::npos; p = o.find(" started (attempt", p + 1))
-      ++started;
+  for (const auto& o : outs) started += Occurrences(o, " started (attempt");
   EXPECT_EQ(started, 3);
   EXPECT_EQ(r.Count("SELECT SUM(attempts) FROM run_ledger WHERE run_id = ?", {run}), 3);
   EXPECT_EQ(r.Count("SELECT MAX(attempts) FROM run_ledger WHERE run_id = ?", {run}), 1);
@@ -453,6 +467,58 @@ void ExpectFourWorkersTrainEachSymbolOnce(TrainRun& r, const std::string& run) {
 TEST(TrainE2E, FourWorkersOnOneRunIdTrainEverySymbolOnce) {
   TrainRun r;
   ExpectFourWorkersTrainEachSymbolOnce(r, "four");
+}
+
+// Four shard tasks (`--shard i/4`) on one run id where shard 0 holds 5 of the 7 symbols and its
+// first one is slow: the other tasks, done with their own shards, steal shard 0's symbols from its
+// end; every symbol is trained once. With --no-steal each task trains exactly its own shard.
+TEST(TrainE2E, ShardTasksStealFromTheLargestShardAndTrainEachSymbolOnce) {
+  TrainRun r;
+  r.UseData({"BTC", "SOL", "DOGE"});
+  // Copies of DOGE's file under names that fall in shard 0 of 4, like DOGEUSDT (SOL: 1, BTC: 2).
+  const std::vector<std::string> big = {"DOG10USDT", "DOG1USDT", "DOG5USDT", "DOG9USDT", "DOGEUSDT"};
+  for (const auto& sym : big) {
+    ASSERT_TRUE(InShard(sym, Shard{0, 4})) << sym;
+    if (sym != "DOGEUSDT")
+      fs::copy_file(r.data + "/DOGE-USDT_1m_20251011_20251108.parquet",
+                    r.data + "/" + sym.substr(0, sym.size() - 4) + "-USDT_1m_20251011_20251108.parquet");
+  }
+  auto shard = [](int i) { return "--shard " + std::to_string(i) + "/4"; };
+#ifdef HURACAN_SANITIZE_BUILD
+  const std::string slow = "HURACAN_TEST_SLOW_SYMBOL=DOG10USDT:10";
+#else
+  const std::string slow = "HURACAN_TEST_SLOW_SYMBOL=DOG10USDT:3";
+#endif
+  auto outs = TrainAtOnce(r, "steal", 4, shard, slow);
+  int started = 0, stolen_from_big = 0;
+  for (int i = 0; i < 4; ++i) {
+    started += Occurrences(outs[i], " started (attempt");
+    EXPECT_EQ(Occurrences(outs[i], "shard " + std::to_string(i) + "/4, then stealing"), 1) << outs[i];
+    for (const auto& sym : big) {
+      const int stolen = Occurrences(outs[i], "train: " + sym + " stolen from another shard");
+      EXPECT_EQ(stolen, i == 0 ? 0 : Occurrences(outs[i], "train: " + sym + " started")) << outs[i];
+      stolen_from_big += stolen;
+    }
+  }
+  EXPECT_EQ(started, 7);
+  EXPECT_GE(stolen_from_big, 1) << outs[0] << outs[1] << outs[2] << outs[3];
+  EXPECT_EQ(Occurrences(outs[0], "train: DOG10USDT started"), 1) << "the owner trains its first symbol";
+  EXPECT_EQ(r.Count("SELECT SUM(attempts) FROM run_ledger WHERE run_id = 'steal'"), 7);
+  EXPECT_EQ(r.Count("SELECT MAX(attempts) FROM run_ledger WHERE run_id = 'steal'"), 1);
+  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = 'steal' AND claim_expires_ms IS NOT NULL AND "
+                    "status <> 'done'"),
+            0);
+  r.ExpectNoDuplicates("steal", 7);
+  r.ExpectValidChampions(7);
+
+  auto plain = TrainAtOnce(r, "nosteal", 4, [&](int i) { return shard(i) + " --no-steal"; });
+  const int own[] = {5, 1, 1, 0};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Occurrences(plain[i], " started (attempt"), own[i]) << plain[i];
+    EXPECT_EQ(Occurrences(plain[i], "stolen"), 0) << plain[i];
+    EXPECT_EQ(Occurrences(plain[i], "shard " + std::to_string(i) + "/4)"), 1) << plain[i];
+  }
+  r.ExpectNoDuplicates("nosteal", 7);
 }
 
 // Postgres variants: DATABASE_URL from scripts/with-postgres.sh (ctest training.postgres). Each
