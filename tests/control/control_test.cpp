@@ -353,6 +353,28 @@ TEST(AlertPusher, SendsEveryAlertToEveryChatUnderTheLimits) {
   for (const auto& l : log) EXPECT_EQ(l.find("SECRET"), std::string::npos) << l;
 }
 
+// An AlertPusher for chats 7 and 8 on the wall clock, sending through an OutageTransport with no
+// interval between messages; `log` is read after Stop().
+struct PushRig {
+  WallClock clock;
+  OutageTransport http;
+  std::mutex log_mu;
+  std::vector<std::string> log;
+  BotOptions o = [] {
+    BotOptions b;
+    b.token = "12:SECRET";
+    b.min_send_interval_ms = 0;
+    return b;
+  }();
+  std::function<void(const std::string&)> add_log = [this](const std::string& l) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    log.push_back(l);
+  };
+  TelegramSender sender{o, clock, http, add_log};
+  AlertPusher pusher;
+  explicit PushRig(AlertPusher::Options po) : pusher(sender, {7, 8}, add_log, clock, po) {}
+};
+
 live::Alert Degraded(int i) {
   return live::Alert{live::AlertKind::kDegraded, i, "SOLUSDT", "SOLUSDT: degraded: " + std::to_string(i)};
 }
@@ -361,24 +383,15 @@ live::Alert Degraded(int i) {
 // max_queued alerts, retried with capped backoff; once Telegram is back each chat gets one line
 // counting the alerts dropped from its full queue, then the kept ones, in order, each once.
 TEST(AlertPusher, KeepsAlertsThroughAnOutageAndDeliversThemInOrderOnceItIsBack) {
-  WallClock clock;
-  OutageTransport http;
-  http.down = true;
-  BotOptions o;
-  o.token = "12:SECRET";
-  o.min_send_interval_ms = 0;
-  std::vector<std::string> log;
-  std::mutex log_mu;
-  auto add_log = [&](const std::string& l) {
-    std::lock_guard<std::mutex> lock(log_mu);
-    log.push_back(l);
-  };
-  TelegramSender sender(o, clock, http, add_log);
   AlertPusher::Options po;
   po.max_queued = 3;
   po.backoff_base_ms = 5;
   po.backoff_cap_ms = 20;
-  AlertPusher pusher(sender, {7, 8}, add_log, clock, po);
+  PushRig rig(po);
+  OutageTransport& http = rig.http;
+  AlertPusher& pusher = rig.pusher;
+  const std::vector<std::string>& log = rig.log;
+  http.With([&] { return http.down = true; });
   for (int i = 1; i <= 5; ++i) pusher.Raise(Degraded(i));
   // Retried well beyond a send's 4 attempts while Telegram is away.
   ASSERT_TRUE(WaitUntil([&] { return http.With([&] { return http.attempts >= 20; }); }));
@@ -407,20 +420,11 @@ TEST(AlertPusher, KeepsAlertsThroughAnOutageAndDeliversThemInOrderOnceItIsBack) 
 // A chat Telegram refuses (400) loses that alert, logged, and holds up nothing; at Stop what
 // Telegram does not take at once is counted in one line per chat, and Stop does not wait for it.
 TEST(AlertPusher, DropsRefusedAlertsAndLogsWhatIsLeftAtStop) {
-  WallClock clock;
-  OutageTransport http;
-  http.refuse = {8};
-  BotOptions o;
-  o.token = "12:SECRET";
-  o.min_send_interval_ms = 0;
-  std::vector<std::string> log;
-  std::mutex log_mu;
-  auto add_log = [&](const std::string& l) {
-    std::lock_guard<std::mutex> lock(log_mu);
-    log.push_back(l);
-  };
-  TelegramSender sender(o, clock, http, add_log);
-  AlertPusher pusher(sender, {7, 8}, add_log, clock, {});
+  PushRig rig({});
+  OutageTransport& http = rig.http;
+  AlertPusher& pusher = rig.pusher;
+  const std::vector<std::string>& log = rig.log;
+  http.With([&] { return http.refuse = {8}; });
   pusher.Raise(Degraded(1));
   ASSERT_TRUE(WaitUntil([&] { return pusher.pending() == 0; }));
   EXPECT_EQ(pusher.sent(), 1);
