@@ -95,7 +95,9 @@ Result<std::unique_ptr<LiveControl>> LiveControl::Start(const Options& opts, con
     c->http_ = control::MakeCurlTransport(&c->stop_);
     auto log = [](const std::string& line) { LogLine("live: telegram", line); };
     c->sender_ = std::make_unique<control::TelegramSender>(c->bot_, c->clock_, *c->http_, log);
-    c->pusher_ = std::make_unique<control::AlertPusher>(*c->sender_, c->bot_.chat_ids, log);
+    control::AlertPusher::Options po;
+    po.max_queued = static_cast<size_t>(s.Int("telegram.alert_queue"));
+    c->pusher_ = std::make_unique<control::AlertPusher>(*c->sender_, c->bot_.chat_ids, log, c->clock_, po);
     live->alerts = c->pusher_.get();
     LiveControl* self = c.get();
     c->bot_thread_ = std::thread([self, log] {

@@ -342,6 +342,12 @@ std::vector<KeyDecl> Build() {
                      .Default("30")
                      .Range(0, 50)
                      .ReadBy(kBot));
+  rows.push_back(D("telegram.alert_queue", Type::kInt,
+                   "Alerts kept per chat while Telegram is unreachable (retried until delivered); when full, the "
+                   "oldest are dropped and counted in one line sent first")
+                     .Default("500")
+                     .Range(1, 100000)
+                     .ReadBy({"live"}));
   rows.push_back(D("http.bind", Type::kString, "Address the HTTP API listens on")
                      .Default("127.0.0.1")
                      .Flag("--bind", {"serve"})

@@ -1,5 +1,10 @@
 #include "control/alert_pusher.h"
 
+#include <algorithm>
+#include <climits>
+
+#include "core/backoff.h"
+
 namespace huracan::control {
 
 std::string AlertText(const live::Alert& alert) {
@@ -21,9 +26,17 @@ int PushToChats(TelegramSender& sender, const std::vector<int64_t>& chats, const
   return missed;
 }
 
+std::string DroppedAlertsText(int64_t n) {
+  return std::to_string(n) + (n == 1 ? " alert" : " alerts") + " dropped while Telegram was unreachable";
+}
+
 AlertPusher::AlertPusher(TelegramSender& sender, std::vector<int64_t> chats,
-                         std::function<void(const std::string&)> log)
-    : sender_(sender), chats_(std::move(chats)), log_(std::move(log)), thread_([this] { Loop(); }) {}
+                         std::function<void(const std::string&)> log, const Clock& clock, Options options)
+    : sender_(sender), log_(std::move(log)), clock_(clock), o_(options) {
+  queues_.resize(chats.size());
+  for (size_t i = 0; i < chats.size(); ++i) queues_[i].chat = chats[i];
+  thread_ = std::thread([this] { Loop(); });
+}
 
 AlertPusher::~AlertPusher() { Stop(); }
 
@@ -31,11 +44,15 @@ void AlertPusher::Raise(const live::Alert& alert) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return;
-    if (queue_.size() >= kMaxQueued) {
-      queue_.pop_front();
-      ++dropped_;
+    const Item item{.seq = next_seq_++, .text = AlertText(alert)};
+    for (ChatQueue& q : queues_) {
+      if (q.items.size() >= std::max<size_t>(o_.max_queued, 1)) {
+        q.items.pop_front();
+        ++q.overflow;
+        ++dropped_;
+      }
+      q.items.push_back(item);
     }
-    queue_.push_back(AlertText(alert));
   }
   cv_.notify_one();
 }
@@ -43,7 +60,11 @@ void AlertPusher::Raise(const live::Alert& alert) {
 void AlertPusher::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
+    if (!stopping_) {
+      stopping_ = true;
+      stop_deadline_ms_ = clock_.MonotonicMs() + o_.stop_drain_ms;
+      for (ChatQueue& q : queues_) q.failures = 0, q.next_try_ms = 0;  // one more attempt each, now
+    }
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();
@@ -59,18 +80,97 @@ int64_t AlertPusher::dropped() const {
   return dropped_;
 }
 
+size_t AlertPusher::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const ChatQueue& q : queues_) n += q.items.size();
+  return n;
+}
+
 void AlertPusher::Loop() {
   std::unique_lock<std::mutex> lock(mu_);
+  size_t next = 0;  // chats take turns, so one chat's per-chat interval does not hold up the others
   for (;;) {
-    cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, and everything was sent
-    const std::string text = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    const int missed = PushToChats(sender_, chats_, text);
-    if (missed > 0) log_("push not delivered to " + std::to_string(missed) + " chat(s): " + text);
-    lock.lock();
-    ++(missed > 0 ? dropped_ : sent_);
+    const int64_t now = clock_.MonotonicMs();
+    if (stopping_ && now >= stop_deadline_ms_) break;
+    ChatQueue* due = nullptr;
+    int64_t wake = INT64_MAX;
+    for (size_t k = 0; k < queues_.size() && due == nullptr; ++k) {
+      ChatQueue& q = queues_[(next + k) % queues_.size()];
+      if (q.items.empty() && q.overflow == 0) continue;
+      if (stopping_ && q.failures > 0) continue;  // at Stop, a chat that fails is given up
+      if (q.next_try_ms <= now) {
+        due = &q;
+        next = (next + k + 1) % queues_.size();
+      } else {
+        wake = std::min(wake, q.next_try_ms);
+      }
+    }
+    if (due != nullptr) {
+      TryHead(*due, lock);
+    } else if (wake != INT64_MAX) {
+      // Backing off: short steps, so that Stop() is seen at once.
+      lock.unlock();
+      clock_.SleepMs(std::min<int64_t>(wake - now, 100));
+      lock.lock();
+    } else if (stopping_) {
+      break;
+    } else {
+      cv_.wait(lock);
+    }
+  }
+  LogUndelivered();
+}
+
+void AlertPusher::TryHead(ChatQueue& q, std::unique_lock<std::mutex>& lock) {
+  // The overflow line goes first, unless an alert is half delivered (a long one, in parts).
+  const bool overflow_line = q.overflow > 0 && (q.items.empty() || q.items.front().parts_done == 0);
+  const int64_t overflow = q.overflow;
+  const int64_t seq = overflow_line ? -1 : q.items.front().seq;
+  const std::string text = overflow_line ? DroppedAlertsText(overflow) : q.items.front().text;
+  size_t parts_done = overflow_line ? 0 : q.items.front().parts_done;
+  lock.unlock();
+  const TelegramSender::Attempt a = sender_.SendOnce(q.chat, text, &parts_done);
+  lock.lock();
+  // Raise() may have dropped the head from a full queue meanwhile.
+  const bool still_head = !overflow_line && !q.items.empty() && q.items.front().seq == seq;
+  const std::string chat = "chat " + std::to_string(q.chat);
+  if (a.outcome == TelegramSender::Outcome::kRetry) {
+    if (still_head) q.items.front().parts_done = parts_done;
+    ++q.failures;
+    const int64_t wait =
+        std::max(RetryPolicy{0, o_.backoff_base_ms, o_.backoff_cap_ms}.BackoffMs(q.failures), a.retry_after_ms);
+    q.next_try_ms = clock_.MonotonicMs() + wait;
+    if (q.failures == 1 && !stopping_)
+      log_("push to " + chat + " not delivered: " + a.why + "; kept (" + std::to_string(q.items.size()) +
+           " queued) and retried with backoff up to " + std::to_string(o_.backoff_cap_ms / 1000) + " s");
+    return;
+  }
+  if (q.failures > 0)
+    log_("push to " + chat + " delivered again after " + std::to_string(q.failures) + " failed attempt(s)");
+  q.failures = 0;
+  q.next_try_ms = 0;
+  const bool refused = a.outcome == TelegramSender::Outcome::kRefused;
+  if (refused) log_("push to " + chat + " refused: " + a.why + "; dropped: " + text);
+  if (overflow_line) {
+    q.overflow -= overflow;
+  } else if (still_head) {
+    q.items.pop_front();
+    ++(refused ? dropped_ : sent_);
+  } else if (!refused) {
+    // Delivered after all: it no longer counts as dropped.
+    --q.overflow;
+    --dropped_;
+    ++sent_;
+  }
+}
+
+void AlertPusher::LogUndelivered() {
+  for (const ChatQueue& q : queues_) {
+    const int64_t left = static_cast<int64_t>(q.items.size()) + q.overflow;
+    if (left == 0) continue;
+    dropped_ += static_cast<int64_t>(q.items.size());
+    log_(std::to_string(left) + " alert(s) not delivered to chat " + std::to_string(q.chat) + " at shutdown");
   }
 }
 

@@ -286,6 +286,39 @@ TelegramSender::TelegramSender(BotOptions options, const Clock& clock, HttpTrans
                                std::function<void(const std::string&)> log)
     : o_(std::move(options)), clock_(clock), http_(http), log_(std::move(log)) {}
 
+Result<ApiReply> TelegramSender::SendPart(int64_t chat, const std::string& part) {
+  auto last = last_sent_.find(chat);
+  if (last != last_sent_.end()) {
+    const int64_t wait = last->second + o_.min_send_interval_ms - clock_.MonotonicMs();
+    if (wait > 0) clock_.SleepMs(wait);
+  }
+  auto r = BotApi(o_, http_).Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
+  // Counted from the answer: the server had the message by then, so the next one reaches it at
+  // least the interval later whatever the network delay.
+  last_sent_[chat] = clock_.MonotonicMs();
+  return r;
+}
+
+TelegramSender::Attempt TelegramSender::SendOnce(int64_t chat, const std::string& text, size_t* parts_done) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::vector<std::string> parts = SplitMessage(text);
+  for (; *parts_done < parts.size(); ++*parts_done) {
+    Attempt a = Classify(SendPart(chat, parts[*parts_done]));
+    if (a.outcome != Outcome::kSent) return a;
+  }
+  return Attempt{};
+}
+
+TelegramSender::Attempt TelegramSender::Classify(const Result<ApiReply>& r) {
+  Attempt a;
+  if (r.ok() && r->ok) return a;
+  a.outcome = Outcome::kRetry;
+  a.why = r.ok() ? "sendMessage: " + r->description : r.error().message;
+  if (r.ok() && r->http_status == 429) a.retry_after_ms = r->retry_after_s * 1000;
+  if (r.ok() && r->http_status >= 400 && r->http_status < 500 && r->http_status != 429) a.outcome = Outcome::kRefused;
+  return a;
+}
+
 int TelegramSender::Send(int64_t chat, const std::string& text) {
   std::lock_guard<std::mutex> lock(mu_);
   BotApi api(o_, http_);
@@ -295,24 +328,16 @@ int TelegramSender::Send(int64_t chat, const std::string& text) {
     bool sent = false;
     const int attempts = Stopped() ? 1 : o_.send_attempts;
     for (int attempt = 1; attempt <= attempts && !sent; ++attempt) {
-      auto last = last_sent_.find(chat);
-      if (last != last_sent_.end()) {
-        const int64_t wait = last->second + o_.min_send_interval_ms - clock_.MonotonicMs();
-        if (wait > 0) clock_.SleepMs(wait);
-      }
-      auto r = api.Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
-      // Counted from the answer: the server had the message by then, so the next one reaches
-      // it at least the interval later whatever the network delay.
-      last_sent_[chat] = clock_.MonotonicMs();
-      if (r.ok() && r->ok) {
+      const Attempt a = Classify(SendPart(chat, part));
+      if (a.outcome == Outcome::kSent) {
         sent = true;
         break;
       }
       // The same doubling as the polls' backoff, capped at 64x the base.
       int64_t wait_ms = training::RetryPolicy{0, o_.backoff_base_ms, o_.backoff_base_ms << 6}.BackoffMs(attempt);
-      std::string why = r.ok() ? "sendMessage: " + r->description : r.error().message;
-      if (r.ok() && r->http_status == 429 && r->retry_after_s > 0) wait_ms = r->retry_after_s * 1000;
-      if (r.ok() && r->http_status >= 400 && r->http_status < 500 && r->http_status != 429) attempt = attempts;
+      const std::string& why = a.why;
+      if (a.retry_after_ms > 0) wait_ms = a.retry_after_ms;
+      if (a.outcome == Outcome::kRefused) attempt = attempts;
       if (attempt < attempts) {
         log(why + "; retrying in " + std::to_string(wait_ms) + " ms");
         SleepUnlessStopped(clock_, wait_ms, o_.stop);

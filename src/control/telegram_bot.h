@@ -74,6 +74,8 @@ struct BotOptions {
   registry::PromotionRules live_gates;  // without a live runner: the live gates /champions shows (settings)
 };
 
+struct ApiReply;  // below
+
 // Outgoing messages under the limits: parts of at most 4096 characters, at most one message per
 // second per chat, 429 retry_after honoured, 5xx and transport errors retried with backoff; a part
 // that still fails is logged and dropped. Thread-safe (one message at a time): the bot's replies
@@ -85,7 +87,21 @@ class TelegramSender {
   // Sends `text` to `chat`; returns the number of parts given up on.
   int Send(int64_t chat, const std::string& text);
 
+  // One attempt at each part of `text` not delivered yet (`*parts_done` of them were), under the
+  // same per-chat limit; stops at the first part that fails. For callers that keep the message and
+  // retry it themselves (the alert pushes): a part Telegram answered ok is never sent again.
+  enum class Outcome { kSent, kRetry, kRefused };
+  struct Attempt {
+    Outcome outcome = Outcome::kSent;  // kRetry: transport error, 429 or 5xx; kRefused: other 4xx
+    int64_t retry_after_ms = 0;        // a 429's retry_after
+    std::string why;                   // the failure, token redacted
+  };
+  Attempt SendOnce(int64_t chat, const std::string& text, size_t* parts_done);
+
  private:
+  // One sendMessage of `part` after the per-chat interval; records the send time.
+  Result<ApiReply> SendPart(int64_t chat, const std::string& part);
+  static Attempt Classify(const Result<ApiReply>& r);
   bool Stopped() const { return o_.stop != nullptr && o_.stop->load(); }
   const BotOptions o_;
   const Clock& clock_;

@@ -2,10 +2,14 @@
 // SimulatedClock (429 retry_after, 1 message/s per chat, redaction, offsets).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
 
 #include "control/alert_pusher.h"
 #include "control/challenger_fixture.h"
@@ -122,6 +126,42 @@ TEST(TelegramBot, RedactsTheToken) {
   EXPECT_EQ(RedactToken("GET /bot12:ab/getUpdates and 12:ab", "12:ab"), "GET /bot<token>/getUpdates and <token>");
   EXPECT_EQ(RedactToken("x", ""), "x");
 }
+
+// Waits (wall time, at most 10 s) until `done` is true; false when it never was.
+template <typename F>
+bool WaitUntil(F done) {
+  for (int i = 0; i < 1000; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return done();
+}
+
+// Telegram as a switch: while `down` every request fails as unreachable; a chat in `refuse` gets a
+// 400; the rest are answered ok and recorded per chat. Thread-safe.
+class OutageTransport : public HttpTransport {
+ public:
+  Result<HttpResponse> PostJson(const std::string&, const std::string& body, int64_t) override {
+    std::lock_guard<std::mutex> lock(mu);
+    ++attempts;
+    if (down) return Unavailable("Failed to connect to 127.0.0.1");
+    const auto j = nlohmann::json::parse(body);
+    const int64_t chat = j["chat_id"].get<int64_t>();
+    if (refuse.count(chat) > 0) return HttpResponse{400, R"({"ok":false,"description":"Bad Request: chat not found"})"};
+    delivered[chat].push_back(j["text"].get<std::string>());
+    return HttpResponse{200, R"({"ok":true,"result":{}})"};
+  }
+  template <typename F>
+  auto With(F f) {
+    std::lock_guard<std::mutex> lock(mu);
+    return f();
+  }
+  std::mutex mu;
+  bool down = false;
+  int attempts = 0;
+  std::set<int64_t> refuse;
+  std::map<int64_t, std::vector<std::string>> delivered;
+};
 
 TEST(TelegramBot, HonoursRetryAfterRateLimitsAndRedacts) {
   const std::string dir = MakeArchive({{"SOLUSDT", 1}});
@@ -267,11 +307,12 @@ TEST(AlertPusher, SendsEveryAlertToEveryChatUnderTheLimits) {
   std::vector<std::string> log;
   TelegramSender sender(o, clock, http, [&](const std::string& l) { log.push_back(l); });
   {
-    AlertPusher pusher(sender, {7, 8}, [&](const std::string& l) { log.push_back(l); });
+    AlertPusher pusher(sender, {7, 8}, [&](const std::string& l) { log.push_back(l); }, clock, {});
     pusher.Raise(live::Alert{live::AlertKind::kChampionSwap, 1, "SOLUSDT", "SOLUSDT: swap a -> b (champion)"});
     pusher.Raise(live::Alert{live::AlertKind::kDegraded, 2, "DOGEUSDT", "DOGEUSDT: degraded: gap"});
+    WaitUntil([&] { return pusher.pending() == 0; });
     pusher.Stop();
-    EXPECT_EQ(pusher.sent(), 2);
+    EXPECT_EQ(pusher.sent(), 4);  // 2 alerts to 2 chats
     EXPECT_EQ(pusher.dropped(), 0);
   }
   std::map<int64_t, std::vector<std::pair<std::string, int64_t>>> by_chat;
@@ -288,6 +329,102 @@ TEST(AlertPusher, SendsEveryAlertToEveryChatUnderTheLimits) {
   EXPECT_GE(by_chat[7][2].second - by_chat[7][1].second, 1000);  // 1 message/s per chat
   EXPECT_GE(by_chat[8][1].second - by_chat[8][0].second, 1000);
   for (const auto& l : log) EXPECT_EQ(l.find("SECRET"), std::string::npos) << l;
+}
+
+// An AlertPusher for chats 7 and 8 on the wall clock, sending through an OutageTransport with no
+// interval between messages; `log` is read after Stop().
+struct PushRig {
+  WallClock clock;
+  OutageTransport http;
+  std::mutex log_mu;
+  std::vector<std::string> log;
+  BotOptions o = [] {
+    BotOptions b;
+    b.token = "12:SECRET";
+    b.min_send_interval_ms = 0;
+    return b;
+  }();
+  std::function<void(const std::string&)> add_log = [this](const std::string& l) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    log.push_back(l);
+  };
+  TelegramSender sender{o, clock, http, add_log};
+  AlertPusher pusher;
+  explicit PushRig(AlertPusher::Options po) : pusher(sender, {7, 8}, add_log, clock, po) {}
+};
+
+live::Alert Degraded(int i) {
+  return live::Alert{live::AlertKind::kDegraded, i, "SOLUSDT", "SOLUSDT: degraded: " + std::to_string(i)};
+}
+
+// Telegram unreachable for longer than any one send's retries: every chat keeps its newest
+// max_queued alerts, retried with capped backoff; once Telegram is back each chat gets one line
+// counting the alerts dropped from its full queue, then the kept ones, in order, each once.
+TEST(AlertPusher, KeepsAlertsThroughAnOutageAndDeliversThemInOrderOnceItIsBack) {
+  AlertPusher::Options po;
+  po.max_queued = 3;
+  po.backoff_base_ms = 5;
+  po.backoff_cap_ms = 20;
+  PushRig rig(po);
+  OutageTransport& http = rig.http;
+  AlertPusher& pusher = rig.pusher;
+  const std::vector<std::string>& log = rig.log;
+  http.With([&] { return http.down = true; });
+  for (int i = 1; i <= 5; ++i) pusher.Raise(Degraded(i));
+  // Retried well beyond a send's 4 attempts while Telegram is away.
+  ASSERT_TRUE(WaitUntil([&] { return http.With([&] { return http.attempts >= 20; }); }));
+  EXPECT_EQ(pusher.pending(), 6u);  // 3 per chat
+  EXPECT_EQ(pusher.sent(), 0);
+  http.With([&] { return http.down = false; });
+  ASSERT_TRUE(WaitUntil([&] { return pusher.pending() == 0; }));
+  pusher.Stop();
+  const std::vector<std::string> want = {"2 alerts dropped while Telegram was unreachable",
+                                         "[degraded] SOLUSDT: degraded: 3", "[degraded] SOLUSDT: degraded: 4",
+                                         "[degraded] SOLUSDT: degraded: 5"};
+  EXPECT_EQ(http.delivered[7], want);
+  EXPECT_EQ(http.delivered[8], want);
+  EXPECT_EQ(pusher.sent(), 6);
+  EXPECT_EQ(pusher.dropped(), 4);
+  // One line when a chat's pushes start failing and one when they go through again, not one per retry.
+  int failed = 0, again = 0;
+  for (const auto& l : log) {
+    failed += l.rfind("push to chat ", 0) == 0 && l.find("not delivered") != std::string::npos;
+    again += l.find("delivered again after") != std::string::npos;
+  }
+  EXPECT_EQ(failed, 2);
+  EXPECT_EQ(again, 2);
+}
+
+// A chat Telegram refuses (400) loses that alert, logged, and holds up nothing; at Stop what
+// Telegram does not take at once is counted in one line per chat, and Stop does not wait for it.
+TEST(AlertPusher, DropsRefusedAlertsAndLogsWhatIsLeftAtStop) {
+  PushRig rig({});
+  OutageTransport& http = rig.http;
+  AlertPusher& pusher = rig.pusher;
+  const std::vector<std::string>& log = rig.log;
+  http.With([&] { return http.refuse = {8}; });
+  pusher.Raise(Degraded(1));
+  ASSERT_TRUE(WaitUntil([&] { return pusher.pending() == 0; }));
+  EXPECT_EQ(pusher.sent(), 1);
+  EXPECT_EQ(pusher.dropped(), 1);
+  http.With([&] { return http.down = true; });
+  pusher.Raise(Degraded(2));
+  pusher.Raise(Degraded(3));
+  const auto start = std::chrono::steady_clock::now();
+  pusher.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(http.delivered[7], std::vector<std::string>{"[degraded] SOLUSDT: degraded: 1"});
+  EXPECT_EQ(http.delivered.count(8), 0u);
+  EXPECT_EQ(pusher.dropped(), 5);
+  std::vector<std::string> wanted = {"2 alert(s) not delivered to chat 7 at shutdown",
+                                     "2 alert(s) not delivered to chat 8 at shutdown"};
+  for (const auto& w : wanted) EXPECT_NE(std::find(log.begin(), log.end(), w), log.end()) << w;
+  EXPECT_NE(std::find_if(log.begin(), log.end(),
+                         [](const std::string& l) {
+                           return l.rfind("push to chat 8 refused: sendMessage: Bad Request: chat not found", 0) == 0;
+                         }),
+            log.end())
+      << ::testing::PrintToString(log);
 }
 
 // /status inside a live process shows the runner's figures; without one it stays as it was.
