@@ -132,8 +132,12 @@ TEST_F(Paths, EveryEntryPointRefusesEveryHostileSymbol) {
     for (const std::string& file : {h.name + "_1m_20251011_20251108.parquet", h.name + "-1m-2025-01.csv"}) {
       ++tried;
       auto parsed = data::ParseDataFileName(file);
-      if (parsed) EXPECT_TRUE(registry::ValidateSymbol(parsed->market.id()).ok()) << Label(h);
-      if (h.name.find('/') == std::string::npos) EXPECT_FALSE(parsed.has_value()) << Label(h);
+      if (parsed) {
+        EXPECT_TRUE(registry::ValidateSymbol(parsed->market.id()).ok()) << Label(h);
+      }
+      if (h.name.find('/') == std::string::npos) {
+        EXPECT_FALSE(parsed.has_value()) << Label(h);
+      }
     }
     std::vector<data::CatalogEntry> entries(1);
     entries[0].path = "ETH-USDT_1m_x.parquet";
