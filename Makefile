@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live soak-build soak soak-long format format-check clean
+.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -81,6 +81,14 @@ bench-live: deps
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan make_live_universe bench_live_step
 	bash bench/live_400.sh $(BUILD_DIR)
 	HURACAN_LIVE_UNIVERSE=$(BUILD_DIR)/live-universe $(BUILD_DIR)/bench/bench_live_step
+
+# The 400-coin training benchmark (docs/BENCHMARKS.md, "Training: 400 coins"): 400 symbols of
+# 1m bars generated from ../shared (bench/live_universe.cpp, train-data), `huracan train` at 50,
+# 100, 200 and 400 symbols (COUNTS=...): wall, CPU, peak memory. About 45 minutes on 2 idle cores.
+bench-train-400: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan make_live_universe
+	bash bench/train_400.sh $(BUILD_DIR)
 
 # The live soak test (docs/RELIABILITY.md, "Load"): `huracan live` over the benchmark universe
 # (made from ../shared on first use), its RSS sampled over the run; fails on memory growth beyond

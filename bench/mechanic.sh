@@ -3,6 +3,8 @@
 # pass on real data. Trains champions first (not timed), then runs one pass and prints each
 # symbol's seconds (the pass's own `symbol_seconds`), their mean and the projection to 400 symbols.
 # Usage: bench/mechanic.sh [BUILD_DIR=build] [COINS=3] [ENGINES=all]
+#        env: COSTS=zero trains and fine-tunes with zero costs, so that engines are active and the
+#        XGBoost engines' boosters are fitted (and warm-started); default: the default costs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-build}"
@@ -20,6 +22,7 @@ ln -s "$shared"/BTC-USDT-PERP_1m_*.parquet "$tmp/data/"
 ls "$shared"/*.parquet | grep -v BTC-USDT-PERP | head -n $((coins - 1)) | while read -r f; do ln -s "$f" "$tmp/data/"; done
 eng=()
 [ "$engines" = all ] || eng=(--engines "$engines")
+[ -z "${COSTS:-}" ] || eng+=(--costs "$COSTS")
 cat >"$tmp/rules.json" <<'JSON'
 {"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,"sharpe_margin":0,"min_first_net_sharpe":-1000000}
 JSON
@@ -30,7 +33,7 @@ export OMP_WAIT_POLICY=PASSIVE
   exit 1
 }
 /usr/bin/time -v "$bin" mechanic --once --data-dir "$tmp/data" --archive "$tmp/archive" --db "$tmp/h.db" \
-  --promotion-rules "$tmp/rules.json" --run-id bench-mech >"$tmp/mech.out" 2>"$tmp/mech.err" || true
+  --promotion-rules "$tmp/rules.json" --run-id bench-mech ${COSTS:+--costs "$COSTS"} >"$tmp/mech.out" 2>"$tmp/mech.err" || true
 grep -E "Elapsed|Maximum resident" "$tmp/mech.err" | sed 's/^\s*/pass: /'
 node -e '
   const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
