@@ -57,6 +57,19 @@ struct UniverseRow {
   double scale = 1;
 };
 
+// Re-stamps every bar `shift` ms later and multiplies prices by `price_scale`, volumes by
+// `volume_scale` (1.0 leaves them exactly as they were).
+void ShiftAndScale(data::BarSeries* out, int64_t shift, double price_scale, double volume_scale) {
+  for (size_t i = 0; i < out->size(); ++i) {
+    out->ts_ms[i] += shift;
+    out->open[i] *= price_scale;
+    out->high[i] *= price_scale;
+    out->low[i] *= price_scale;
+    out->close[i] *= price_scale;
+    out->volume[i] *= volume_scale;
+  }
+}
+
 Status MakeData(const Args& a) {
   const auto day_ms = data::ParseIsoUtc(a.day);
   if (!day_ms) return InvalidArgument("--day '" + a.day + "' is not an ISO date");
@@ -98,13 +111,7 @@ Status MakeData(const Args& a) {
     if (hi <= lo) return FailedPrecondition(entries[b].path + ": no bars " + std::to_string(shift_days) + " days back");
     data::BarSeries out = src.slice(lo, hi);
     out.symbol = m.id();
-    for (size_t i = 0; i < out.size(); ++i) {
-      out.ts_ms[i] += shift;
-      out.open[i] *= scale;
-      out.high[i] *= scale;
-      out.low[i] *= scale;
-      out.close[i] *= scale;
-    }
+    ShiftAndScale(&out, shift, scale, 1.0);
     HURACAN_RETURN_IF_ERROR(data::WriteParquetBars(
         replay + "/" + data::NormalisedFileName(m, "1m", out.ts_ms.front(), out.ts_ms.back()), out));
     tsv << m.id() << '\t' << entries[b].symbol() << '\t' << shift_days << '\t' << scale << '\n';
@@ -203,14 +210,7 @@ Status MakeTrainData(const Args& a) {
       price_scale = std::ldexp(1.0, j % 7 - 3);
     }
     out.symbol = m.id();
-    for (size_t i = 0; i < out.size(); ++i) {
-      out.ts_ms[i] += shift;
-      out.open[i] *= price_scale;
-      out.high[i] *= price_scale;
-      out.low[i] *= price_scale;
-      out.close[i] *= price_scale;
-      out.volume[i] *= volume_scale;
-    }
+    ShiftAndScale(&out, shift, price_scale, volume_scale);
     const std::string file = data::NormalisedFileName(m, "1m", out.ts_ms.front(), out.ts_ms.back());
     HURACAN_RETURN_IF_ERROR(data::WriteParquetBars(out_dir + "/" + file, out));
     tsv << m.id() << '\t' << entries[b].symbol() << '\t' << shift_days << '\t' << price_scale << '\t' << volume_scale
