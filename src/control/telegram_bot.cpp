@@ -379,6 +379,11 @@ std::vector<std::string> SplitMessage(const std::string& text, size_t limit) {
 
 std::string OffsetPath(const std::string& archive_dir) { return archive_dir + "/control/telegram_offset.json"; }
 
+// Bounds on numbers from the Bot API (a broken or hostile server): a message date (Unix seconds,
+// 2100-01-01) and a 429's retry_after (one day), so that neither overflows once turned into ms.
+constexpr int64_t kLatestDateS = 4102444800;
+constexpr int64_t kMaxRetryAfterS = 86400;
+
 ApiReply ParseApiReply(long http_status, std::string_view body) {
   ApiReply a;
   a.http_status = http_status;
@@ -389,7 +394,7 @@ ApiReply ParseApiReply(long http_status, std::string_view body) {
     if (j.contains("description") && j["description"].is_string()) a.description = j["description"];
     if (j.contains("parameters") && j["parameters"].is_object() && j["parameters"].contains("retry_after") &&
         j["parameters"]["retry_after"].is_number_integer())
-      a.retry_after_s = j["parameters"]["retry_after"].get<int64_t>();
+      a.retry_after_s = std::clamp<int64_t>(j["parameters"]["retry_after"].get<int64_t>(), 0, kMaxRetryAfterS);
     if (j.contains("result")) a.result = j["result"];
   }
   if (!a.ok && a.description.empty()) a.description = "HTTP " + std::to_string(http_status);
@@ -417,7 +422,11 @@ IncomingUpdate ParseUpdate(const nlohmann::json& update) {
       u.user = "id " + f["id"].dump();
   }
   if (m.contains("text") && m["text"].is_string()) u.text = m["text"].get<std::string>();
-  if (m.contains("date") && m["date"].is_number_integer()) u.sent_ms = m["date"].get<int64_t>() * 1000;
+  // Unix seconds; a date outside 1970..2100 is ignored (it would not even fit in ms).
+  if (m.contains("date") && m["date"].is_number_integer()) {
+    const int64_t date_s = m["date"].get<int64_t>();
+    if (date_s >= 0 && date_s <= kLatestDateS) u.sent_ms = date_s * 1000;
+  }
   return u;
 }
 

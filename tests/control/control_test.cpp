@@ -122,6 +122,27 @@ TEST(TelegramBot, SplitMessageKeepsPartsUnderTheLimit) {
   }
 }
 
+// Numbers from a broken or hostile Bot API never overflow once turned into milliseconds (found by
+// fuzz_telegram: a message date of 1.7e16 s): an out-of-range date is ignored, a retry_after is
+// capped at a day.
+TEST(TelegramBot, OutOfRangeDatesAndRetryAftersAreBounded) {
+  auto u = ParseUpdate(nlohmann::json::parse(
+      R"({"update_id":1,"message":{"chat":{"id":5},"date":17644608064460800,"text":"/status"}})"));
+  EXPECT_TRUE(u.has_chat);
+  EXPECT_EQ(u.sent_ms, 0);
+  u = ParseUpdate(nlohmann::json::parse(R"({"update_id":1,"message":{"chat":{"id":5},"date":-5,"text":"/status"}})"));
+  EXPECT_EQ(u.sent_ms, 0);
+  u = ParseUpdate(
+      nlohmann::json::parse(R"({"update_id":1,"message":{"chat":{"id":5},"date":1764460800,"text":"/status"}})"));
+  EXPECT_EQ(u.sent_ms, 1764460800000);
+  ApiReply a = ParseApiReply(429, R"({"ok":false,"parameters":{"retry_after":9223372036854775807}})");
+  EXPECT_EQ(a.retry_after_s, 86400);
+  a = ParseApiReply(429, R"({"ok":false,"parameters":{"retry_after":-3}})");
+  EXPECT_EQ(a.retry_after_s, 0);
+  a = ParseApiReply(429, R"({"ok":false,"parameters":{"retry_after":7}})");
+  EXPECT_EQ(a.retry_after_s, 7);
+}
+
 TEST(TelegramBot, RedactsTheToken) {
   EXPECT_EQ(RedactToken("GET /bot12:ab/getUpdates and 12:ab", "12:ab"), "GET /bot<token>/getUpdates and <token>");
   EXPECT_EQ(RedactToken("x", ""), "x");
