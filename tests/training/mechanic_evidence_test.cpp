@@ -43,7 +43,6 @@ using huracan::testing::RunCommand;
 using huracan::testing::ShellQuote;
 
 constexpr char kSymbol[] = "ETHUSDT-PERP";
-constexpr int64_t kMinute = 60000;
 
 // Appends `minutes` bars: drift `sign` * 1.5 bps a minute for 480 minutes, then -`sign` * 24 bps a
 // minute for 15 (half the climb back), each bar with 2 bps of noise; `sign` 0 is a random walk.
@@ -59,8 +58,8 @@ void AppendBars(data::BarSeries& bars, int64_t t0, int minutes, int sign, std::m
     const double high = std::max(open, logp) + std::fabs(noise(rng)) * 1e-4;
     const double low = std::min(open, logp) - std::fabs(noise(rng)) * 1e-4;
     const double close = std::exp(logp);
-    bars.push_back(
-        Bar{t0 + i * kMinute, std::exp(open), std::exp(high), std::exp(low), close, 1e5 / close * (1 + 0.1 * u(rng))});
+    bars.push_back(Bar{t0 + i * kMsPerMinute, std::exp(open), std::exp(high), std::exp(low), close,
+                       1e5 / close * (1 + 0.1 * u(rng))});
   }
 }
 
