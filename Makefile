@@ -55,9 +55,10 @@ fuzz-smoke: asan-build
 # Every parser of outside input under libFuzzer + ASan + UBSan (clang; docs/RELIABILITY.md) in its
 # own tree with libFuzzer's full instrumentation (comparisons too), each target FUZZ_SECONDS long
 # from its seed corpus in fuzz/corpus. `make fuzz-long` is the documented campaign (10 minutes per
-# target; MERGE=1 keeps new coverage in the corpus).
+# target; MERGE=1 keeps new coverage in the corpus; FUZZ_JOBS=2 runs two targets at once).
 FUZZ_CXX_FLAGS ?= -O1 -g1 -DNDEBUG
 FUZZ_LONG_SECONDS ?= 600
+FUZZ_JOBS ?= 1
 fuzz-build: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DHURACAN_FUZZ=ON -DHURACAN_BUILD_TESTS=OFF \
 	  -DHURACAN_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(FUZZ_CXX_FLAGS)" >/dev/null
@@ -67,7 +68,7 @@ fuzz: fuzz-build
 	bash scripts/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 fuzz-long: fuzz-build
-	bash scripts/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_LONG_SECONDS)
+	FUZZ_JOBS=$(FUZZ_JOBS) bash scripts/run-fuzz.sh $(FUZZ_DIR) $(FUZZ_LONG_SECONDS)
 
 # Every benchmark (docs/BENCHMARKS.md); reconfigures the build with the benchmarks on.
 bench: deps
