@@ -74,18 +74,21 @@ void AlertPusher::LoadOutbox(const std::vector<int64_t>& chats) {
   if (!fs::exists(path, ec)) return;
   auto text = ReadFile(path);
   std::string why = text.ok() ? "" : text.error().message;
-  // chat -> its alerts (time, text) and the count dropped from its full queue, as saved.
-  std::vector<std::pair<int64_t, std::pair<std::vector<std::pair<int64_t, std::string>>, int64_t>>> saved;
+  struct SavedChat {
+    int64_t chat = 0, dropped = 0;                        // dropped: not announced yet
+    std::vector<std::pair<int64_t, std::string>> alerts;  // (at_ms, text), oldest first
+  };
+  std::vector<SavedChat> saved;
   if (text.ok()) {
     try {
       const nlohmann::json j = nlohmann::json::parse(*text);
       if (j.at("version").get<int>() != 1) throw std::runtime_error("unknown version");
       for (const auto& c : j.at("chats")) {
-        auto& [chat, entry] = saved.emplace_back();
-        chat = c.at("chat_id").get<int64_t>();
-        entry.second = c.value("dropped", int64_t{0});
+        SavedChat& sc = saved.emplace_back();
+        sc.chat = c.at("chat_id").get<int64_t>();
+        sc.dropped = c.value("dropped", int64_t{0});
         for (const auto& a : c.at("alerts"))
-          entry.first.emplace_back(a.at("at_ms").get<int64_t>(), a.at("text").get<std::string>());
+          sc.alerts.emplace_back(a.at("at_ms").get<int64_t>(), a.at("text").get<std::string>());
       }
     } catch (const std::exception& e) {
       why = e.what();
@@ -100,28 +103,28 @@ void AlertPusher::LoadOutbox(const std::vector<int64_t>& chats) {
   }
   const std::set<int64_t> allowed(chats.begin(), chats.end());
   const int64_t now = clock_.NowMs();
-  for (const auto& [chat, entry] : saved) {
-    const auto& [alerts, dropped] = entry;
-    const std::string who = "chat " + std::to_string(chat);
-    if (!allowed.contains(chat)) {
-      log_(std::to_string(alerts.size()) + " alert(s) of the previous run for " + who +
+  bool changed = false;  // the file no longer says what the queues hold: a chat dropped, a queue full
+  for (const SavedChat& sc : saved) {
+    const std::string who = "chat " + std::to_string(sc.chat);
+    if (!allowed.contains(sc.chat)) {
+      log_(std::to_string(sc.alerts.size()) + " alert(s) of the previous run for " + who +
            " dropped: the chat is no longer allowed (telegram.chat_ids)");
-      outbox_dirty_ = true;
+      changed = true;
       continue;
     }
-    ChatQueue& q = *std::find_if(queues_.begin(), queues_.end(), [&](const ChatQueue& x) { return x.chat == chat; });
-    q.overflow += dropped;
-    for (const auto& [at_ms, original] : alerts)
-      Push(
-          q,
-          Item{
-              .seq = next_seq_++, .text = PreviousRunText(original, at_ms, now), .original = original, .at_ms = at_ms});
-    log_(std::to_string(alerts.size()) + " alert(s) of the previous run for " + who + " loaded from " + path +
+    ChatQueue& q = *std::find_if(queues_.begin(), queues_.end(), [&](const ChatQueue& x) { return x.chat == sc.chat; });
+    q.overflow += sc.dropped;
+    const int64_t overflow_before = q.overflow;
+    for (const auto& [at_ms, original] : sc.alerts) {
+      Item item{
+          .seq = next_seq_++, .text = PreviousRunText(original, at_ms, now), .original = original, .at_ms = at_ms};
+      Push(q, std::move(item));
+    }
+    changed = changed || q.overflow != overflow_before;
+    log_(std::to_string(sc.alerts.size()) + " alert(s) of the previous run for " + who + " loaded from " + path +
          ": sent first");
   }
-  outbox_dirty_ = false;  // the file says the same, unless a chat was dropped or a queue was full
-  for (const ChatQueue& q : queues_) outbox_dirty_ = outbox_dirty_ || q.overflow > 0;
-  for (const auto& [chat, entry] : saved) outbox_dirty_ = outbox_dirty_ || !allowed.contains(chat);
+  outbox_dirty_ = changed;
 }
 
 void AlertPusher::SaveOutbox(std::unique_lock<std::mutex>& lock) {

@@ -494,6 +494,23 @@ TEST(AlertPusher, KeepsWhatIsLeftAtStopInTheOutboxForTheNextPusher) {
   EXPECT_EQ(PreviousRunText("x", 1764505800000, 1764510000000), "(from the previous run, 12:30 UTC) x");
 }
 
+// The previous run's alerts count against the queue bound: the oldest beyond it are dropped and
+// announced, as in an outage.
+TEST(AlertPusher, LoadsTheOutboxUnderTheQueueBound) {
+  AlertPusher::Options po;
+  po.outbox_path = testing::MakeTempDir("alert_outbox") + "/" + kAlertOutboxFile;
+  po.max_queued = 1;
+  ASSERT_TRUE(WriteFileAtomic(po.outbox_path, R"({"version":1,"chats":[{"chat_id":7,"dropped":0,"alerts":[
+      {"at_ms":60000,"text":"[degraded] A"},{"at_ms":120000,"text":"[degraded] B"}]}]})")
+                  .ok());
+  PushRig rig(po, {7});
+  ASSERT_TRUE(WaitUntil([&] { return rig.pusher.pending() == 0 && !std::filesystem::exists(po.outbox_path); }));
+  rig.pusher.Stop();
+  EXPECT_EQ(
+      rig.http.delivered[7],
+      (std::vector<std::string>{DroppedAlertsText(1), PreviousRunText("[degraded] B", 120'000, rig.clock.NowMs())}));
+}
+
 // A corrupt outbox is named in a warning and set aside as FILE.corrupt; the pusher works on.
 TEST(AlertPusher, SetsACorruptOutboxAside) {
   AlertPusher::Options po;
