@@ -97,6 +97,8 @@ Result<std::unique_ptr<LiveControl>> LiveControl::Start(const Options& opts, con
     c->sender_ = std::make_unique<control::TelegramSender>(c->bot_, c->clock_, *c->http_, log);
     control::AlertPusher::Options po;
     po.max_queued = static_cast<size_t>(s.Int("telegram.alert_queue"));
+    // Kept beside the restart state: what a stop or a crash leaves undelivered goes out next run.
+    if (!live->state_dir.empty()) po.outbox_path = live->state_dir + "/" + control::kAlertOutboxFile;
     c->pusher_ = std::make_unique<control::AlertPusher>(*c->sender_, c->bot_.chat_ids, log, c->clock_, po);
     live->alerts = c->pusher_.get();
     LiveControl* self = c.get();

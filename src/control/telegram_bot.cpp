@@ -23,11 +23,14 @@ size_t CollectBody(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-// Sleeps `ms`, in short slices when `stop` is given, returning early once it is true.
-void SleepUnlessStopped(const Clock& clock, int64_t ms, const std::atomic<bool>* stop) {
-  if (stop == nullptr) return clock.SleepMs(ms);
+// Sleeps `ms`, in short slices when `stop` or `wake` is given, returning early once `stop` is true
+// or `wake` returns true.
+void SleepUnlessStopped(const Clock& clock, int64_t ms, const std::atomic<bool>* stop,
+                        const std::function<bool()>& wake = nullptr) {
+  if (stop == nullptr && !wake) return clock.SleepMs(ms);
   const int64_t until = clock.MonotonicMs() + ms;
-  for (int64_t left = ms; left > 0 && !stop->load(); left = until - clock.MonotonicMs())
+  for (int64_t left = ms; left > 0 && !(stop != nullptr && stop->load()) && !(wake && wake());
+       left = until - clock.MonotonicMs())
     clock.SleepMs(std::min<int64_t>(left, 100));
 }
 
@@ -148,7 +151,13 @@ class Bot {
         if (reply.ok() && reply->retry_after_s > 0) wait_ms = std::max(wait_ms, reply->retry_after_s * 1000);
         const bool more = o_.max_polls < 0 || polls < o_.max_polls;
         Log(last_error + (more ? "; retrying in " + std::to_string(wait_ms) + " ms" : ""));
-        if (more) SleepUnlessStopped(clock_, wait_ms, o_.stop);
+        if (more) {
+          // With a shared sender (the pushes), an ok to a push means Telegram is back: poll now.
+          const int64_t answered = sender_->answered();
+          std::function<bool()> back;
+          if (own_sender_ == nullptr) back = [&] { return sender_->answered() != answered; };
+          SleepUnlessStopped(clock_, wait_ms, o_.stop, back);
+        }
         continue;
       }
       if (failures_in_row > 0) Log("getUpdates recovered after " + std::to_string(failures_in_row) + " failure(s)");
@@ -293,6 +302,7 @@ Result<ApiReply> TelegramSender::SendPart(int64_t chat, const std::string& part)
     if (wait > 0) clock_.SleepMs(wait);
   }
   auto r = BotApi(o_, http_).Call("sendMessage", {{"chat_id", chat}, {"text", part}}, 30000);
+  if (r.ok() && r->ok) ++answered_;
   // Counted from the answer: the server had the message by then, so the next one reaches it at
   // least the interval later whatever the network delay.
   last_sent_[chat] = clock_.MonotonicMs();

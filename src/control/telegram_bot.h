@@ -98,6 +98,10 @@ class TelegramSender {
   };
   Attempt SendOnce(int64_t chat, const std::string& text, size_t* parts_done);
 
+  // How many messages Telegram answered ok so far: the bot's poll loop, backing off after failed
+  // polls, polls again at once when this moves (Telegram is back).
+  int64_t answered() const { return answered_.load(); }
+
  private:
   // One sendMessage of `part` after the per-chat interval; records the send time.
   Result<ApiReply> SendPart(int64_t chat, const std::string& part);
@@ -109,6 +113,7 @@ class TelegramSender {
   const std::function<void(const std::string&)> log_;
   std::mutex mu_;
   std::map<int64_t, int64_t> last_sent_;  // chat -> monotonic ms of the last send
+  std::atomic<int64_t> answered_{0};
 };
 
 struct BotStats {
@@ -153,7 +158,8 @@ IncomingUpdate ParseUpdate(const nlohmann::json& update);
 // `log` gets one line per event, the token already redacted. Returns an error only when the
 // last getUpdates call failed (an outage at the end of a bounded run) or the offset file is
 // unusable; everything else is logged and the loop goes on.
-// `sender` (may be null: the bot makes its own) sends the replies.
+// `sender` (may be null: the bot makes its own) sends the replies; when it is shared (the alert
+// pushes), a backoff wait after failed polls ends as soon as it gets an ok from Telegram.
 Result<BotStats> RunBot(const BotOptions& options, const Clock& clock, HttpTransport& http, storage::Database* db,
                         const std::function<void(const std::string&)>& log, TelegramSender* sender = nullptr);
 

@@ -2,6 +2,7 @@
 // SimulatedClock (429 retry_after, 1 message/s per chat, redaction, offsets).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -371,7 +372,12 @@ struct PushRig {
   };
   TelegramSender sender{o, clock, http, add_log};
   AlertPusher pusher;
-  explicit PushRig(AlertPusher::Options po) : pusher(sender, {7, 8}, add_log, clock, po) {}
+  explicit PushRig(AlertPusher::Options po, std::vector<int64_t> chats = {7, 8})
+      : pusher(sender, std::move(chats), add_log, clock, po) {}
+  bool Logged(const std::string& part) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    return std::any_of(log.begin(), log.end(), [&](const std::string& l) { return l.find(part) != std::string::npos; });
+  }
 };
 
 live::Alert Degraded(int i) {
@@ -446,6 +452,79 @@ TEST(AlertPusher, DropsRefusedAlertsAndLogsWhatIsLeftAtStop) {
                          }),
             log.end())
       << ::testing::PrintToString(log);
+}
+
+// The outbox: what a stop during an outage leaves is in the file (written as soon as it was
+// queued), per chat, in order; the next pusher sends it first, marked with its time, each once,
+// then removes the file. A chat no longer allowed loses its alerts, with a log line.
+TEST(AlertPusher, KeepsWhatIsLeftAtStopInTheOutboxForTheNextPusher) {
+  AlertPusher::Options po;
+  po.outbox_path = testing::MakeTempDir("alert_outbox") + "/state/" + kAlertOutboxFile;
+  {
+    PushRig rig(po);
+    rig.http.With([&] { return rig.http.down = true; });
+    rig.pusher.Raise(Degraded(60'000));
+    ASSERT_TRUE(WaitUntil([&] { return std::filesystem::exists(po.outbox_path); }));  // before Stop: crash-safe
+    rig.pusher.Raise(Degraded(120'000));
+    rig.pusher.Stop();
+    EXPECT_EQ(rig.pusher.dropped(), 0);
+    EXPECT_TRUE(rig.Logged("2 alert(s) not delivered to chat 7 at shutdown: kept in " + po.outbox_path));
+  }
+  auto saved = ReadFile(po.outbox_path);
+  ASSERT_TRUE(saved.ok());
+  const auto j = nlohmann::json::parse(*saved);
+  ASSERT_EQ(j["chats"].size(), 2u);
+  EXPECT_EQ(j["chats"][1]["chat_id"], 8);
+  EXPECT_EQ(j["chats"][1]["alerts"][1]["at"], "1970-01-01T00:02:00Z");
+  EXPECT_EQ(j["chats"][1]["alerts"][1]["text"], "[degraded] SOLUSDT: degraded: 120000");
+
+  PushRig next(po, {7});  // chat 8 is no longer allowed
+  next.pusher.Raise(Degraded(3));
+  ASSERT_TRUE(WaitUntil([&] { return next.pusher.pending() == 0 && !std::filesystem::exists(po.outbox_path); }));
+  next.pusher.Stop();
+  const int64_t now = next.clock.NowMs();
+  const std::vector<std::string> want = {PreviousRunText("[degraded] SOLUSDT: degraded: 60000", 60'000, now),
+                                         PreviousRunText("[degraded] SOLUSDT: degraded: 120000", 120'000, now),
+                                         "[degraded] SOLUSDT: degraded: 3"};
+  EXPECT_EQ(next.http.delivered[7], want);
+  EXPECT_EQ(want[0], "(from the previous run, 1970-01-01 00:01 UTC) [degraded] SOLUSDT: degraded: 60000");
+  EXPECT_EQ(next.http.delivered.count(8), 0u);
+  EXPECT_TRUE(next.Logged("2 alert(s) of the previous run for chat 8 dropped: the chat is no longer allowed"));
+  EXPECT_FALSE(std::filesystem::exists(po.outbox_path));
+  EXPECT_EQ(PreviousRunText("x", 1764505800000, 1764510000000), "(from the previous run, 12:30 UTC) x");
+}
+
+// The previous run's alerts count against the queue bound: the oldest beyond it are dropped and
+// announced, as in an outage.
+TEST(AlertPusher, LoadsTheOutboxUnderTheQueueBound) {
+  AlertPusher::Options po;
+  po.outbox_path = testing::MakeTempDir("alert_outbox") + "/" + kAlertOutboxFile;
+  po.max_queued = 1;
+  ASSERT_TRUE(WriteFileAtomic(po.outbox_path, R"({"version":1,"chats":[{"chat_id":7,"dropped":0,"alerts":[
+      {"at_ms":60000,"text":"[degraded] A"},{"at_ms":120000,"text":"[degraded] B"}]}]})")
+                  .ok());
+  PushRig rig(po, {7});
+  ASSERT_TRUE(WaitUntil([&] { return rig.pusher.pending() == 0 && !std::filesystem::exists(po.outbox_path); }));
+  rig.pusher.Stop();
+  EXPECT_EQ(
+      rig.http.delivered[7],
+      (std::vector<std::string>{DroppedAlertsText(1), PreviousRunText("[degraded] B", 120'000, rig.clock.NowMs())}));
+}
+
+// A corrupt outbox is named in a warning and set aside as FILE.corrupt; the pusher works on.
+TEST(AlertPusher, SetsACorruptOutboxAside) {
+  AlertPusher::Options po;
+  po.outbox_path = testing::MakeTempDir("alert_outbox") + "/" + kAlertOutboxFile;
+  ASSERT_TRUE(WriteFileAtomic(po.outbox_path, "{\"version\":1,\"chats\":[{\"chat_id\":7,\"alerts\":[{\"te").ok());
+  PushRig rig(po);
+  EXPECT_TRUE(rig.Logged("alert outbox " + po.outbox_path + " is unreadable"));
+  EXPECT_TRUE(rig.Logged("set aside as " + po.outbox_path + ".corrupt"));
+  EXPECT_TRUE(std::filesystem::exists(po.outbox_path + ".corrupt"));
+  rig.pusher.Raise(Degraded(1));
+  ASSERT_TRUE(WaitUntil([&] { return rig.pusher.pending() == 0; }));
+  rig.pusher.Stop();
+  EXPECT_EQ(rig.http.delivered[7], std::vector<std::string>{"[degraded] SOLUSDT: degraded: 1"});
+  EXPECT_FALSE(std::filesystem::exists(po.outbox_path));
 }
 
 // /status inside a live process shows the runner's figures; without one it stays as it was.
