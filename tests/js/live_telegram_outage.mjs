@@ -60,7 +60,12 @@ await live.check(async () => {
   }
   const outageMs = Date.now() - downAt;
   assert.ok(bars[0] < bad, 'the bad bar came before the outage: lower SPEED');
-  for (let i = 1; i < bars.length; ++i) assert.ok(bars[i] > bars[i - 1], `the bar time stood still during the outage at sample ${i}`);
+  // Never stuck: at 100 ms per sample a busy machine may show one bar time twice, never for 0.5 s.
+  let stuckSince = 0;
+  for (let i = 1; i < bars.length; ++i) {
+    stuckSince = bars[i] > bars[i - 1] ? i : stuckSince;
+    assert.ok(i - stuckSince < 5, `the bar time stood still during the outage from sample ${stuckSince} to ${i}`);
+  }
   // On time: the replay kept at least half its pace (SPEED x real time) through the outage.
   const pace = (bars[bars.length - 1] - bars[0]) / outageMs;
   assert.ok(pace >= Number(speed) / 2, `the runner fell behind during the outage: ${pace.toFixed(0)}x real time`);
