@@ -385,11 +385,13 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc,
   HURACAN_ASSIGN_OR_RETURN(Tuned scored, FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo,
                                                   cfg, opts.extra_trees));
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult scored_run, run_on_window(scored.model));
+  MaybeCrashAt("after_score", symbol);
 
   // Stored: tuned on the newest days.
   times.Begin("final_tune");
   HURACAN_ASSIGN_OR_RETURN(Tuned final_tune,
                            FineTune(parent, recipe, bars, frame, qv, n - calib, n, fo, cfg, opts.extra_trees));
+  MaybeCrashAt("after_tune", symbol);
   // The warm start shapes the challenger only where a booster took trees: other champions keep the
   // key (and the bundle) they had without it.
   const std::string warm_start =

@@ -31,6 +31,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/crash_campaign_mechanic.h"
 #include "training/mechanic_support.h"
 #include "training/sql_ledger.h"
 
@@ -128,11 +129,14 @@ struct Case : testing::MechanicCase {
   CommandResult Huracan(const std::string& args) const {
     return RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " " + args);
   }
+  std::string MechanicCommand(int64_t now_ms, const std::string& rules, const std::string& run_id) const {
+    return ShellQuote(huracan::testing::HuracanBinary()) + " mechanic --once --data-dir " + ShellQuote(dir + "/data") +
+           " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
+           " --costs zero --symbols ETHUSDT-PERP --calib-days 2 --eval-days 3" + " --promotion-rules " +
+           ShellQuote(dir + "/" + rules + ".json") + " --now " + NowFlag(now_ms) + " --run-id " + run_id;
+  }
   CommandResult Mechanic(int64_t now_ms, const std::string& rules, const std::string& run_id) const {
-    return Huracan("mechanic --once --data-dir " + ShellQuote(dir + "/data") + " --archive " + ShellQuote(archive) +
-                   " --db " + ShellQuote(db) + " --costs zero --symbols ETHUSDT-PERP --calib-days 2 --eval-days 3" +
-                   " --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") + " --now " + NowFlag(now_ms) +
-                   " --run-id " + run_id);
+    return RunCommand(MechanicCommand(now_ms, rules, run_id));
   }
   // Hamilton in shadow mode on the bars of `folder` in [from_ms, to_ms), the set's challengers beside.
   CommandResult Replay(const std::string& folder, int64_t from_ms, int64_t to_ms) const {
@@ -310,6 +314,34 @@ TEST(MechanicEvidence, CooloffHoldsThenFlappingIsStopped) {
   EXPECT_EQ(c.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'rejection' AND reason LIKE ?",
                     {"%flapping: the champion went " + chain + "%"}),
             1);
+}
+
+// The crash campaign on the promotion path (tests/training/crash_campaign_mechanic.h): 7 h after the
+// first champion's promotion, under rules the fine-tune passes, the pass promotes its challenger.
+// kill -9 at each of the 8 stage boundaries this path reaches and at 12 seeded random delays (4
+// under the sanitizers), each on a fresh copy of the base, then a rerun of the same run id: the
+// pointer names the old champion or the promoted one between kill and rerun, and after it exactly
+// what an uninterrupted pass leaves; a further pass does nothing.
+TEST(MechanicEvidence, KillAtEveryStageAndRandomPointsOfAPromotionPass) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  testing::CrashCampaign cc;
+  cc.make_case = [] { return std::make_unique<Case>(); };
+  cc.command = [](const testing::MechanicCase& mc) {
+    const Case& c = static_cast<const Case&>(mc);
+    return c.MechanicCommand(c.PromotedAtMs() + 7 * kMsPerHour, "open", "mech-k");
+  };
+  cc.run_id = "mech-k";
+  cc.stages = {"after_load",    "after_score",    "after_tune",        "after_archive",
+               "after_promote", "after_champion", "in_db_transaction", "after_db_commit"};
+  cc.random_points = testing::CrashCampaignRandomPoints(12, 4);
+  const testing::CrashCampaignResult res = testing::RunCrashCampaign(cc);
+  EXPECT_NE(res.clean.champion, res.before) << "the promotion path promoted nothing";
+  EXPECT_EQ(res.clean.champion, res.clean.model_id);
+  EXPECT_EQ(res.clean.kind, "champion");
+  EXPECT_EQ(res.clean.history.front(), res.before);
+#ifndef HURACAN_SANITIZE_BUILD
+  EXPECT_GE(res.Points(), 20);
+#endif
 }
 
 }  // namespace
