@@ -319,7 +319,8 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   // shadow trades beside it (a first model has nothing to be compared with). One held back by them
   // alone joins the coin's challenger set, for Hamilton to shadow-trade.
   bool live_held_back = false;
-  if (ctx.rules.live_min_trades > 0 && pointer && !resumed) {
+  // Resumed too, so that its decision (the snapshot's `live` verdict) is the first attempt's.
+  if (ctx.rules.live_min_trades > 0 && pointer) {
     const bool backtest_pass = decision.promote;
     HURACAN_ASSIGN_OR_RETURN_CTX(
         decision,
