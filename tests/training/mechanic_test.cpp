@@ -262,7 +262,7 @@ TEST(Mechanic, AnUnchangedPassStoresNoSecondChallenger) {
 // The crash campaign on the refusal path (tests/training/crash_campaign_mechanic.h): nothing in the
 // sample trades through the combiner, so a fine-tuned challenger never beats its champion's net
 // Sharpe there and joins the challenger set. kill -9 at each of the 7 stage boundaries this path
-// reaches and at 5 seeded random delays (3 under the sanitizers), each on a fresh copy of the base,
+// reaches and at 3 seeded random delays (2 under the sanitizers), each on a fresh copy of the base,
 // then a rerun of the same run id: the state an uninterrupted pass leaves, and a further pass does
 // nothing. The promotion path: MechanicEvidence.KillAtEveryStageAndRandomPointsOfAPromotionPass.
 TEST(Mechanic, KillAtEveryStageAndRandomPointsOfARefusalPass) {
@@ -275,7 +275,7 @@ TEST(Mechanic, KillAtEveryStageAndRandomPointsOfARefusalPass) {
   cc.run_id = "mech-k";
   cc.stages = {"after_load",           "after_score",       "after_tune",     "after_archive",
                "after_challenger_set", "in_db_transaction", "after_db_commit"};
-  cc.random_points = testing::CrashCampaignRandomPoints(5, 3);
+  cc.random_points = testing::CrashCampaignRandomPoints(3, 2);
   const testing::CrashCampaignResult res = testing::RunCrashCampaign(cc);
   EXPECT_EQ(res.clean.champion, res.before) << "the refusal path promoted " << res.clean.champion;
   EXPECT_EQ(res.clean.decisions.size(), 1u);
