@@ -106,6 +106,17 @@ soak: soak-build
 soak-long: soak-build
 	SYMBOLS=400 DAYS=10 bash scripts/soak.sh $(BUILD_DIR)
 
+# The long crash campaign of `huracan mechanic` (docs/RELIABILITY.md, "Crashes"): the refusal and
+# the promotion path of the CI campaign (tests/training/crash_campaign_mechanic.h), each with
+# MECH_CRASH_POINTS random kills that land (default 100) besides its stage kills. Not part of `make test`.
+MECH_CRASH_POINTS ?= 100
+.PHONY: crash-long-mechanic
+crash-long-mechanic: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=$(BENCH) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan test_training
+	HURACAN_MECH_CRASH_POINTS=$(MECH_CRASH_POINTS) $(BUILD_DIR)/tests/test_training \
+	  --gtest_filter='*.KillAtEveryStageAndRandomPointsOfA*'
+
 # Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
 SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print
 

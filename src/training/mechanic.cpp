@@ -130,6 +130,9 @@ struct Parent {
   registry::ModelBundle bundle;
   std::vector<std::string> warnings;
   bool resumed = false;  // the champion an interrupted pass of this run already replaced
+  // The champion the interrupted pass promoted by offering a stored challenger again (its bundle
+  // carries the run id of the pass that tuned it): offered again, not tuned anew.
+  std::optional<registry::ChampionEntry> reoffered;
 };
 
 std::string ExtraString(const registry::ModelBundle& b, const char* key) {
@@ -138,22 +141,37 @@ std::string ExtraString(const registry::ModelBundle& b, const char* key) {
 }
 
 // The current champion, except after an interrupted pass of this run that already promoted its
-// challenger: then the champion that challenger replaced, so the rerun tunes the same model.
-Result<Parent> ResolveParent(const storage::ObjectStore& store, const std::string& symbol, const std::string& run_id) {
+// challenger (the pointer moved, the rows not committed): then the champion that challenger
+// replaced, so the rerun judges the same model against the same champion. That challenger is a
+// fine-tune of this run (its bundle's run id) or, when an earlier attempt of this run was cut short
+// (`interrupted`), a stored challenger offered again: a champion that replaced its own parent and has
+// no committed `promotion` row.
+Result<Parent> ResolveParent(const storage::ObjectStore& store, storage::Database& db, const std::string& symbol,
+                             const std::string& run_id, bool interrupted) {
   HURACAN_ASSIGN_OR_RETURN(std::optional<registry::ChampionPointer> pointer,
                            registry::ReadChampionPointer(store, symbol));
   if (!pointer) return NotFound(symbol + ": no champion");
   auto current = registry::ReadBundle(store, pointer->current.path, pointer->current.sha256);
-  if (current.ok() && ExtraString(*current, "run_id") == run_id) {
+  if (current.ok()) {
     const std::string parent_id = ExtraString(*current, "parent_id");
+    const bool ours = ExtraString(*current, "run_id") == run_id;
+    bool reoffered = false;
+    if (!ours && interrupted && !pointer->previous.empty() && pointer->previous.front().model_id == parent_id) {
+      HURACAN_ASSIGN_OR_RETURN(storage::SqlRows rows,
+                               db.Query("SELECT COUNT(*) FROM promotions WHERE symbol = ? AND to_model_id = ? AND "
+                                        "decision = 'promotion'",
+                                        {symbol, pointer->current.model_id}));
+      HURACAN_ASSIGN_OR_RETURN(int64_t committed, rows.rows.at(0).Int(0));
+      reoffered = committed == 0;
+    }
     for (const auto& e : pointer->previous) {
-      if (e.model_id != parent_id) continue;
+      if (!(ours || reoffered) || e.model_id != parent_id) continue;
       HURACAN_ASSIGN_OR_RETURN(registry::ModelBundle b, registry::ReadBundle(store, e.path, e.sha256));
-      return Parent{e, std::move(b), {}, true};
+      return Parent{e, std::move(b), {}, true, reoffered ? std::optional(pointer->current) : std::nullopt};
     }
   }
   HURACAN_ASSIGN_OR_RETURN(registry::LoadedChampion champ, registry::LoadChampion(store, symbol));
-  return Parent{champ.entry, std::move(champ.bundle), champ.warnings};
+  return Parent{champ.entry, std::move(champ.bundle), champ.warnings, false, std::nullopt};
 }
 
 // The newest challenger the mechanic stored for `symbol` from `parent_id` (its `models` row, the
@@ -286,13 +304,15 @@ struct PassContext {
 
 // Tunes and publishes one symbol. When nothing changed since the newest challenger tuned from the
 // same champion (the same last closed bar), nothing is tuned or written: `skipped` is set instead.
-Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc, nlohmann::json& skipped) {
+// `interrupted`: an earlier attempt of this run at this symbol was cut short (its ledger row).
+Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc, bool interrupted,
+                               nlohmann::json& skipped) {
   const MechanicOptions& opts = *pc.opts;
   const CoinPipelineConfig& cfg = opts.pipeline;
   storage::ObjectStore& store = *pc.publish.store;
   StageTimes times;
   times.Begin("load_quality");
-  HURACAN_ASSIGN_OR_RETURN(Parent parent, ResolveParent(store, symbol, pc.publish.run_id));
+  HURACAN_ASSIGN_OR_RETURN(Parent parent, ResolveParent(store, *pc.publish.db, symbol, pc.publish.run_id, interrupted));
   HURACAN_ASSIGN_OR_RETURN(CoinInputs in, ResolveCoinInputs(*pc.entries, symbol, cfg.timeframe, cfg.reference_symbol));
   std::vector<std::string> repairs;
   HURACAN_ASSIGN_OR_RETURN(CheckedCoinBars loaded, LoadCheckedCoin(in, cfg.timeframe, cfg.quality, &repairs));
@@ -304,10 +324,19 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc,
   bars = bars.slice(0, FirstAtOrAfter(bars.ts_ms, pc.now_ms - tf + 1));
   // With the live gates on, a challenger of this champion whose shadow trades pass them is offered
   // again, its stored bundle as it is, instead of a new fine-tune (a new model has no shadow trades
-  // and could never pass them).
-  HURACAN_ASSIGN_OR_RETURN(
-      std::optional<registry::ChallengerEntry> shadowed,
-      ShadowTradedChallenger(store, *pc.publish.db, symbol, parent.entry.model_id, pc.publish.rules));
+  // and could never pass them). The one an interrupted attempt already promoted is offered again
+  // from its copy under models/ (it has left the set).
+  std::optional<registry::ChallengerEntry> shadowed;
+  if (parent.reoffered) {
+    shadowed.emplace();
+    shadowed->model_id = parent.reoffered->model_id;
+    shadowed->path = parent.reoffered->path;
+    shadowed->sha256 = parent.reoffered->sha256;
+    shadowed->parent_id = parent.entry.model_id;
+  } else {
+    HURACAN_ASSIGN_OR_RETURN(
+        shadowed, ShadowTradedChallenger(store, *pc.publish.db, symbol, parent.entry.model_id, pc.publish.rules));
+  }
   // Nothing new (the same last closed bar as the newest challenger tuned from this champion, refused
   // by rules that only new data can change): no second fine-tune of the same data.
   if (!bars.empty() && !parent.resumed && !shadowed) {
@@ -385,11 +414,13 @@ Result<CoinOutcome> TuneSymbol(const std::string& symbol, const PassContext& pc,
   HURACAN_ASSIGN_OR_RETURN(Tuned scored, FineTune(parent, recipe, bars, frame, qv, eval_begin - calib, eval_begin, fo,
                                                   cfg, opts.extra_trees));
   HURACAN_ASSIGN_OR_RETURN(backtest::BacktestResult scored_run, run_on_window(scored.model));
+  MaybeCrashAt("after_score", symbol);
 
   // Stored: tuned on the newest days.
   times.Begin("final_tune");
   HURACAN_ASSIGN_OR_RETURN(Tuned final_tune,
                            FineTune(parent, recipe, bars, frame, qv, n - calib, n, fo, cfg, opts.extra_trees));
+  MaybeCrashAt("after_tune", symbol);
   // The warm start shapes the challenger only where a booster took trees: other champions keep the
   // key (and the bundle) they had without it.
   const std::string warm_start =
@@ -496,12 +527,13 @@ Result<MechanicRun> RunMechanicOnce(const MechanicOptions& given, const Clock& c
       ++run.already_done;
       continue;
     }
+    const bool interrupted = row && row->status != LedgerStatus::kPending;
     const int64_t t0 = clock.MonotonicMs();
     HURACAN_RETURN_IF_ERROR(ledger.MarkRunning(run.run_id, symbol, clock.NowMs()));
     nlohmann::json skipped;
     Result<CoinOutcome> outcome = [&]() -> Result<CoinOutcome> {
       try {
-        return TuneSymbol(symbol, pc, skipped);
+        return TuneSymbol(symbol, pc, interrupted, skipped);
       } catch (const std::exception& e) {
         return Internal(symbol + ": unexpected exception: " + e.what());
       }

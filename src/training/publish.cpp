@@ -319,7 +319,8 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   // shadow trades beside it (a first model has nothing to be compared with). One held back by them
   // alone joins the coin's challenger set, for Hamilton to shadow-trade.
   bool live_held_back = false;
-  if (ctx.rules.live_min_trades > 0 && pointer && !resumed) {
+  // Resumed too, so that its decision (the snapshot's `live` verdict) is the first attempt's.
+  if (ctx.rules.live_min_trades > 0 && pointer) {
     const bool backtest_pass = decision.promote;
     HURACAN_ASSIGN_OR_RETURN_CTX(
         decision,
@@ -351,6 +352,7 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
     HURACAN_RETURN_IF_ERROR_CTX(
         AddToChallengerSet(store, stored, out.champion_before, source, ctx.max_challengers, now_ms),
         symbol + ": challenger set");
+    MaybeCrashAt("after_challenger_set", symbol);
   }
   HURACAN_ASSIGN_OR_RETURN_CTX(out.challengers, ChallengersJson(store, *ctx.db, symbol, ctx.rules),
                                symbol + ": challengers");
@@ -362,6 +364,7 @@ Result<CoinOutcome> PublishCoin(TrainedCoin coin, const PublishContext& ctx, con
   std::string promoted_path;
   if (decision.promote) {
     HURACAN_ASSIGN_OR_RETURN(registry::ChampionPointer p, archive.Promote(stored, now_ms, decision.reason));
+    MaybeCrashAt("after_promote", symbol);
     out.champion_after = p.current.model_id;
     promoted_path = p.current.path;
     HURACAN_RETURN_IF_ERROR_CTX(DropChallenger(store, symbol, out.model_id), symbol + ": challenger set");

@@ -31,6 +31,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/crash_campaign_mechanic.h"
 #include "training/mechanic_support.h"
 #include "training/sql_ledger.h"
 
@@ -124,15 +125,19 @@ const Base& TrainedBase() {
 struct Case : testing::MechanicCase {
   int64_t end_ms = TrainedBase().end_ms;
 
-  Case() : MechanicCase(TrainedBase().dir, "mechanic_evidence", kSymbol) {}
+  Case() : Case(TrainedBase().dir) {}
+  explicit Case(const std::string& base) : MechanicCase(base, "mechanic_evidence", kSymbol) {}
   CommandResult Huracan(const std::string& args) const {
     return RunCommand(ShellQuote(huracan::testing::HuracanBinary()) + " " + args);
   }
+  std::string MechanicCommand(int64_t now_ms, const std::string& rules, const std::string& run_id) const {
+    return ShellQuote(huracan::testing::HuracanBinary()) + " mechanic --once --data-dir " + ShellQuote(dir + "/data") +
+           " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
+           " --costs zero --symbols ETHUSDT-PERP --calib-days 2 --eval-days 3" + " --promotion-rules " +
+           ShellQuote(dir + "/" + rules + ".json") + " --now " + NowFlag(now_ms) + " --run-id " + run_id;
+  }
   CommandResult Mechanic(int64_t now_ms, const std::string& rules, const std::string& run_id) const {
-    return Huracan("mechanic --once --data-dir " + ShellQuote(dir + "/data") + " --archive " + ShellQuote(archive) +
-                   " --db " + ShellQuote(db) + " --costs zero --symbols ETHUSDT-PERP --calib-days 2 --eval-days 3" +
-                   " --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") + " --now " + NowFlag(now_ms) +
-                   " --run-id " + run_id);
+    return RunCommand(MechanicCommand(now_ms, rules, run_id));
   }
   // Hamilton in shadow mode on the bars of `folder` in [from_ms, to_ms), the set's challengers beside.
   CommandResult Replay(const std::string& folder, int64_t from_ms, int64_t to_ms) const {
@@ -310,6 +315,71 @@ TEST(MechanicEvidence, CooloffHoldsThenFlappingIsStopped) {
   EXPECT_EQ(c.Count("SELECT COUNT(*) FROM promotions WHERE decision = 'rejection' AND reason LIKE ?",
                     {"%flapping: the champion went " + chain + "%"}),
             1);
+}
+
+// The crash campaign on the promotion path (tests/training/crash_campaign_mechanic.h): 7 h after the
+// first champion's promotion, under rules the fine-tune passes, the pass promotes its challenger.
+// kill -9 at each of the 8 stage boundaries this path reaches and at 12 seeded random delays (4
+// under the sanitizers), each on a fresh copy of the base, then a rerun of the same run id: the
+// pointer names the old champion or the promoted one between kill and rerun, and after it exactly
+// what an uninterrupted pass leaves; a further pass does nothing.
+TEST(MechanicEvidence, KillAtEveryStageAndRandomPointsOfAPromotionPass) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  testing::CrashCampaign cc;
+  cc.make_case = [] { return std::make_unique<Case>(); };
+  cc.command = [](const testing::MechanicCase& mc) {
+    const Case& c = static_cast<const Case&>(mc);
+    return c.MechanicCommand(c.PromotedAtMs() + 7 * kMsPerHour, "open", "mech-k");
+  };
+  cc.run_id = "mech-k";
+  cc.stages = {"after_load",    "after_score",    "after_tune",        "after_archive",
+               "after_promote", "after_champion", "in_db_transaction", "after_db_commit"};
+  cc.random_points = testing::CrashCampaignRandomPoints(12, 4);
+  const testing::CrashCampaignResult res = testing::RunCrashCampaign(cc);
+  EXPECT_NE(res.clean.champion, res.before) << "the promotion path promoted nothing";
+  EXPECT_EQ(res.clean.champion, res.clean.model_id);
+  EXPECT_EQ(res.clean.decisions.size(), 1u);
+  EXPECT_EQ(res.clean.kind, "champion");
+  EXPECT_EQ(res.clean.history.front(), res.before);
+  EXPECT_EQ(res.Points(), 8 + cc.random_points) << "too few random kills landed";
+#ifndef HURACAN_SANITIZE_BUILD
+  EXPECT_GE(res.Points(), 20);  // the 20 points, on the path that moves the pointer
+#endif
+}
+
+// The crash campaign on the path that offers a shadow-traded challenger again: its first pass
+// refuses the challenger (no shadow trades), Hamilton's replay of the day after the data end gives it
+// enough winning ones, and the next pass promotes that stored bundle as it is (no fine-tune). kill -9
+// at each of the 6 stage boundaries this path reaches and at 4 seeded random delays (2 under the
+// sanitizers), then a rerun of the same run id: the challenger promoted, with its `models` row and
+// its `promotions` row, as an uninterrupted pass leaves them.
+TEST(MechanicEvidence, KillAtEveryStageAndRandomPointsOfAReofferPass) {
+  ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
+  Case prep;
+  const int64_t t = prep.PromotedAtMs() + 7 * kMsPerHour;
+  auto r = prep.Mechanic(t, "live", "mech-1");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(Case::Line(r)["refused"].size(), 1u) << r.out;
+  const std::string first = Case::Line(r)["refused"][0]["model_id"];
+  r = prep.Replay("live", prep.end_ms, prep.end_ms + kMsPerDay);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_TRUE(prep.Verdict(first, 10).pass) << prep.Verdict(first, 10).reason;
+
+  testing::CrashCampaign cc;
+  cc.make_case = [&prep] { return std::make_unique<Case>(prep.dir); };
+  cc.command = [t](const testing::MechanicCase& mc) {
+    return static_cast<const Case&>(mc).MechanicCommand(t + 2 * kMsPerHour, "live", "mech-k");
+  };
+  cc.run_id = "mech-k";
+  cc.stages = {"after_load",     "after_archive",     "after_promote",
+               "after_champion", "in_db_transaction", "after_db_commit"};
+  cc.random_points = testing::CrashCampaignRandomPoints(4, 2);
+  const testing::CrashCampaignResult res = testing::RunCrashCampaign(cc);
+  EXPECT_EQ(res.clean.champion, first) << "the shadow-traded challenger was not promoted";
+  EXPECT_EQ(res.clean.model_id, first);
+  EXPECT_EQ(res.clean.kind, "champion");
+  EXPECT_EQ(res.clean.decisions.size(), 2u) << "mech-1's refusal and this pass's promotion";
+  EXPECT_EQ(res.Points(), 6 + cc.random_points) << "too few random kills landed";
 }
 
 }  // namespace

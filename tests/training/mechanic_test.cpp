@@ -17,6 +17,7 @@
 #include "storage/database.h"
 #include "storage/object_store.h"
 #include "support/test_support.h"
+#include "training/crash_campaign_mechanic.h"
 #include "training/mechanic_support.h"
 #include "training/sql_ledger.h"
 
@@ -64,12 +65,15 @@ struct Mech : testing::MechanicCase {
     std::ofstream(dir + "/closed.json") << R"({"min_trades":0,"min_days":0,"min_psr":0,"max_drawdown":1,)"
                                         << R"("sharpe_margin":1000,"min_first_net_sharpe":-1000000})";
   }
+  std::string Command(const std::string& now, const std::string& rules, const std::string& extra = "") const {
+    return ShellQuote(huracan::testing::HuracanBinary()) + " mechanic --once --data-dir " + ShellQuote(dir + "/data") +
+           " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
+           " --costs zero --symbols SOLUSDT --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") + " --now " +
+           now + " " + extra;
+  }
   CommandResult Run(const std::string& now, const std::string& rules, const std::string& extra = "",
                     const std::string& env = "") {
-    return RunCommand(env + " " + ShellQuote(huracan::testing::HuracanBinary()) + " mechanic --once --data-dir " +
-                      ShellQuote(dir + "/data") + " --archive " + ShellQuote(archive) + " --db " + ShellQuote(db) +
-                      " --costs zero --symbols SOLUSDT --promotion-rules " + ShellQuote(dir + "/" + rules + ".json") +
-                      " --now " + now + " " + extra);
+    return RunCommand(env + " " + Command(now, rules, extra));
   }
   // The pointer loads its own bundle, without a fallback.
   void ExpectValidPointer() {
@@ -255,40 +259,29 @@ TEST(Mechanic, AnUnchangedPassStoresNoSecondChallenger) {
   EXPECT_EQ(stored(), before + 2);
 }
 
-// Nothing in the sample trades through the combiner, so a fine-tuned challenger never beats its
-// champion's net Sharpe there: the kill test runs the refusal path (the promotion path's crash
-// safety is PublishCoin's, tests/training/publish_test.cpp and train_e2e_test.cpp).
-TEST(Mechanic, KillMidRunThenRerunFinishesWithValidPointers) {
+// The crash campaign on the refusal path (tests/training/crash_campaign_mechanic.h): nothing in the
+// sample trades through the combiner, so a fine-tuned challenger never beats its champion's net
+// Sharpe there and joins the challenger set. kill -9 at each of the 7 stage boundaries this path
+// reaches and at 3 seeded random delays (2 under the sanitizers), each on a fresh copy of the base,
+// then a rerun of the same run id: the state an uninterrupted pass leaves, and a further pass does
+// nothing. The promotion path: MechanicEvidence.KillAtEveryStageAndRandomPointsOfAPromotionPass.
+TEST(Mechanic, KillAtEveryStageAndRandomPointsOfARefusalPass) {
   ASSERT_TRUE(TrainedBase().ok) << TrainedBase().log;
-  for (const std::string stage : {"after_archive", "in_db_transaction"}) {
-    SCOPED_TRACE(stage);
-    Mech m;
-    const std::string champion = m.Pointer().current.model_id;
-    auto died = m.Run(kNow, "closed", "--run-id mech-k", "HURACAN_TEST_CRASH_AT=" + stage + ":SOLUSDT");
-    EXPECT_NE(died.exit_code, 0) << died.out << died.err;
-    EXPECT_TRUE(died.out.empty()) << died.out;
-    m.ExpectValidPointer();
-    auto r = m.Run(kNow, "closed", "--run-id mech-k");
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    auto line = Mech::Line(r);
-    EXPECT_EQ(line["challengers"], 1) << r.out;
-    ASSERT_EQ(line["refused"].size(), 1u) << r.out;
-    m.ExpectValidPointer();
-    EXPECT_EQ(m.Pointer().current.model_id, champion);
-    const std::string id = line["refused"][0]["model_id"];
-    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM models WHERE params LIKE '%\"run_id\":\"mech-k\"%'"), 1);
-    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM promotions WHERE to_model_id = ?", {id}), 1);
-    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = 'mech-k' AND status = 'done'"), 1);
-    auto set = registry::ReadChallengerSet(*m.Store(), kSymbol);
-    ASSERT_TRUE(set.ok() && set->has_value());
-    ASSERT_EQ((*set)->challengers.size(), 1u);
-    EXPECT_EQ((*set)->challengers[0].model_id, id);
-    // A third pass of the same run does nothing.
-    r = m.Run(kNow, "closed", "--run-id mech-k");
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_EQ(Mech::Line(r)["already_done"], 1) << r.out;
-    EXPECT_EQ(m.Count("SELECT COUNT(*) FROM models WHERE params LIKE '%\"run_id\":\"mech-k\"%'"), 1);
-  }
+  testing::CrashCampaign cc;
+  cc.make_case = [] { return std::make_unique<Mech>(); };
+  cc.command = [](const testing::MechanicCase& c) {
+    return static_cast<const Mech&>(c).Command(kNow, "closed", "--run-id mech-k");
+  };
+  cc.run_id = "mech-k";
+  cc.stages = {"after_load",           "after_score",       "after_tune",     "after_archive",
+               "after_challenger_set", "in_db_transaction", "after_db_commit"};
+  cc.random_points = testing::CrashCampaignRandomPoints(3, 2);
+  const testing::CrashCampaignResult res = testing::RunCrashCampaign(cc);
+  EXPECT_EQ(res.clean.champion, res.before) << "the refusal path promoted " << res.clean.champion;
+  EXPECT_EQ(res.clean.decisions.size(), 1u);
+  EXPECT_EQ(res.clean.kind, "challenger");
+  EXPECT_EQ(res.clean.set, std::vector<std::string>{res.clean.model_id});
+  EXPECT_EQ(res.Points(), 7 + cc.random_points) << "too few random kills landed";
 }
 
 }  // namespace
