@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long format format-check clean
+.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long crash-long-live format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -104,6 +104,13 @@ soak: soak-build
 
 soak-long: soak-build
 	SYMBOLS=400 DAYS=10 bash scripts/soak.sh $(BUILD_DIR)
+
+# The crash campaign of `huracan live` at length (docs/RELIABILITY.md, "Crashes"): the CI case
+# `LiveCrashCampaign.*` of test_live with LIVE_CRASH_POINTS kills per mode (shadow, then paper)
+# instead of 12. HURACAN_LIVE_CRASH_SEED=N reruns a campaign. Not part of `make test`.
+LIVE_CRASH_POINTS ?= 100
+crash-long-live: build
+	cd $(BUILD_DIR) && HURACAN_LIVE_CRASH_POINTS=$(LIVE_CRASH_POINTS) ctest -V -R '^LiveCrashCampaign[.]'
 
 # Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
 SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print
