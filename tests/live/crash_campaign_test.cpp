@@ -97,11 +97,23 @@ std::optional<Ended> WaitForLoop(const Child& c, int64_t* waited_ms = nullptr) {
   return ended;
 }
 
+// Temp files of writes in progress under `dir` (a state save's "state.json.tmp.PID", a Put's
+// ".tmp-NAME.PID.N"): a kill that leaves one landed inside that write.
+size_t TempFiles(const std::string& dir) {
+  size_t n = 0;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    const std::string name = e.path().filename().string();
+    n += name.rfind(".tmp-", 0) == 0 || name.find(".tmp.") != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
 struct Tally {
-  int hook = 0, outside = 0, start_up = 0;  // kills sent, by kind
-  int landed = 0;                           // kills that found the runner alive and past its start-up
-  int start_up_landed = 0;                  // kills that found it alive, still starting
-  int advanced = 0;                         // kills after which the saved bar had moved on
+  int hook = 0, outside = 0, outside_max = 0, start_up = 0;  // kills sent, by kind
+  int landed = 0;                                            // kills that found the runner alive and past its start-up
+  int start_up_landed = 0;                                   // kills that found it alive, still starting
+  int advanced = 0;                                          // kills after which the saved bar had moved on
+  int in_state_save = 0, in_put = 0;                         // kills that left a temp file of a state save, of a Put
   size_t trades = 0, days = 0, day_files = 0;
 };
 
@@ -121,7 +133,10 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   int64_t start_up_ms = 0;
   const Child ref = once.Start(m, mode, /*paced=*/false);
   WaitForLoop(ref, &start_up_ms);
+  const auto loop_start = std::chrono::steady_clock::now();
   const Ended ref_end = crash::Wait(ref);
+  const int64_t loop_max_us =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - loop_start).count();
   EXPECT_EQ(ref_end.code, 0) << crash::ReadAll(ref.err_path);
   const std::vector<std::string> want = once.Rows(book_table), want_days = once.Rows("daily_equity");
   const std::map<std::string, std::string> want_files = once.DayFiles();
@@ -139,12 +154,14 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   // The kills of the loop aim at random moments of the span, in order, so that they spread over
   // the whole day: the hook at the bar of its moment (at least one bar after the restart's saved
   // one), an outside kill at the moment's wall-clock time of the paced loop (before the saved bar:
-  // in the restart's catch-up).
+  // in the restart's catch-up) or, one in two, at a random moment of what is left of the loop at
+  // full speed (where the work of each bar, its state save among it, is all the time).
   std::vector<double> moments(static_cast<size_t>(points));
   for (double& x : moments) x = std::uniform_real_distribution<double>(0, 0.95)(rng);
   std::sort(moments.begin(), moments.end());
   size_t next_moment = 0;
   std::optional<int64_t> pos;  // the saved bar time
+  size_t put_temps = 0;        // in the archive: no one removes them
   for (int i = 0; next_moment < moments.size(); ++i) {
     const int64_t done = pos ? (*pos - first_bar) / kBarMs + 1 : 0;
     if (kBars - done < 3) break;
@@ -162,17 +179,22 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
       end = crash::Wait(c);
       ++t.hook;
     } else if (kind == 1) {
-      const Child c = run.Start(m, mode, /*paced=*/true);
+      const bool paced = uniform(0, 1) == 0;
+      const Child c = run.Start(m, mode, paced);
       if (auto early = WaitForLoop(c)) {
         ADD_FAILURE() << mode << " kill " << i << ": the runner ended in its start-up (" << early->code
                       << "): " << crash::ReadAll(c.err_path);
         break;
       }
-      const auto delay = std::chrono::microseconds(static_cast<int64_t>(x * kLoopMs * 1000));
-      what = "outside, " + std::to_string(delay.count()) + " us into the loop";
+      // At full speed a restart is about as long as what is left of the span (its catch-up saves nothing).
+      const double full = std::uniform_real_distribution<double>(0, 0.9)(rng) * static_cast<double>(loop_max_us) *
+                          static_cast<double>(kBars - done) / kBars;
+      const auto delay = std::chrono::microseconds(static_cast<int64_t>(paced ? x * kLoopMs * 1000 : full));
+      what = "outside, " + std::to_string(delay.count()) + " us into the " + (paced ? "paced" : "full-speed") + " loop";
       std::this_thread::sleep_for(delay);
       end = crash::KillAndWait(c);
       ++t.outside;
+      t.outside_max += paced ? 0 : 1;
     } else {
       const int64_t delay = uniform(0, std::max<int64_t>(start_up_ms, 1));
       what = "outside, " + std::to_string(delay) + " ms after the start";
@@ -186,9 +208,19 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
       // Only a kill that came too late ends a run on its own; it must have ended cleanly.
       EXPECT_EQ(end.code, 0) << mode << " kill " << i << " (" << what << "): " << crash::ReadAll(run.dir + "/err.txt");
       std::printf("  %s kill %d (%s): the run had ended\n", mode.c_str(), i, what.c_str());
+      pos = crash::SavedFeedPosition(run.state);
       continue;
     }
     ++(past_start_up ? t.landed : t.start_up_landed);
+    if (fs::exists(run.state) && TempFiles(run.state) > 0) {
+      ++t.in_state_save;
+      what += ", inside a state save";
+    }
+    if (const size_t n = TempFiles(run.archive); n > put_temps) {
+      ++t.in_put;
+      put_temps = n;
+      what += ", inside a Put";
+    }
     const std::optional<int64_t> now = crash::SavedFeedPosition(run.state);
     EXPECT_TRUE(!pos || (now && *now >= *pos)) << mode << " kill " << i << ": the saved bar went back";
     if (now && (!pos || *now > *pos)) ++t.advanced;
@@ -236,10 +268,7 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   const std::regex day_key(R"(live_logs/trades/\d{8}\.parquet)");
   for (const auto& [key, bytes] : files) EXPECT_TRUE(std::regex_match(key, day_key)) << key;
   // A Put killed half way leaves its temp file (".tmp-NAME.PID...") beside the object; no listing
-  // shows it (checked above). Counted for the report.
-  size_t temp_files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(run.archive))
-    temp_files += e.path().filename().string().rfind(".tmp-", 0) == 0 ? 1 : 0;
+  // shows it (checked above).
   // The state folder holds the state alone (a crash's temp files are removed at the restart).
   for (const auto& e : fs::directory_iterator(run.state))
     EXPECT_EQ(e.path().filename(), "state.json") << "left in the state folder: " << e.path();
@@ -249,11 +278,11 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   t.day_files = want_files.size();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
-      "crash campaign %s: %d kills (%d hook, %d outside in the loop, %d in the start-up), %d landed past the "
-      "start-up, %d in it, %d moved the saved bar; %zu trades, %zu daily_equity rows, %zu day files equal the "
-      "uninterrupted run's; %zu temp files of killed writes in the archive; %.1f s\n",
-      mode.c_str(), t.hook + t.outside + t.start_up, t.hook, t.outside, t.start_up, t.landed, t.start_up_landed,
-      t.advanced, t.trades, t.days, t.day_files, temp_files, secs);
+      "crash campaign %s: %d kills (%d hook, %d outside in the loop of which %d at full speed, %d in the start-up), "
+      "%d landed past the start-up, %d in it, %d moved the saved bar, %d inside a state save, %d inside a day "
+      "file's Put; %zu trades, %zu daily_equity rows, %zu day files equal the uninterrupted run's; %.1f s\n",
+      mode.c_str(), t.hook + t.outside + t.start_up, t.hook, t.outside, t.outside_max, t.start_up, t.landed,
+      t.start_up_landed, t.advanced, t.in_state_save, t.in_put, t.trades, t.days, t.day_files, secs);
   return t;
 }
 
