@@ -154,8 +154,8 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   // The kills of the loop aim at random moments of the span, in order, so that they spread over
   // the whole day: the hook at the bar of its moment (at least one bar after the restart's saved
   // one), an outside kill at the moment's wall-clock time of the paced loop (before the saved bar:
-  // in the restart's catch-up) or, one in two, at a random moment of what is left of the loop at
-  // full speed (where the work of each bar, its state save among it, is all the time).
+  // in the restart's catch-up) or, one in two, at the moment's bar of the loop at full speed
+  // (where the work of each bar, its state save among it, is all the time).
   std::vector<double> moments(static_cast<size_t>(points));
   for (double& x : moments) x = std::uniform_real_distribution<double>(0, 0.95)(rng);
   std::sort(moments.begin(), moments.end());
@@ -186,9 +186,12 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
                       << "): " << crash::ReadAll(c.err_path);
         break;
       }
-      // At full speed a restart is about as long as what is left of the span (its catch-up saves nothing).
-      const double full = std::uniform_real_distribution<double>(0, 0.9)(rng) * static_cast<double>(loop_max_us) *
-                          static_cast<double>(kBars - done) / kBars;
+      // At full speed a bar takes what it took in the uninterrupted run, and about a fifth of that
+      // in a restart's catch-up (no state save): aim at the moment's bar, or inside the catch-up.
+      const double per_bar = static_cast<double>(loop_max_us) / kBars, catch_up = per_bar / 5 * done;
+      const int64_t bar = static_cast<int64_t>(x * kBars);
+      const double full =
+          bar > done ? catch_up + per_bar * (bar - done) : std::uniform_real_distribution<double>(0, 1)(rng) * catch_up;
       const auto delay = std::chrono::microseconds(static_cast<int64_t>(paced ? x * kLoopMs * 1000 : full));
       what = "outside, " + std::to_string(delay.count()) + " us into the " + (paced ? "paced" : "full-speed") + " loop";
       std::this_thread::sleep_for(delay);
