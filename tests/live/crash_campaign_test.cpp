@@ -154,8 +154,8 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   // The kills of the loop aim at random moments of the span, in order, so that they spread over
   // the whole day: the hook at the bar of its moment (at least one bar after the restart's saved
   // one), an outside kill at the moment's wall-clock time of the paced loop (before the saved bar:
-  // in the restart's catch-up) or, one in two, at the moment's bar of the loop at full speed
-  // (where the work of each bar, its state save among it, is all the time).
+  // in the restart's catch-up) or, one in two when the moment is past the saved bar, in the work
+  // of the moment's bar in a run at full speed (the steps, the trade logs, the state save).
   std::vector<double> moments(static_cast<size_t>(points));
   for (double& x : moments) x = std::uniform_real_distribution<double>(0, 0.95)(rng);
   std::sort(moments.begin(), moments.end());
@@ -179,23 +179,32 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
       end = crash::Wait(c);
       ++t.hook;
     } else if (kind == 1) {
-      const bool paced = uniform(0, 1) == 0;
+      // At full speed only past the saved bar (the catch-up's speed is not known in advance).
+      const int64_t bar = static_cast<int64_t>(x * kBars);
+      const bool paced = bar <= done || uniform(0, 1) == 0;
       const Child c = run.Start(m, mode, paced);
       if (auto early = WaitForLoop(c)) {
         ADD_FAILURE() << mode << " kill " << i << ": the runner ended in its start-up (" << early->code
                       << "): " << crash::ReadAll(c.err_path);
         break;
       }
-      // At full speed a bar takes what it took in the uninterrupted run, and about a fifth of that
-      // in a restart's catch-up (no state save): aim at the moment's bar, or inside the catch-up.
-      const double per_bar = static_cast<double>(loop_max_us) / kBars, catch_up = per_bar / 5 * done;
-      const int64_t bar = static_cast<int64_t>(x * kBars);
-      const double full =
-          bar > done ? catch_up + per_bar * (bar - done) : std::uniform_real_distribution<double>(0, 1)(rng) * catch_up;
-      const auto delay = std::chrono::microseconds(static_cast<int64_t>(paced ? x * kLoopMs * 1000 : full));
-      what = "outside, " + std::to_string(delay.count()) + " us into the " + (paced ? "paced" : "full-speed") + " loop";
-      std::this_thread::sleep_for(delay);
-      end = crash::KillAndWait(c);
+      std::optional<Ended> early;
+      if (paced) {
+        const auto delay = std::chrono::microseconds(static_cast<int64_t>(x * kLoopMs * 1000));
+        what = "outside, " + std::to_string(delay.count()) + " us into the paced loop";
+        std::this_thread::sleep_for(delay);
+      } else {
+        // Once the bar before the moment's bar is saved, at a random moment of up to one bar's
+        // work of the uninterrupted run: in the steps, the trade logs or the state save of the bar.
+        const int64_t before = first_bar + (bar - 1) * kBarMs;
+        while (!(early = crash::TryWait(c)) && crash::SavedFeedPosition(run.state).value_or(INT64_MIN) < before)
+          std::this_thread::sleep_for(std::chrono::microseconds(50));
+        const auto delay = std::chrono::microseconds(uniform(0, loop_max_us / kBars));
+        what = "outside, " + std::to_string(delay.count()) + " us into bar " + std::to_string(bar) +
+               " of the full-speed loop";
+        if (!early) std::this_thread::sleep_for(delay);
+      }
+      end = early ? *early : crash::KillAndWait(c);
       ++t.outside;
       t.outside_max += paced ? 0 : 1;
     } else {
