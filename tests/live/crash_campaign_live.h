@@ -1,14 +1,15 @@
 // A crash campaign against `huracan live --replay` (docs/RELIABILITY.md, "Crashes"): the runner
 // is started, killed with SIGKILL at a seeded random point, restarted, killed again, ..., then
-// left to finish, and what it wrote is compared to an uninterrupted run's. Three kinds of kill:
-//   - kHook: the in-process test hook HURACAN_TEST_CRASH_AT_BAR=N at a random bar N (a clean
-//     point: after the bar's trade logs, before its state save);
-//   - kOutside: a SIGKILL from this process at a random wall-clock moment of the bar loop (the
-//     run paced with --speed so that the loop lasts about a second): it may land inside a
-//     database write, a day file's Put, a state save;
-//   - kStartUp: a SIGKILL at a random moment before the loop (bundles, warm-up, migrations).
-// The process helpers (Spawn, TryWait, KillAndWait) fork/exec the binary directly, so the pid
-// killed is the runner's own (no shell in between).
+// left to finish, and what it wrote is compared to an uninterrupted run's
+// (tests/live/crash_campaign_test.cpp). This file holds what such a campaign needs besides the
+// live runner's own checks:
+//   - Spawn / TryWait / Wait / KillAndWait: the huracan binary forked and exec'd directly (no
+//     shell in between, so the pid killed is the runner's), and how it ended (Ended::killed);
+//   - ScratchDir / ScopedDir: a folder on /dev/shm when there is one, removed at scope exit;
+//   - CampaignSeed / EnvCount: the seed (printed, overridable by an environment variable) and a
+//     count from the environment;
+//   - SavedFeedPosition: the live state's saved bar, read without opening the store;
+//   - TableRows: every row of a table, all columns as text.
 #pragma once
 
 #include <fcntl.h>
