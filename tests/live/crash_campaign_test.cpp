@@ -55,8 +55,23 @@ struct Book {
     fs::remove_all(archive + "/live_logs");
   }
   std::vector<std::string> Args(const Market& m, const std::string& mode, bool paced) const {
-    std::vector<std::string> a = {"live", "--mode",    mode,    "--replay", m.data, "--from",      kFrom, "--to",
-                                  kTo,    "--archive", archive, "--db",     db,     "--state-dir", state};
+    std::vector<std::string> a = {"live",
+                                  "--mode",
+                                  mode,
+                                  "--replay",
+                                  m.data,
+                                  "--from",
+                                  kFrom,
+                                  "--to",
+                                  kTo,
+                                  "--archive",
+                                  archive,
+                                  "--db",
+                                  db,
+                                  "--state-dir",
+                                  state,
+                                  "--decisions-out",
+                                  dir + "/decisions.txt"};
     if (paced) a.insert(a.end(), {"--speed", std::to_string(static_cast<int64_t>(kSpeed))});
     return a;
   }
@@ -269,6 +284,11 @@ Tally Campaign(const Market& m, const std::string& mode, int points, uint64_t se
   } else {
     ADD_FAILURE() << d.error().message;
   }
+  // Each run writes the decisions of every bar it steps, its catch-up's too: the last restart's
+  // are the whole span's, line for line the uninterrupted run's.
+  const std::string decisions = crash::ReadAll(run.dir + "/decisions.txt");
+  EXPECT_FALSE(decisions.empty());
+  EXPECT_TRUE(decisions == crash::ReadAll(once.dir + "/decisions.txt")) << mode << ": decisions differ";
   // The day files: the same objects, byte for byte; nothing else where a reader lists them.
   const std::map<std::string, std::string> files = run.DayFiles();
   EXPECT_FALSE(want_files.empty());
