@@ -78,11 +78,16 @@ struct Book {
   Child Start(const Market& m, const std::string& mode, bool paced, const std::vector<std::string>& env = {}) const {
     return crash::Spawn(m.dir, Args(m, mode, paced), env, dir + "/out.json", dir + "/err.txt");
   }
+  // The rows of `table`; none before the runner made the database or its tables (a kill in the
+  // start-up can land between the two: the restart migrates it).
   std::vector<std::string> Rows(const std::string& table) const {
     if (!fs::exists(db)) return {};
     auto d = storage::OpenDatabase(db);
     EXPECT_TRUE(d.ok()) << db;
-    return d.ok() ? crash::TableRows(**d, table) : std::vector<std::string>{};
+    if (!d.ok()) return {};
+    auto made = (*d)->Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?", {table});
+    EXPECT_TRUE(made.ok());
+    return made.ok() && !made->rows.empty() ? crash::TableRows(**d, table) : std::vector<std::string>{};
   }
   // Every object a reader of the archive's trade logs sees, with its bytes.
   std::map<std::string, std::string> DayFiles() const {
