@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long format format-check clean
+.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long crash-long-live format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -116,6 +116,13 @@ crash-long-mechanic: deps
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan test_training
 	HURACAN_MECH_CRASH_POINTS=$(MECH_CRASH_POINTS) $(BUILD_DIR)/tests/test_training \
 	  --gtest_filter='*.KillAtEveryStageAndRandomPointsOfA*'
+
+# The crash campaign of `huracan live` at length (docs/RELIABILITY.md, "Crashes"): the CI case
+# `LiveCrashCampaign.*` of test_live with LIVE_CRASH_POINTS kills per mode (shadow, then paper)
+# instead of 12. HURACAN_LIVE_CRASH_SEED=N reruns a campaign. Not part of `make test`.
+LIVE_CRASH_POINTS ?= 100
+crash-long-live: build
+	cd $(BUILD_DIR) && HURACAN_LIVE_CRASH_POINTS=$(LIVE_CRASH_POINTS) ctest -V -R '^LiveCrashCampaign[.]'
 
 # Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
 SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print
