@@ -26,6 +26,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -115,17 +116,26 @@ std::string DigestDiff(const std::map<std::string, std::string>& got, const std:
   return out;
 }
 
+// The state a chain starts from, and what the uninterrupted run from it leaves.
+struct Start {
+  std::string name;
+  std::function<void(TrainRun&)> setup;  // fills a fresh fixture
+  int64_t prior_models = 0;              // models of earlier runs already in it
+  double clean_s = 0;                    // wall time of the uninterrupted run
+  std::map<std::string, std::string> archive = {};
+  std::string rows = {};
+};
+
 // Everything the issue asks of the state a rerun leaves: valid champions on verified bundles, a
 // complete ledger without duplicate rows, a consistent challenger set, and the same bundles,
 // champions and rows as the uninterrupted run.
-void ExpectCompleteAndConsistent(TrainRun& r, int64_t n, const std::map<std::string, std::string>& want_archive,
-                                 const std::string& want_rows) {
+void ExpectCompleteAndConsistent(TrainRun& r, int64_t n, const Start& start) {
   r.ExpectNoDuplicates(kRun, n);
   r.ExpectValidChampions(static_cast<size_t>(n));
   EXPECT_EQ(r.Count("SELECT COUNT(*) FROM run_ledger WHERE run_id = ?", {std::string(kRun)}), n);
   EXPECT_EQ(r.Count("SELECT COUNT(DISTINCT symbol) FROM run_ledger WHERE run_id = ?", {std::string(kRun)}), n);
-  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM models"), n);
-  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions"), n);
+  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM models"), n + start.prior_models);
+  EXPECT_EQ(r.Count("SELECT COUNT(*) FROM promotions"), n + start.prior_models);
   auto store = storage::OpenObjectStore(r.archive);
   ASSERT_TRUE(store.ok());
   registry::Archive a(**store);
@@ -135,7 +145,7 @@ void ExpectCompleteAndConsistent(TrainRun& r, int64_t n, const std::map<std::str
     auto c = registry::LoadChampion(**store, s);
     ASSERT_TRUE(c.ok()) << s;
     EXPECT_TRUE(registry::VerifyChampionEntry(**store, c->entry).ok()) << s;
-    EXPECT_EQ(a.ListChallengers(s)->size(), 1u) << s;
+    EXPECT_EQ(a.ListChallengers(s)->size(), start.prior_models > 0 ? 2u : 1u) << s;
     auto set = registry::ReadChallengerSet(**store, s);
     ASSERT_TRUE(set.ok()) << s << ": " << set.error().message;
     if (!set->has_value()) continue;
@@ -145,8 +155,8 @@ void ExpectCompleteAndConsistent(TrainRun& r, int64_t n, const std::map<std::str
     }
   }
   const auto got = ArchiveDigest(r);
-  EXPECT_EQ(got, want_archive) << DigestDiff(got, want_archive);
-  EXPECT_EQ(RowsDigest(r), want_rows);
+  EXPECT_EQ(got, start.archive) << DigestDiff(got, start.archive);
+  EXPECT_EQ(RowsDigest(r), start.rows);
 }
 
 struct CampaignTally {
@@ -199,7 +209,9 @@ bool StartAndKill(TrainRun& r, double delay_s, bool worker, CrashRng& rng, int p
     EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "point " << point << ": " << out << err;
   }
   std::printf("point %d: %s at %.0f ms: %s\n", point, what.c_str(), delay_s * 1000,
-              landed ? "killed mid-run" : "the run had ended");
+              landed   ? "killed mid-run"
+              : worker ? "no worker was running"
+                       : "the run had ended");
   std::fflush(stdout);
   ++tally.tries;
   if (landed) {
@@ -209,33 +221,37 @@ bool StartAndKill(TrainRun& r, double delay_s, bool worker, CrashRng& rng, int p
   return landed;
 }
 
-// The campaign on fixtures that `setup` prepares (a fresh TrainRun per chain, and the reference).
-void RunCampaign(const std::function<void(TrainRun&)>& setup, int64_t symbols, int points, uint64_t seed) {
-  // The uninterrupted reference run, timed: the kill points are fractions of its wall time.
-  TrainRun ref;
-  setup(ref);
-  const auto t0 = Clock::now();
-  auto clean = ref.Train(kFlags);
-  const double clean_s = SecondsSince(t0);
-  ASSERT_EQ(clean.exit_code, 0) << clean.out << clean.err;
-  const auto want_archive = ArchiveDigest(ref);
-  const std::string want_rows = RowsDigest(ref);
-  ASSERT_EQ(std::count(want_rows.begin(), want_rows.end(), '\n'), symbols) << want_rows;
-  std::printf("clean run: %lld symbols in %.2f s; %d kills to land\n", static_cast<long long>(symbols), clean_s,
-              points);
+// The campaign: chain i starts from starts[i % starts.size()] (a fresh TrainRun each time).
+void RunCampaign(std::vector<Start> starts, int64_t symbols, int points, uint64_t seed) {
+  // The uninterrupted reference runs, timed: the kill points are fractions of their wall time.
+  for (Start& st : starts) {
+    TrainRun ref;
+    st.setup(ref);
+    const auto t0 = Clock::now();
+    auto clean = ref.Train(kFlags);
+    st.clean_s = SecondsSince(t0);
+    ASSERT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    st.archive = ArchiveDigest(ref);
+    st.rows = RowsDigest(ref);
+    ASSERT_EQ(std::count(st.rows.begin(), st.rows.end(), '\n'), symbols + st.prior_models) << st.rows;
+    std::printf("clean run from %s: %lld symbols in %.2f s\n", st.name.c_str(), static_cast<long long>(symbols),
+                st.clean_s);
+  }
+  std::printf("%d kills to land\n", points);
 
   CrashRng rng(seed);
   CampaignTally tally;
   const auto c0 = Clock::now();
   while (tally.landed < points && tally.tries < 3 * points) {
-    SCOPED_TRACE("chain " + std::to_string(tally.chains));
+    const Start& start = starts[static_cast<size_t>(tally.chains) % starts.size()];
+    SCOPED_TRACE("chain " + std::to_string(tally.chains) + " from " + start.name);
     TrainRun r;
-    setup(r);
+    start.setup(r);
     ++tally.chains;
     const int links = 1 + rng.Below(5);
     for (int k = 0; k < links && tally.landed < points; ++k) {
       const bool worker = rng.Below(5) == 0;
-      const double delay = rng.Fraction() * clean_s;
+      const double delay = rng.Fraction() * start.clean_s;
       const bool landed = StartAndKill(r, delay, worker, rng, tally.tries, tally);
       if (!landed || worker) break;  // the run finished (by itself or after a retry): the chain is over
     }
@@ -245,7 +261,7 @@ void RunCampaign(const std::function<void(TrainRun&)>& setup, int64_t symbols, i
     ASSERT_EQ(rerun.exit_code, 0) << rerun.out << rerun.err;
     const std::string done = std::to_string(symbols) + " symbols, " + std::to_string(symbols) + " done";
     EXPECT_NE(rerun.out.find(done), std::string::npos) << rerun.out << rerun.err;
-    ExpectCompleteAndConsistent(r, symbols, want_archive, want_rows);
+    ExpectCompleteAndConsistent(r, symbols, start);
     if (::testing::Test::HasFailure()) {
       std::printf("failed in chain %d (seed %llu): the folder is kept at %s\n", tally.chains,
                   static_cast<unsigned long long>(seed), r.dir.c_str());
@@ -262,6 +278,27 @@ void RunCampaign(const std::function<void(TrainRun&)>& setup, int64_t symbols, i
   EXPECT_GE(tally.landed, 1) << "no kill landed";
 }
 
+// The two states a chain starts from: an empty archive and database (every model is a first
+// promotion), and one holding the champions of an earlier run (`base`, the same coins), against
+// which the run's models are judged (and, the sample's models trading nothing, rejected).
+std::vector<Start> FreshAndSeeded(const std::function<void(TrainRun&)>& use_data, int64_t symbols) {
+  auto base = std::make_shared<TrainRun>();
+  use_data(*base);
+  auto first = base->Train("--run-id base --engines trend_ma --history-days 10 --threads 1");
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  return {Start{.name = "an empty archive", .setup = use_data},
+          Start{.name = "an archive with champions",
+                .setup =
+                    [base, use_data](TrainRun& r) {
+                      use_data(r);
+                      fs::copy(base->archive, r.archive, fs::copy_options::recursive);
+                      for (const auto& e : fs::directory_iterator(base->dir))
+                        if (e.path().filename().string().rfind("h.db", 0) == 0)
+                          fs::copy_file(e.path(), r.dir + "/" + e.path().filename().string());
+                    },
+                .prior_models = symbols}};
+}
+
 int DefaultPoints() {
 #ifdef HURACAN_SANITIZE_BUILD
   return 10;  // about 3x slower runs under ASan: fewer points, same code paths
@@ -275,28 +312,31 @@ TEST(CrashCampaign, TrainKillNineAtRandomPointsThenRerunLosesAndDuplicatesNothin
   const int points = static_cast<int>(EnvInt("HURACAN_CRASH_POINTS", DefaultPoints()));
   const int64_t coins = EnvInt("HURACAN_CRASH_COINS", 0);
   if (coins <= 0) {
-    RunCampaign([](TrainRun&) {}, 3, points, seed);
+    RunCampaign(FreshAndSeeded([](TrainRun&) {}, 3), 3, points, seed);
     return;
   }
   HURACAN_REQUIRE_SHARED(shared, "1m");
   std::vector<std::string> files = huracan::testing::ListFiles(shared, ".parquet");
   if (static_cast<int64_t>(files.size()) > coins) files.resize(static_cast<size_t>(coins));
-  RunCampaign(
-      [&](TrainRun& r) {
-        r.data = r.dir + "/data";
-        fs::create_directories(r.data);
-        for (const auto& f : files) fs::create_symlink(f, r.data + "/" + fs::path(f).filename().string());
-      },
-      static_cast<int64_t>(files.size()), points, seed);
+  const auto use_shared = [files](TrainRun& r) {
+    r.data = r.dir + "/data";
+    fs::create_directories(r.data);
+    for (const auto& f : files) fs::create_symlink(f, r.data + "/" + fs::path(f).filename().string());
+  };
+  const auto n = static_cast<int64_t>(files.size());
+  RunCampaign(FreshAndSeeded(use_shared, n), n, points, seed);
 }
 
-// The same on PostgreSQL (ctest training.postgres), fewer points: each chain works in a fresh schema.
+// The same on PostgreSQL (ctest training.postgres), from an empty database, fewer points: each
+// chain works in a schema of its own.
 TEST(PostgresCrashCampaign, TrainKillNineAtRandomPointsThenRerun) {
   if (FreshPostgresSchema("crash_probe").empty())
     GTEST_SKIP() << "DATABASE_URL is not a postgres:// URL: skipping (ctest runs these via scripts/with-postgres.sh)";
   const uint64_t seed = CrashSeed("HURACAN_CRASH_SEED", 20261130);
   int schema = 0;
-  RunCampaign([&](TrainRun& r) { r.db = FreshPostgresSchema("crash_" + std::to_string(schema++)); }, 3, 6, seed);
+  Start fresh{.name = "an empty database",
+              .setup = [&](TrainRun& r) { r.db = FreshPostgresSchema("crash_" + std::to_string(schema++)); }};
+  RunCampaign({fresh}, 3, 6, seed);
 }
 
 }  // namespace
