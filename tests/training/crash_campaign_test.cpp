@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -101,6 +102,29 @@ std::map<std::string, std::string> ArchiveDigest(const TrainRun& r) {
   return out;
 }
 
+// The run's daily summary (summaries/daily/DATE.json, rewritten by every run) without what
+// legitimately differs between an interrupted and an uninterrupted run: when it was written,
+// attempts and retries, stage timings and whether a stored bundle was reused.
+std::string SummaryDigest(const TrainRun& r) {
+  auto store = storage::OpenObjectStore(r.archive);
+  EXPECT_TRUE(store.ok());
+  if (!store.ok()) return "";
+  auto keys = (*store)->List("summaries/daily/");
+  EXPECT_TRUE(keys.ok() && keys->size() == 1u) << "one daily summary";
+  if (!keys.ok() || keys->empty()) return "";
+  auto bytes = (*store)->Get(keys->front());
+  EXPECT_TRUE(bytes.ok());
+  if (!bytes.ok()) return "";
+  nlohmann::json j = nlohmann::json::parse(*bytes);
+  j.erase("generated_at");
+  j["totals"].erase("retries");
+  for (auto& sym : j["symbols"]) {
+    for (const char* k : {"attempts", "retries"}) sym.erase(k);
+    for (const char* k : {"stages", "reused_bundle"}) sym["outcome"].erase(k);
+  }
+  return j.dump(1);
+}
+
 // Keys of the two digests that differ (missing on one side or different bytes), for the message.
 std::string DigestDiff(const std::map<std::string, std::string>& got, const std::map<std::string, std::string>& want) {
   std::string out;
@@ -124,6 +148,7 @@ struct Start {
   double clean_s = 0;                    // wall time of the uninterrupted run
   std::map<std::string, std::string> archive = {};
   std::string rows = {};
+  std::string summary = {};
 };
 
 // Everything the issue asks of the state a rerun leaves: valid champions on verified bundles, a
@@ -157,9 +182,11 @@ void ExpectCompleteAndConsistent(TrainRun& r, int64_t n, const Start& start) {
   const auto got = ArchiveDigest(r);
   EXPECT_EQ(got, start.archive) << DigestDiff(got, start.archive);
   EXPECT_EQ(RowsDigest(r), start.rows);
+  EXPECT_EQ(SummaryDigest(r), start.summary);
 }
 
 struct CampaignTally {
+  int orphans = 0;  // temp files of writes cut short, left in the archive after the rerun
   int tries = 0;
   int landed = 0;
   int landed_on_workers = 0;
@@ -233,6 +260,7 @@ void RunCampaign(std::vector<Start> starts, int64_t symbols, int points, uint64_
     ASSERT_EQ(clean.exit_code, 0) << clean.out << clean.err;
     st.archive = ArchiveDigest(ref);
     st.rows = RowsDigest(ref);
+    st.summary = SummaryDigest(ref);
     ASSERT_EQ(std::count(st.rows.begin(), st.rows.end(), '\n'), symbols + st.prior_models) << st.rows;
     std::printf("clean run from %s: %lld symbols in %.2f s\n", st.name.c_str(), static_cast<long long>(symbols),
                 st.clean_s);
@@ -262,6 +290,12 @@ void RunCampaign(std::vector<Start> starts, int64_t symbols, int points, uint64_
     const std::string done = std::to_string(symbols) + " symbols, " + std::to_string(symbols) + " done";
     EXPECT_NE(rerun.out.find(done), std::string::npos) << rerun.out << rerun.err;
     ExpectCompleteAndConsistent(r, symbols, start);
+    // A Put cut short leaves a temp file; the rerun's Put of the same key removes it.
+    for (const auto& e : fs::recursive_directory_iterator(r.archive))
+      if (e.path().filename().string().rfind(".tmp-", 0) == 0) {
+        ++tally.orphans;
+        ADD_FAILURE() << "temp file left in the archive: " << e.path().string();
+      }
     if (::testing::Test::HasFailure()) {
       std::printf("failed in chain %d (seed %llu): the folder is kept at %s\n", tally.chains,
                   static_cast<unsigned long long>(seed), r.dir.c_str());
@@ -271,9 +305,9 @@ void RunCampaign(std::vector<Start> starts, int64_t symbols, int points, uint64_
   }
   std::printf(
       "crash campaign: seed %llu, %d kill points tried, %d landed mid-run (%d on a single worker), %d chains, "
-      "%d full reruns, %.1f s\n",
+      "%d full reruns, %d orphaned temp files, %.1f s\n",
       static_cast<unsigned long long>(seed), tally.tries, tally.landed, tally.landed_on_workers, tally.chains,
-      tally.reruns, SecondsSince(c0));
+      tally.reruns, tally.orphans, SecondsSince(c0));
   EXPECT_GE(tally.landed, points) << "too few kills landed while the run was alive";
   EXPECT_GE(tally.landed, 1) << "no kill landed";
 }
