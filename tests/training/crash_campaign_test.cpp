@@ -1,13 +1,13 @@
 // Crash campaign for `huracan train`: SIGKILL at seeded random points of a multi-symbol run, each
 // followed by a rerun of the same run id, then the archive and the database are checked against
-// an uninterrupted run (docs/RELIABILITY.md, "Crashes").
+// an uninterrupted run from the same start state (docs/RELIABILITY.md, "Crash campaign").
 //
 // A clean run is timed first; every kill point is a uniform random fraction of that time after
 // a start. Most kills take the whole run (the scheduler's process group and every worker); some
 // take a single worker, which the scheduler retries within the same run (--retries 1). Kills are
 // chained (kill, rerun and kill again, ...) before the final full rerun, so that the points do not
 // each cost a whole run; chains of one are kill -> full rerun -> check cycles. The campaign goes
-// on until `points` kills have landed (the process was alive when killed), or fails after 3x
+// on until `points` kills have landed (the process was alive when killed), or fails after 5x
 // that many tries.
 //
 // Environment (make crash-long sets them):
@@ -270,7 +270,7 @@ void RunCampaign(std::vector<Start> starts, int64_t symbols, int points, uint64_
   CrashRng rng(seed);
   CampaignTally tally;
   const auto c0 = Clock::now();
-  while (tally.landed < points && tally.tries < 3 * points) {
+  while (tally.landed < points && tally.tries < 5 * points) {
     const Start& start = starts[static_cast<size_t>(tally.chains) % starts.size()];
     SCOPED_TRACE("chain " + std::to_string(tally.chains) + " from " + start.name);
     TrainRun r;
