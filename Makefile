@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 15
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long crash-long-live format format-check clean
+.PHONY: deps build run test test-slurm asan-build test-asan fuzz-smoke fuzz-build fuzz fuzz-long bench bench-live bench-train-400 soak-build soak soak-long crash-long crash-long-train crash-long-live crash-long-mechanic format format-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -123,6 +123,22 @@ crash-long-mechanic: deps
 LIVE_CRASH_POINTS ?= 100
 crash-long-live: build
 	cd $(BUILD_DIR) && HURACAN_LIVE_CRASH_POINTS=$(LIVE_CRASH_POINTS) ctest -V -R '^LiveCrashCampaign[.]'
+
+# The crash campaign of `huracan train` at length (docs/RELIABILITY.md, "Crash campaign"): kill -9
+# at CRASH_POINTS seeded random points (CRASH_SEED replays a run) of runs over the first
+# CRASH_COINS coins of ../shared (skipped, saying so, when absent), each followed by a rerun and
+# the checks. Not part of `make test`, which runs the same test on the embedded sample (24 points).
+CRASH_POINTS ?= 200
+CRASH_COINS ?= 6
+CRASH_SEED ?= 20261130
+crash-long-train: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DHURACAN_BUILD_BENCH=$(BENCH) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target huracan test_training
+	HURACAN_CRASH_POINTS=$(CRASH_POINTS) HURACAN_CRASH_COINS=$(CRASH_COINS) HURACAN_CRASH_SEED=$(CRASH_SEED) \
+	  $(BUILD_DIR)/tests/test_training --gtest_filter='CrashCampaign.*'
+
+# All three crash campaigns at length.
+crash-long: crash-long-train crash-long-live crash-long-mechanic
 
 # Our C++ sources only (tests/js/node_modules holds npm's C++ and is not ours to format).
 SOURCES = find src apps tests bench fuzz -path tests/js -prune -o \( -name '*.h' -o -name '*.cpp' \) -print

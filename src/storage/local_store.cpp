@@ -1,14 +1,17 @@
 #include "storage/local_store.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "core/fs.h"
@@ -20,14 +23,77 @@ namespace {
 
 std::string Errno() { return std::strerror(errno); }
 
-// A unique temp name in the target's folder: pid, a process-wide counter and a random tag, so
-// concurrent writers (threads or processes) never share a temp file.
+// This machine's name as it appears in temp file names: dots and slashes replaced, so that the
+// fields of a temp name split on '.'.
+const std::string& HostTag() {
+  static const std::string tag = [] {
+    char buf[256] = {};
+    if (::gethostname(buf, sizeof(buf) - 1) != 0 || buf[0] == '\0') return std::string("host");
+    std::string s(buf);
+    std::replace_if(
+        s.begin(), s.end(), [](char c) { return c == '.' || c == '/'; }, '_');
+    return s;
+  }();
+  return tag;
+}
+
+// The start of the temp names of `target`'s writers on this machine.
+std::string TempPrefixFor(const fs::path& target) {
+  return ".tmp-" + target.filename().string() + "." + HostTag() + ".";
+}
+
+// A unique temp name in the target's folder: host, pid, a process-wide counter and a random tag,
+// so concurrent writers (threads or processes, here or on other machines sharing the folder)
+// never share a temp file: .tmp-NAME.HOST.PID.COUNTER.RANDOM
 std::string TempPathFor(const fs::path& target) {
   static std::atomic<uint64_t> counter{0};
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  return (target.parent_path() / (".tmp-" + target.filename().string() + "." + std::to_string(::getpid()) + "." +
+  return (target.parent_path() / (TempPrefixFor(target) + std::to_string(::getpid()) + "." +
                                   std::to_string(counter.fetch_add(1)) + "." + std::to_string(rng() % 1000000)))
       .string();
+}
+
+// The writer's pid of a temp name's rest after TempPrefixFor ("PID.COUNTER.RANDOM", digits
+// only), or 0 when the rest is not of that form.
+pid_t TempWriterPid(const std::string& rest) {
+  size_t fields = 1;
+  for (char c : rest) {
+    if (c == '.')
+      ++fields;
+    else if (c < '0' || c > '9')
+      return 0;
+  }
+  if (fields != 3 || rest.front() == '.') return 0;
+  return static_cast<pid_t>(std::strtol(rest.c_str(), nullptr, 10));
+}
+
+// True when no process `pid` runs on this machine: none exists, or it is a zombie (killed, and
+// not yet reaped by its parent, or by init after its parent died with it).
+bool ProcessGone(pid_t pid) {
+  if (::kill(pid, 0) != 0) return errno == ESRCH;  // EPERM: it exists, under another user
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && (line[close + 2] == 'Z' || line[close + 2] == 'X');
+}
+
+// Removes the temp files of `target` whose writer, a process of this machine, is gone: a Put cut
+// short by a crash (kill -9) leaves its temp file, which List and Get never show but nothing
+// else would delete. Temp files of live processes (another Put in flight) and of other machines
+// sharing the folder (their pids mean nothing here) stay. Best effort: errors are ignored.
+void RemoveOrphanedTemps(const fs::path& target) {
+  const std::string prefix = TempPrefixFor(target);
+  std::error_code ec;
+  for (fs::directory_iterator it(target.parent_path(), ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const pid_t pid = TempWriterPid(name.substr(prefix.size()));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (!ProcessGone(pid)) continue;
+    std::error_code rm;
+    fs::remove(it->path(), rm);
+  }
 }
 
 Status SyncDir(const fs::path& dir) {
@@ -68,6 +134,7 @@ Status LocalObjectStore::Put(const std::string& key, std::string_view bytes) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) return Unavailable(path + ": cannot create folder: " + ec.message());
+  RemoveOrphanedTemps(target);
   std::string tmp = TempPathFor(target);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Unavailable(tmp + ": cannot create: " + Errno());

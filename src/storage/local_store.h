@@ -1,6 +1,8 @@
 // Local-folder object store: key "a/b/c" is the file ROOT/a/b/c. Puts are atomic (a temp file
-// in the target folder, fsync, rename, fsync of the folder). Temp files are named ".tmp-*" and
-// are invisible to List/Get.
+// in the target folder, fsync, rename, fsync of the folder). Temp files are named
+// ".tmp-NAME.HOST.PID.COUNTER.RANDOM" and are invisible to List/Get. A Put first removes the temp
+// files of its target that a process of this machine, now gone, left behind (a writer killed in
+// the middle of a Put); those of live processes and of other machines stay.
 #pragma once
 
 #include <functional>

@@ -155,6 +155,92 @@ TEST(LocalStore, KillDuringPutNeverLeavesTornObject) {
   }
 }
 
+// A writer killed between writing its temp file and the rename leaves the temp file; the next Put
+// of that key (the rerun after the crash) removes it, but not the temp file of a writer that is
+// still alive nor one written on another machine sharing the folder.
+TEST(LocalStore, APutRemovesTheTempFilesOfKilledWritersOfItsKey) {
+  const std::string root = testing::MakeTempDir("store");
+  const std::string key = "champion/BTCUSDT/latest.json";
+  // Forks a writer of `key` that stops just before its rename: killed there (`die`; reaped, or
+  // left a zombie), or parked until the test kills it. Returns its pid once its temp file is
+  // complete.
+  auto writer = [&](bool die, bool reap = true) {
+    int ready[2];
+    EXPECT_EQ(::pipe(ready), 0);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      LocalStoreOptions opt;
+      opt.fsync = false;
+      opt.before_rename = [&](const std::string&, const std::string&) -> Status {
+        if (die) ::raise(SIGKILL);
+        (void)!::write(ready[1], "r", 1);
+        for (;;) ::pause();
+      };
+      auto s = LocalObjectStore::Open(root, opt);
+      (void)(*s)->Put(key, "torn");
+      ::_exit(1);
+    }
+    ::close(ready[1]);
+    if (die && reap) {
+      int st = 0;
+      ::waitpid(pid, &st, 0);
+      EXPECT_TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    } else if (die) {
+      siginfo_t info{};
+      ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOWAIT);  // dead, still a zombie
+    } else {
+      char c = 0;
+      EXPECT_EQ(::read(ready[0], &c, 1), 1);
+    }
+    ::close(ready[0]);
+    return pid;
+  };
+  // One killed writer whose temp file then looks as if written by another machine sharing the
+  // folder (its pid means nothing here), a live writer, and a killed writer of this machine not
+  // yet reaped (each writer's own Put would remove the temp files of those before it that are dead).
+  writer(true);
+  ASSERT_EQ(CountTempFiles(root), 1);
+  std::string foreign;
+  for (const auto& e : fs::directory_iterator(root + "/champion/BTCUSDT")) foreign = e.path().string();
+  const std::string name = fs::path(foreign).filename().string();
+  const auto pid_dot = name.rfind('.', name.rfind('.', name.rfind('.') - 1) - 1);
+  const std::string renamed = root + "/champion/BTCUSDT/.tmp-latest.json.otherhost" + name.substr(pid_dot);
+  fs::rename(foreign, renamed);
+  const pid_t parked = writer(false);
+  struct Reaper {  // kills and reaps the writer however the test ends
+    pid_t pid;
+    ~Reaper() {
+      if (pid <= 0) return;
+      ::kill(pid, SIGKILL);
+      int st = 0;
+      ::waitpid(pid, &st, 0);
+    }
+  } reap_parked{parked};
+  const pid_t zombie = writer(true, false);
+  Reaper reap_zombie{zombie};
+  ASSERT_EQ(CountTempFiles(root), 3);
+
+  auto store = OpenStore(root);
+  ASSERT_TRUE(store->Put(key, "complete").ok());
+  EXPECT_EQ(*store->Get(key), "complete");
+  EXPECT_EQ(*store->List(""), std::vector<std::string>{key});
+  // The killed writer's temp file is gone (a zombie is dead); the live writer's and the other
+  // machine's stay.
+  EXPECT_EQ(CountTempFiles(root), 2);
+  EXPECT_TRUE(fs::exists(renamed));
+  // A Put of another key in the folder leaves the temp files of `key` alone.
+  ::kill(parked, SIGKILL);
+  int st = 0;
+  ::waitpid(parked, &st, 0);
+  reap_parked.pid = 0;
+  ASSERT_TRUE(store->Put("champion/BTCUSDT/challengers.json", "[]").ok());
+  EXPECT_EQ(CountTempFiles(root), 2);
+  // Once that writer is gone too, the next Put of `key` removes its temp file.
+  ASSERT_TRUE(store->Put(key, "again").ok());
+  EXPECT_EQ(CountTempFiles(root), 1);
+  EXPECT_TRUE(fs::exists(renamed));
+}
+
 TEST(LocalStore, ConcurrentWritersAndReaders) {
   std::string root = testing::MakeTempDir("store");
   LocalStoreOptions opt;
